@@ -1,0 +1,620 @@
+/* config: command line and environment -> struct config; see config.h. */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Accepted ranges, in one place so the messages and --help agree. */
+#define ROWS_MAX 1000000000L
+#define COLS_MAX 16L /* 16! shuffles per row on average is already years */
+#define SAMPLES_MAX 100000000L
+#define FEATURES_MAX 100000L
+#define REPEATS_MAX 1000000L
+#define ITER_MAX 1000000L
+#define CHUNK_MAX 1000000000L
+
+/* Long-only options get ids above the char range. */
+enum option_id {
+    OPT_ROWS = 256, OPT_COLS, OPT_MAX_VALUE, OPT_PARTITION, OPT_SCHEDULE,
+    OPT_SCALING, OPT_RESUME, OPT_TAG, OPT_SAMPLES, OPT_FEATURES, OPT_CENTERS,
+    OPT_CLUSTER_STD, OPT_K_MIN, OPT_K_MAX, OPT_FOLDS, OPT_N_INIT,
+    OPT_MAX_ITER, OPT_TOL, OPT_PCA, OPT_NO_SCALE, OPT_DATA, OPT_SAVE_DATA,
+    OPT_LABEL_COLUMN, OPT_PARALLEL, OPT_RULE, OPT_HELP, OPT_VERSION
+};
+
+static const struct option config_options[] = {
+    {"threads", required_argument, NULL, 't'},
+    {"repeats", required_argument, NULL, 'r'},
+    {"warmup", required_argument, NULL, 'w'},
+    {"seed", required_argument, NULL, 's'},
+    {"output", required_argument, NULL, 'o'},
+    {"quiet", no_argument, NULL, 'q'},
+    {"tag", required_argument, NULL, OPT_TAG},
+    {"schedule", required_argument, NULL, OPT_SCHEDULE},
+    {"scaling", required_argument, NULL, OPT_SCALING},
+    {"resume", no_argument, NULL, OPT_RESUME},
+    {"rows", required_argument, NULL, OPT_ROWS},
+    {"cols", required_argument, NULL, OPT_COLS},
+    {"max-value", required_argument, NULL, OPT_MAX_VALUE},
+    {"partition", required_argument, NULL, OPT_PARTITION},
+    {"samples", required_argument, NULL, OPT_SAMPLES},
+    {"features", required_argument, NULL, OPT_FEATURES},
+    {"centers", required_argument, NULL, OPT_CENTERS},
+    {"cluster-std", required_argument, NULL, OPT_CLUSTER_STD},
+    {"k-min", required_argument, NULL, OPT_K_MIN},
+    {"k-max", required_argument, NULL, OPT_K_MAX},
+    {"folds", required_argument, NULL, OPT_FOLDS},
+    {"n-init", required_argument, NULL, OPT_N_INIT},
+    {"max-iter", required_argument, NULL, OPT_MAX_ITER},
+    {"tol", required_argument, NULL, OPT_TOL},
+    {"pca", required_argument, NULL, OPT_PCA},
+    {"no-scale", no_argument, NULL, OPT_NO_SCALE},
+    {"data", required_argument, NULL, OPT_DATA},
+    {"save-data", required_argument, NULL, OPT_SAVE_DATA},
+    {"label-column", required_argument, NULL, OPT_LABEL_COLUMN},
+    {"parallel", required_argument, NULL, OPT_PARALLEL},
+    {"rule", required_argument, NULL, OPT_RULE},
+    {"help", no_argument, NULL, OPT_HELP},
+    {"version", no_argument, NULL, OPT_VERSION},
+    {NULL, 0, NULL, 0}
+};
+static const char config_short_options[] = ":t:r:w:s:o:qh";
+
+static const char *const partition_names[] = {"chunks", "rows"};
+static const char *const parallel_names[] = {"over-k", "tasks"};
+static const char *const rule_names[] = {"maxdelta", "max", "kneedle"};
+static const char *const scaling_names[] = {"strong", "weak"};
+static const char *const schedule_names[] = {"static", "dynamic", "guided"};
+
+const char *config_partition_name(enum partition p) { return partition_names[p]; }
+const char *config_parallel_name(enum elbow_parallel p) { return parallel_names[p]; }
+const char *config_rule_name(enum elbow_rule r) { return rule_names[r]; }
+const char *config_scaling_name(enum scaling s) { return scaling_names[s]; }
+
+static void config_defaults(struct config *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->action = ACTION_RUN;
+    cfg->repeats = 5;
+    cfg->warmup = 1;
+    cfg->seed = 42;
+    cfg->output_dir = "results";
+    cfg->schedule.kind = SCHEDULE_DYNAMIC;
+    strcpy(cfg->schedule.text, "dynamic");
+    cfg->scaling = SCALING_STRONG;
+    cfg->rows = 1000;
+    cfg->cols = 8;
+    cfg->max_value = 100;
+    cfg->partition = PARTITION_ROWS;
+    cfg->samples = 10000;
+    cfg->features = 100;
+    cfg->centers = 7;
+    cfg->cluster_std = 1.0;
+    cfg->k_min = 2;
+    cfg->k_max = 14;
+    cfg->folds = 5;
+    cfg->n_init = 10;
+    cfg->max_iter = 300;
+    cfg->tol = 1e-4;
+    cfg->pca = 2;
+    cfg->label_column = -1;
+    cfg->parallel = ELBOW_OVER_K;
+    cfg->rule = RULE_MAXDELTA;
+}
+
+/* Integer in [min, max]; the whole text must be a base-10 number. */
+static int parse_long(const char *opt, const char *text, long min, long max,
+                      long *out, errmsg_t *err)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(text, &end, 10);
+    if (end == text || *end != '\0' || isspace((unsigned char)text[0]))
+        return errmsg_set(err, STATUS_USAGE,
+                          "%s: '%s' is not an integer (accepted %ld..%ld)",
+                          opt, text, min, max);
+    if (errno == ERANGE || v < min || v > max)
+        return errmsg_set(err, STATUS_USAGE,
+                          "%s: '%s' is out of range (accepted %ld..%ld)", opt,
+                          text, min, max);
+    *out = v;
+    return STATUS_OK;
+}
+
+static int parse_int(const char *opt, const char *text, long min, long max,
+                     int *out, errmsg_t *err)
+{
+    long v;
+    int rc = parse_long(opt, text, min, max, &v, err);
+    if (rc == STATUS_OK)
+        *out = (int)v;
+    return rc;
+}
+
+static int parse_size(const char *opt, const char *text, long min, long max,
+                      size_t *out, errmsg_t *err)
+{
+    long v;
+    int rc = parse_long(opt, text, min, max, &v, err);
+    if (rc == STATUS_OK)
+        *out = (size_t)v;
+    return rc;
+}
+
+static int parse_seed(const char *text, uint64_t *out, errmsg_t *err)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(text, &end, 10);
+    if (!isdigit((unsigned char)text[0]) || *end != '\0')
+        return errmsg_set(err, STATUS_USAGE,
+                          "--seed: '%s' is not a non-negative integer "
+                          "(accepted 0..18446744073709551615)", text);
+    if (errno == ERANGE)
+        return errmsg_set(err, STATUS_USAGE,
+                          "--seed: '%s' is out of range "
+                          "(accepted 0..18446744073709551615)", text);
+    *out = (uint64_t)v;
+    return STATUS_OK;
+}
+
+/* Finite double in the open/closed range given by the caller's check. */
+static int parse_double(const char *opt, const char *text, double min,
+                        double max, double *out, errmsg_t *err)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (end == text || *end != '\0' || isspace((unsigned char)text[0]) ||
+        !isfinite(v))
+        return errmsg_set(err, STATUS_USAGE,
+                          "%s: '%s' is not a finite number (accepted %g..%g)",
+                          opt, text, min, max);
+    if (errno == ERANGE || v < min || v > max)
+        return errmsg_set(err, STATUS_USAGE,
+                          "%s: '%s' is out of range (accepted %g..%g)", opt,
+                          text, min, max);
+    *out = v;
+    return STATUS_OK;
+}
+
+/* Index of `text` in names[0..n), or -1. */
+static int lookup_name(const char *text, const char *const *names, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (strcmp(text, names[i]) == 0)
+            return i;
+    return -1;
+}
+
+static int parse_choice(const char *opt, const char *text,
+                        const char *const *names, int n, int *out,
+                        errmsg_t *err)
+{
+    int i = lookup_name(text, names, n);
+    if (i < 0) {
+        char accepted[128] = "";
+        for (int j = 0; j < n; j++) {
+            strcat(accepted, names[j]);
+            if (j + 1 < n)
+                strcat(accepted, "|");
+        }
+        return errmsg_set(err, STATUS_USAGE, "%s: unknown value '%s' (accepted %s)",
+                          opt, text, accepted);
+    }
+    *out = i;
+    return STATUS_OK;
+}
+
+int config_parse_schedule(const char *text, struct schedule *out, errmsg_t *err)
+{
+    char kind[CONFIG_SCHEDULE_TEXT];
+    const char *comma = strchr(text, ',');
+    size_t len = comma ? (size_t)(comma - text) : strlen(text);
+    if (len >= sizeof kind)
+        len = sizeof kind - 1;
+    memcpy(kind, text, len);
+    kind[len] = '\0';
+    int idx;
+    int rc = parse_choice("--schedule", kind, schedule_names, 3, &idx, err);
+    if (rc != STATUS_OK)
+        return rc;
+    out->kind = (enum schedule_kind)(idx + 1);
+    out->chunk = 0;
+    if (comma != NULL) {
+        rc = parse_int("--schedule chunk", comma + 1, 1, CHUNK_MAX, &out->chunk, err);
+        if (rc != STATUS_OK)
+            return rc;
+    }
+    snprintf(out->text, sizeof out->text, "%s", text);
+    return STATUS_OK;
+}
+
+/* One list entry: N, A-B or A-B:S, or "max". Marks the counts in `seen`. */
+static int parse_thread_item(const char *opt, const char *item, int nprocs,
+                             bool *seen, errmsg_t *err)
+{
+    long lo, hi, step = 1;
+    char buf[64];
+    if (strcmp(item, "max") == 0) {
+        seen[nprocs < CONFIG_MAX_THREADS ? nprocs : CONFIG_MAX_THREADS] = true;
+        return STATUS_OK;
+    }
+    if (strlen(item) >= sizeof buf || item[0] == '\0')
+        return errmsg_set(err, STATUS_USAGE, "%s: bad entry '%s' "
+                          "(expected N, A-B, A-B:STEP or max)", opt, item);
+    strcpy(buf, item);
+    char *colon = strchr(buf, ':');
+    char *dash = strchr(buf, '-');
+    if (colon != NULL)
+        *colon = '\0';
+    if (dash == buf) /* a leading '-' is a negative number, not a range */
+        dash = strchr(buf + 1, '-');
+    if (dash != NULL)
+        *dash = '\0';
+    if ((colon != NULL && dash == NULL) ||
+        parse_long(opt, buf, 1, CONFIG_MAX_THREADS, &lo, err) != STATUS_OK ||
+        (dash != NULL &&
+         parse_long(opt, dash + 1, 1, CONFIG_MAX_THREADS, &hi, err) != STATUS_OK) ||
+        (colon != NULL &&
+         parse_long(opt, colon + 1, 1, CONFIG_MAX_THREADS, &step, err) != STATUS_OK))
+        return errmsg_set(err, STATUS_USAGE, "%s: bad entry '%s' (expected N, "
+                          "A-B or A-B:STEP with counts 1..%d, or max)", opt,
+                          item, CONFIG_MAX_THREADS);
+    if (dash == NULL)
+        hi = lo;
+    if (hi < lo)
+        return errmsg_set(err, STATUS_USAGE, "%s: range '%s' is empty "
+                          "(start > end)", opt, item);
+    for (long t = lo; t <= hi; t += step)
+        seen[t] = true;
+    return STATUS_OK;
+}
+
+static int parse_threads_named(const char *opt, const char *text, int nprocs,
+                               int *out, int *count, errmsg_t *err)
+{
+    bool seen[CONFIG_MAX_THREADS + 1] = {false};
+    char *copy = strdup(text);
+    if (copy == NULL)
+        return errmsg_set(err, STATUS_NOMEM, "out of memory");
+    int rc = STATUS_OK;
+    char *p = copy;
+    for (;;) {
+        char *comma = strchr(p, ',');
+        if (comma != NULL)
+            *comma = '\0';
+        rc = parse_thread_item(opt, p, nprocs, seen, err);
+        if (rc != STATUS_OK || comma == NULL)
+            break;
+        p = comma + 1;
+    }
+    free(copy);
+    if (rc != STATUS_OK)
+        return rc;
+    *count = 0;
+    for (int t = 1; t <= CONFIG_MAX_THREADS; t++) {
+        if (!seen[t])
+            continue;
+        if (*count == CONFIG_MAX_THREAD_COUNTS)
+            return errmsg_set(err, STATUS_USAGE, "%s: more than %d thread "
+                              "counts in '%s'", opt, CONFIG_MAX_THREAD_COUNTS, text);
+        out[(*count)++] = t;
+    }
+    return STATUS_OK;
+}
+
+int config_parse_threads(const char *text, int nprocs, int *out, int *count,
+                         errmsg_t *err)
+{
+    return parse_threads_named("--threads", text, nprocs, out, count, err);
+}
+
+/* Without --threads: one count from OMP_NUM_THREADS (its first level), else
+ * powers of two up to the number of processors, plus that number. */
+static int default_threads(struct config *cfg, int nprocs, errmsg_t *err)
+{
+    const char *env = getenv("OMP_NUM_THREADS");
+    if (env != NULL && env[0] != '\0') {
+        char first[32];
+        size_t len = strcspn(env, ",");
+        if (len >= sizeof first)
+            len = sizeof first - 1;
+        memcpy(first, env, len);
+        first[len] = '\0';
+        long t;
+        int rc = parse_long("OMP_NUM_THREADS", first, 1, CONFIG_MAX_THREADS, &t, err);
+        if (rc != STATUS_OK)
+            return rc;
+        cfg->threads[0] = (int)t;
+        cfg->nthreads = 1;
+        return STATUS_OK;
+    }
+    cfg->nthreads = 0;
+    for (int t = 1; t < nprocs; t *= 2)
+        cfg->threads[cfg->nthreads++] = t;
+    cfg->threads[cfg->nthreads++] = nprocs;
+    return STATUS_OK;
+}
+
+enum { OPTION_NOT_MINE = -1 };
+
+static int apply_common_option(struct config *cfg, int id, const char *arg,
+                               bool *threads_given, errmsg_t *err)
+{
+    int v, rc;
+    switch (id) {
+    case 't':
+        *threads_given = true;
+        return parse_threads_named("--threads", arg, omp_get_num_procs(),
+                                   cfg->threads, &cfg->nthreads, err);
+    case 'r': return parse_int("--repeats", arg, 1, REPEATS_MAX, &cfg->repeats, err);
+    case 'w': return parse_int("--warmup", arg, 0, REPEATS_MAX, &cfg->warmup, err);
+    case 's': return parse_seed(arg, &cfg->seed, err);
+    case 'o':
+        if (arg[0] == '\0')
+            return errmsg_set(err, STATUS_USAGE, "--output: empty directory name");
+        cfg->output_dir = arg;
+        return STATUS_OK;
+    case 'q': cfg->quiet = true; return STATUS_OK;
+    case OPT_TAG: cfg->tag = arg; return STATUS_OK;
+    case OPT_SCHEDULE: return config_parse_schedule(arg, &cfg->schedule, err);
+    case OPT_SCALING:
+        rc = parse_choice("--scaling", arg, scaling_names, 2, &v, err);
+        cfg->scaling = (enum scaling)v;
+        return rc;
+    case OPT_RESUME: cfg->resume = true; return STATUS_OK;
+    case OPT_HELP: cfg->action = ACTION_HELP; return STATUS_OK;
+    case OPT_VERSION: cfg->action = ACTION_VERSION; return STATUS_OK;
+    default: return OPTION_NOT_MINE;
+    }
+}
+
+static int apply_bogosort_option(struct config *cfg, int id, const char *arg,
+                                 errmsg_t *err)
+{
+    int v, rc;
+    switch (id) {
+    case OPT_ROWS: return parse_size("--rows", arg, 1, ROWS_MAX, &cfg->rows, err);
+    case OPT_COLS: return parse_size("--cols", arg, 1, COLS_MAX, &cfg->cols, err);
+    case OPT_MAX_VALUE:
+        return parse_int("--max-value", arg, 0, INT_MAX - 1, &cfg->max_value, err);
+    case OPT_PARTITION:
+        rc = parse_choice("--partition", arg, partition_names, 2, &v, err);
+        cfg->partition = (enum partition)v;
+        return rc;
+    default: return OPTION_NOT_MINE;
+    }
+}
+
+static int apply_elbow_choice(struct config *cfg, int id, const char *arg,
+                              errmsg_t *err)
+{
+    int v, rc;
+    switch (id) {
+    case OPT_PARALLEL:
+        rc = parse_choice("--parallel", arg, parallel_names, 2, &v, err);
+        cfg->parallel = (enum elbow_parallel)v;
+        return rc;
+    case OPT_RULE:
+        rc = parse_choice("--rule", arg, rule_names, RULE_COUNT, &v, err);
+        cfg->rule = (enum elbow_rule)v;
+        return rc;
+    case OPT_NO_SCALE: cfg->no_scale = true; return STATUS_OK;
+    case OPT_DATA: cfg->data_file = arg; return STATUS_OK;
+    case OPT_SAVE_DATA: cfg->save_data_file = arg; return STATUS_OK;
+    case OPT_LABEL_COLUMN:
+        return parse_long("--label-column", arg, 0, FEATURES_MAX, &cfg->label_column, err);
+    default: return OPTION_NOT_MINE;
+    }
+}
+
+static int apply_elbow_option(struct config *cfg, int id, const char *arg,
+                              errmsg_t *err)
+{
+    switch (id) {
+    case OPT_SAMPLES: return parse_size("--samples", arg, 3, SAMPLES_MAX, &cfg->samples, err);
+    case OPT_FEATURES: return parse_size("--features", arg, 1, FEATURES_MAX, &cfg->features, err);
+    case OPT_CENTERS: return parse_int("--centers", arg, 1, SAMPLES_MAX, &cfg->centers, err);
+    case OPT_CLUSTER_STD:
+        return parse_double("--cluster-std", arg, 0.0, 1e6, &cfg->cluster_std, err);
+    case OPT_K_MIN: return parse_int("--k-min", arg, 2, SAMPLES_MAX, &cfg->k_min, err);
+    case OPT_K_MAX: return parse_int("--k-max", arg, 2, SAMPLES_MAX, &cfg->k_max, err);
+    case OPT_FOLDS: return parse_int("--folds", arg, 2, SAMPLES_MAX, &cfg->folds, err);
+    case OPT_N_INIT: return parse_int("--n-init", arg, 1, REPEATS_MAX, &cfg->n_init, err);
+    case OPT_MAX_ITER: return parse_int("--max-iter", arg, 1, ITER_MAX, &cfg->max_iter, err);
+    case OPT_TOL: return parse_double("--tol", arg, 0.0, 1.0, &cfg->tol, err);
+    case OPT_PCA: return parse_int("--pca", arg, 0, FEATURES_MAX, &cfg->pca, err);
+    default: return apply_elbow_choice(cfg, id, arg, err);
+    }
+}
+
+/* getopt's own complaints, rephrased as one line naming the option. */
+static int option_error(int c, char **argv, errmsg_t *err)
+{
+    const char *text = argv[optind - 1];
+    if (c == ':')
+        return errmsg_set(err, STATUS_USAGE, "%s: missing value", text);
+    if (optopt != 0)
+        return errmsg_set(err, STATUS_USAGE, "-%c: unknown option (see --help)", optopt);
+    return errmsg_set(err, STATUS_USAGE, "%s: unknown option (see --help)", text);
+}
+
+static int parse_options(int argc, char **argv, struct config *cfg,
+                         bool *threads_given, errmsg_t *err)
+{
+    int c, idx;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, config_short_options, config_options,
+                            &idx)) != -1) {
+        if (c == '?' || c == ':')
+            return option_error(c, argv, err);
+        if (c == 'h')
+            c = OPT_HELP;
+        int rc = apply_common_option(cfg, c, optarg, threads_given, err);
+        if (rc == OPTION_NOT_MINE)
+            rc = apply_bogosort_option(cfg, c, optarg, err);
+        if (rc == OPTION_NOT_MINE)
+            rc = apply_elbow_option(cfg, c, optarg, err);
+        if (rc != STATUS_OK)
+            return rc;
+    }
+    return STATUS_OK;
+}
+
+static int parse_positionals(int argc, char **argv, struct config *cfg,
+                             errmsg_t *err)
+{
+    static const char *const workload_names[] = {"bogosort", "elbow", "all"};
+    static const unsigned workload_bits[] = {
+        WORKLOAD_BOGOSORT, WORKLOAD_ELBOW, WORKLOAD_BOGOSORT | WORKLOAD_ELBOW};
+    if (optind < argc && strcmp(argv[optind], "summarize") == 0) {
+        cfg->action = ACTION_SUMMARIZE;
+        cfg->inputs = argv + optind + 1;
+        cfg->ninputs = argc - optind - 1;
+        if (cfg->ninputs == 0)
+            return errmsg_set(err, STATUS_USAGE, "summarize: missing RUNS.csv "
+                              "(usage: ompsweep summarize RUNS.csv...)");
+        return STATUS_OK;
+    }
+    for (int i = optind; i < argc; i++) {
+        int w = lookup_name(argv[i], workload_names, 3);
+        if (w < 0)
+            return errmsg_set(err, STATUS_USAGE, "unknown workload '%s' "
+                              "(accepted bogosort|elbow|all)", argv[i]);
+        cfg->workloads |= workload_bits[w];
+    }
+    if (cfg->workloads == 0)
+        return errmsg_set(err, STATUS_USAGE, "missing WORKLOAD "
+                          "(bogosort|elbow|all; see --help)");
+    return STATUS_OK;
+}
+
+/* a * b * c without overflow, else false. */
+static bool size_product(size_t a, size_t b, size_t c, size_t *out)
+{
+    if (b != 0 && a > SIZE_MAX / b)
+        return false;
+    if (c != 0 && a * b > SIZE_MAX / c)
+        return false;
+    *out = a * b * c;
+    return true;
+}
+
+static int validate_sizes(const struct config *cfg, errmsg_t *err)
+{
+    size_t bytes;
+    size_t scale = cfg->scaling == SCALING_WEAK
+                       ? (size_t)cfg->threads[cfg->nthreads - 1] : 1;
+    if (!size_product(cfg->rows * scale, cfg->cols, sizeof(int), &bytes) ||
+        (cfg->rows * scale) / scale != cfg->rows)
+        return errmsg_set(err, STATUS_USAGE, "--rows x --cols: %zu x %zu "
+                          "matrix is too large for memory", cfg->rows, cfg->cols);
+    if (!size_product(cfg->samples * scale, cfg->features, sizeof(double), &bytes) ||
+        (cfg->samples * scale) / scale != cfg->samples)
+        return errmsg_set(err, STATUS_USAGE, "--samples x --features: %zu x %zu "
+                          "matrix is too large for memory", cfg->samples, cfg->features);
+    return STATUS_OK;
+}
+
+static int validate_elbow(const struct config *cfg, errmsg_t *err)
+{
+    if (cfg->k_max < cfg->k_min)
+        return errmsg_set(err, STATUS_USAGE, "--k-max: %d is below --k-min %d",
+                          cfg->k_max, cfg->k_min);
+    if (cfg->data_file != NULL)
+        return STATUS_OK; /* sample and feature counts come from the file */
+    if ((size_t)cfg->k_max >= cfg->samples)
+        return errmsg_set(err, STATUS_USAGE, "--k-max: %d must be below "
+                          "--samples %zu", cfg->k_max, cfg->samples);
+    if ((size_t)cfg->folds > cfg->samples)
+        return errmsg_set(err, STATUS_USAGE, "--folds: %d exceeds --samples %zu",
+                          cfg->folds, cfg->samples);
+    if ((size_t)cfg->pca > cfg->features)
+        return errmsg_set(err, STATUS_USAGE, "--pca: %d exceeds --features %zu",
+                          cfg->pca, cfg->features);
+    return STATUS_OK;
+}
+
+int config_parse(int argc, char **argv, struct config *cfg, errmsg_t *err)
+{
+    bool threads_given = false;
+    config_defaults(cfg);
+    int rc = parse_options(argc, argv, cfg, &threads_given, err);
+    if (rc != STATUS_OK || cfg->action == ACTION_HELP ||
+        cfg->action == ACTION_VERSION)
+        return rc;
+    if ((rc = parse_positionals(argc, argv, cfg, err)) != STATUS_OK)
+        return rc;
+    if (cfg->action == ACTION_SUMMARIZE)
+        return STATUS_OK;
+    if (!threads_given) {
+        int nprocs = omp_get_num_procs();
+        rc = default_threads(cfg, nprocs < CONFIG_MAX_THREADS ? nprocs
+                                                               : CONFIG_MAX_THREADS, err);
+        if (rc != STATUS_OK)
+            return rc;
+    }
+    if ((rc = validate_sizes(cfg, err)) != STATUS_OK)
+        return rc;
+    return validate_elbow(cfg, err);
+}
+
+const char *config_usage(void)
+{
+    return
+"usage: ompsweep [options] WORKLOAD...      WORKLOAD: bogosort | elbow | all\n"
+"       ompsweep summarize RUNS.csv...      rebuild summary tables from runs files\n"
+"\n"
+"Runs each workload over a sweep of OpenMP thread counts, checks that every\n"
+"count computed the same result, and writes CSV tables to the output directory.\n"
+"\n"
+"Sweep:\n"
+"  -t, --threads LIST     thread counts: 1,2,4  1-8  1-16:2  max  (mixable)\n"
+"                         default: OMP_NUM_THREADS if set, else 1,2,4,..,nprocs\n"
+"  -r, --repeats N        timed runs per thread count (default 5)\n"
+"  -w, --warmup N         untimed runs before them (default 1)\n"
+"  -s, --seed N           random seed (default 42)\n"
+"  -o, --output DIR       output directory, created if missing (default results)\n"
+"      --tag NAME         free-form label stored with the run\n"
+"      --schedule KIND[,CHUNK]  static | dynamic | guided (default dynamic)\n"
+"      --scaling strong|weak    weak: problem size grows with threads\n"
+"      --resume           skip cells already measured in DIR/runs.csv\n"
+"  -q, --quiet            no progress lines on stderr\n"
+"  -h, --help             this text\n"
+"      --version          version, commit and compiler\n"
+"\n"
+"bogosort:\n"
+"      --rows N           matrix rows (default 1000)\n"
+"      --cols N           values per row, 1..16 (default 8)\n"
+"      --max-value N      values drawn from 0..N (default 100)\n"
+"      --partition chunks|rows  one block per thread, or per-row scheduling\n"
+"                         with --schedule (default rows)\n"
+"\n"
+"elbow:\n"
+"      --samples N --features N --centers N --cluster-std X\n"
+"                         generated blobs (default 10000, 100, 7, 1.0)\n"
+"      --data FILE.csv    load a numeric CSV instead (header detected)\n"
+"      --label-column N   0-based column of FILE.csv to drop (labels)\n"
+"      --save-data FILE.csv  write the data set used\n"
+"      --k-min N --k-max N  cluster range (default 2..14)\n"
+"      --folds N          cross-validation folds (default 5)\n"
+"      --n-init N         k-means restarts (default 10)\n"
+"      --max-iter N       Lloyd iteration cap (default 300)\n"
+"      --tol X            relative tolerance (default 1e-4)\n"
+"      --pca N            PCA components, 0 = off (default 2)\n"
+"      --no-scale         skip the standard scaler\n"
+"      --parallel over-k|tasks  parallel for over k, or one task per fit\n"
+"      --rule maxdelta|max|kneedle  rule reported as chosen_k (default maxdelta)\n"
+"\n"
+"Exit codes: 0 ok, 1 verification failed, 2 bad usage or input, 3 I/O error,\n"
+"4 out of memory, 130/143 interrupted (rows written so far stay valid).\n";
+}
