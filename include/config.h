@@ -41,6 +41,7 @@ struct config {
     int repeats, warmup;
     uint64_t seed;
     const char *output_dir;
+    bool output_given; /* -o was on the command line */
     const char *tag; /* NULL when not given */
     struct schedule schedule;
     enum scaling scaling;

@@ -222,7 +222,7 @@ int config_parse_schedule(const char *text, struct schedule *out, errmsg_t *err)
         len = sizeof kind - 1;
     memcpy(kind, text, len);
     kind[len] = '\0';
-    int idx;
+    int idx = 0;
     int rc = parse_choice("--schedule", kind, schedule_names, 3, &idx, err);
     if (rc != STATUS_OK)
         return rc;
@@ -349,7 +349,7 @@ enum { OPTION_NOT_MINE = -1 };
 static int apply_common_option(struct config *cfg, int id, const char *arg,
                                bool *threads_given, errmsg_t *err)
 {
-    int v, rc;
+    int v = 0, rc;
     switch (id) {
     case 't':
         *threads_given = true;
@@ -362,6 +362,7 @@ static int apply_common_option(struct config *cfg, int id, const char *arg,
         if (arg[0] == '\0')
             return errmsg_set(err, STATUS_USAGE, "--output: empty directory name");
         cfg->output_dir = arg;
+        cfg->output_given = true;
         return STATUS_OK;
     case 'q': cfg->quiet = true; return STATUS_OK;
     case OPT_TAG: cfg->tag = arg; return STATUS_OK;
@@ -380,7 +381,7 @@ static int apply_common_option(struct config *cfg, int id, const char *arg,
 static int apply_bogosort_option(struct config *cfg, int id, const char *arg,
                                  errmsg_t *err)
 {
-    int v, rc;
+    int v = 0, rc;
     switch (id) {
     case OPT_ROWS: return parse_size("--rows", arg, 1, ROWS_MAX, &cfg->rows, err);
     case OPT_COLS: return parse_size("--cols", arg, 1, COLS_MAX, &cfg->cols, err);
@@ -397,7 +398,7 @@ static int apply_bogosort_option(struct config *cfg, int id, const char *arg,
 static int apply_elbow_choice(struct config *cfg, int id, const char *arg,
                               errmsg_t *err)
 {
-    int v, rc;
+    int v = 0, rc;
     switch (id) {
     case OPT_PARALLEL:
         rc = parse_choice("--parallel", arg, parallel_names, 2, &v, err);

@@ -1,0 +1,25 @@
+/* summary: groups timed runs into summary rows and derives speedup,
+ * efficiency and the Karp-Flatt fraction against the 1-thread median of the
+ * same block. */
+#ifndef OMPSWEEP_SUMMARY_H
+#define OMPSWEEP_SUMMARY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "csv.h"
+#include "stats.h"
+#include "status.h"
+
+/* Build one summary row per (run_id, workload, variant, schedule, size,
+ * threads) group, or without run_id when `by_run` is false (to merge files
+ * from separate jobs). Rows come out sorted by block, then threads. Caller
+ * frees *out. Returns STATUS_OK or STATUS_NOMEM. */
+int summary_build(const struct run_row *runs, size_t n, bool by_run,
+                  struct summary_row **out, size_t *count, errmsg_t *err);
+
+/* True when two summary rows belong to the same block (all keys but
+ * threads). */
+bool summary_same_block(const struct summary_row *a, const struct summary_row *b);
+
+#endif

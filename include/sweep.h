@@ -1,0 +1,34 @@
+/* sweep: runs one workload over the configured thread counts: untimed reset
+ * and warmup, timed repeats of the kernel alone (omp_get_wtime), a runs.csv
+ * row per repeat, and the check that every run produced the same checksum. */
+#ifndef OMPSWEEP_SWEEP_H
+#define OMPSWEEP_SWEEP_H
+
+#include <stddef.h>
+
+#include "config.h"
+#include "csv.h"
+#include "status.h"
+#include "workload.h"
+
+struct sweep {
+    const struct config *cfg;
+    struct runs_file *runs;
+    const char *run_id;
+    const char *host;
+    struct run_row *rows; /* every row this invocation wrote */
+    size_t nrows, cap;
+    int mismatches;       /* runs whose checksum or check failed */
+    int interrupted;      /* the signal that stopped the sweep, or 0 */
+};
+
+/* Sweep workload `which`. With strong scaling `prepared` is the workload set
+ * up before any output was opened; with weak scaling it is NULL and the sweep
+ * sets up one per thread count. Returns STATUS_OK (see s->mismatches and
+ * s->interrupted for the outcome), or STATUS_IO/STATUS_NOMEM/STATUS_USAGE. */
+int sweep_workload(struct sweep *s, unsigned which, struct workload *prepared,
+                   errmsg_t *err);
+
+void sweep_free(struct sweep *s);
+
+#endif

@@ -1,0 +1,114 @@
+/* summary: see summary.h. */
+#include "summary.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Sort context: qsort has no user pointer, so the flag travels in the keys. */
+struct keyed {
+    const struct run_row *row;
+    bool by_run;
+};
+
+static int compare_block(const struct run_row *a, const struct run_row *b,
+                         bool by_run)
+{
+    int c = by_run ? strcmp(a->run_id, b->run_id) : 0;
+    if (c == 0) c = strcmp(a->workload, b->workload);
+    if (c == 0) c = strcmp(a->variant, b->variant);
+    if (c == 0) c = strcmp(a->schedule, b->schedule);
+    if (c == 0) c = strcmp(a->size, b->size);
+    return c;
+}
+
+static int compare_keyed(const void *pa, const void *pb)
+{
+    const struct keyed *a = pa, *b = pb;
+    int c = compare_block(a->row, b->row, a->by_run);
+    if (c == 0)
+        c = (a->row->threads > b->row->threads) - (a->row->threads < b->row->threads);
+    return c;
+}
+
+static void copy_key(char *dst, const char *src)
+{
+    snprintf(dst, STATS_KEY_MAX, "%s", src);
+}
+
+static void fill_group(struct summary_row *s, const struct keyed *g, size_t n,
+                       double *scratch)
+{
+    const struct run_row *r = g[0].row;
+    copy_key(s->run_id, g[0].by_run ? r->run_id : "");
+    copy_key(s->workload, r->workload);
+    copy_key(s->variant, r->variant);
+    copy_key(s->schedule, r->schedule);
+    copy_key(s->size, r->size);
+    s->threads = r->threads;
+    s->verified = true;
+    for (size_t i = 0; i < n; i++) {
+        scratch[i] = g[i].row->seconds;
+        s->verified = s->verified && g[i].row->verified;
+    }
+    stats_compute(scratch, n, &s->t);
+}
+
+/* Speedup of each row against the 1-thread row of its block [b, e). */
+static void add_scaling(struct summary_row *rows, size_t b, size_t e)
+{
+    double base = NAN;
+    for (size_t i = b; i < e; i++)
+        if (rows[i].threads == 1)
+            base = rows[i].t.median;
+    for (size_t i = b; i < e; i++) {
+        struct summary_row *s = &rows[i];
+        s->speedup = base / s->t.median;
+        s->efficiency = s->speedup / s->threads;
+        s->karp_flatt = stats_karp_flatt(s->speedup, s->threads);
+    }
+}
+
+bool summary_same_block(const struct summary_row *a, const struct summary_row *b)
+{
+    return strcmp(a->run_id, b->run_id) == 0 &&
+           strcmp(a->workload, b->workload) == 0 &&
+           strcmp(a->variant, b->variant) == 0 &&
+           strcmp(a->schedule, b->schedule) == 0 && strcmp(a->size, b->size) == 0;
+}
+
+int summary_build(const struct run_row *runs, size_t n, bool by_run,
+                  struct summary_row **out, size_t *count, errmsg_t *err)
+{
+    struct keyed *keys = malloc((n ? n : 1) * sizeof *keys);
+    double *scratch = malloc((n ? n : 1) * sizeof *scratch);
+    struct summary_row *rows = calloc(n ? n : 1, sizeof *rows);
+    if (keys == NULL || scratch == NULL || rows == NULL) {
+        free(keys), free(scratch), free(rows);
+        return errmsg_set(err, STATUS_NOMEM, "summary: out of memory");
+    }
+    for (size_t i = 0; i < n; i++)
+        keys[i] = (struct keyed){&runs[i], by_run};
+    qsort(keys, n, sizeof *keys, compare_keyed);
+    size_t m = 0;
+    for (size_t i = 0; i < n;) {
+        size_t j = i + 1;
+        while (j < n && compare_keyed(&keys[i], &keys[j]) == 0)
+            j++;
+        fill_group(&rows[m++], keys + i, j - i, scratch);
+        i = j;
+    }
+    for (size_t b = 0; b < m;) {
+        size_t e = b + 1;
+        while (e < m && summary_same_block(&rows[b], &rows[e]))
+            e++;
+        add_scaling(rows, b, e);
+        b = e;
+    }
+    free(keys);
+    free(scratch);
+    *out = rows;
+    *count = m;
+    return STATUS_OK;
+}
