@@ -67,6 +67,10 @@ struct bogosort_plan bogosort_plan_for(size_t cols);
  * number of shuffles. The kernel gives the same result, faster. */
 uint64_t bogosort_row(int *row, const struct bogosort_plan *plan, rng_t *rng);
 
+/* Rows [*begin, *end) of thread t of nt under `chunks` partitioning: sizes
+ * as np.array_split, the first rows % nt blocks one row longer. */
+void bogosort_chunk(size_t rows, size_t nt, size_t t, size_t *begin, size_t *end);
+
 /* Check every row is sorted and a permutation of its input. Also returns the
  * total shuffles and a checksum over shuffle counts and sorted contents. */
 bool bogosort_verify(const struct bogosort *b, uint64_t *checksum,

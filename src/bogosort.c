@@ -178,17 +178,20 @@ static void sort_one(struct bogosort *b, size_t i)
     memcpy(row, local, b->cols * sizeof *local);
 }
 
-/* Contiguous blocks as np.array_split: the first rows % nt blocks get one
- * row more. */
+void bogosort_chunk(size_t rows, size_t nt, size_t t, size_t *begin, size_t *end)
+{
+    size_t base = rows / nt, extra = rows % nt;
+    *begin = t * base + (t < extra ? t : extra);
+    *end = *begin + base + (t < extra ? 1 : 0);
+}
+
 static void run_chunks(struct bogosort *b)
 {
 #pragma omp parallel default(none) shared(b)
     {
-        size_t nt = (size_t)omp_get_num_threads();
-        size_t t = (size_t)omp_get_thread_num();
-        size_t base = b->rows / nt, extra = b->rows % nt;
-        size_t begin = t * base + (t < extra ? t : extra);
-        size_t end = begin + base + (t < extra ? 1 : 0);
+        size_t begin, end;
+        bogosort_chunk(b->rows, (size_t)omp_get_num_threads(),
+                       (size_t)omp_get_thread_num(), &begin, &end);
         for (size_t i = begin; i < end; i++)
             sort_one(b, i);
     }
