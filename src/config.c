@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Accepted ranges, in one place so the messages and --help agree. */
 #define ROWS_MAX 1000000000L
@@ -19,6 +20,9 @@
 #define REPEATS_MAX 1000000L
 #define ITER_MAX 1000000L
 #define CHUNK_MAX 1000000000L
+/* Matrices of the full problem size each workload holds at once. */
+#define BOGOSORT_COPIES 3
+#define ELBOW_COPIES 3
 
 /* Long-only options get ids above the char range. */
 enum option_id {
@@ -365,7 +369,13 @@ static int apply_common_option(struct config *cfg, int id, const char *arg,
         cfg->output_given = true;
         return STATUS_OK;
     case 'q': cfg->quiet = true; return STATUS_OK;
-    case OPT_TAG: cfg->tag = arg; return STATUS_OK;
+    case OPT_TAG:
+        for (const char *p = arg; *p != '\0'; p++)
+            if (iscntrl((unsigned char)*p))
+                return errmsg_set(err, STATUS_USAGE, "--tag: control characters "
+                                  "are not allowed");
+        cfg->tag = arg;
+        return STATUS_OK;
     case OPT_SCHEDULE: return config_parse_schedule(arg, &cfg->schedule, err);
     case OPT_SCALING:
         rc = parse_choice("--scaling", arg, scaling_names, 2, &v, err);
@@ -510,20 +520,41 @@ static bool size_product(size_t a, size_t b, size_t c, size_t *out)
     return true;
 }
 
+/* Bytes of physical memory, or SIZE_MAX when unknown. */
+static size_t physical_memory(void)
+{
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    if (pages <= 0 || page <= 0 || (size_t)pages > SIZE_MAX / (size_t)page)
+        return SIZE_MAX;
+    return (size_t)pages * (size_t)page;
+}
+
+/* Refuse, before any work, a problem that cannot fit in memory: `copies`
+ * matrices of n x d elements of `elem` bytes each. */
+static int check_fits(const char *what, size_t n, size_t d, size_t elem,
+                      size_t copies, errmsg_t *err)
+{
+    size_t bytes, limit = physical_memory();
+    if (!size_product(n, d, elem, &bytes) || bytes > limit / copies)
+        return errmsg_set(err, STATUS_USAGE, "%s: %zu x %zu needs more than the "
+                          "%.1f GiB of memory of this machine", what, n, d,
+                          (double)limit / (1024.0 * 1024.0 * 1024.0));
+    return STATUS_OK;
+}
+
 static int validate_sizes(const struct config *cfg, errmsg_t *err)
 {
-    size_t bytes;
+    /* Weak scaling multiplies the row/sample count by the largest count. */
     size_t scale = cfg->scaling == SCALING_WEAK
                        ? (size_t)cfg->threads[cfg->nthreads - 1] : 1;
-    if (!size_product(cfg->rows * scale, cfg->cols, sizeof(int), &bytes) ||
-        (cfg->rows * scale) / scale != cfg->rows)
-        return errmsg_set(err, STATUS_USAGE, "--rows x --cols: %zu x %zu "
-                          "matrix is too large for memory", cfg->rows, cfg->cols);
-    if (!size_product(cfg->samples * scale, cfg->features, sizeof(double), &bytes) ||
-        (cfg->samples * scale) / scale != cfg->samples)
-        return errmsg_set(err, STATUS_USAGE, "--samples x --features: %zu x %zu "
-                          "matrix is too large for memory", cfg->samples, cfg->features);
-    return STATUS_OK;
+    int rc = STATUS_OK;
+    if (cfg->workloads & WORKLOAD_BOGOSORT)
+        rc = check_fits("--rows x --cols", cfg->rows * scale, cfg->cols,
+                        sizeof(int), BOGOSORT_COPIES, err);
+    if (rc == STATUS_OK && (cfg->workloads & WORKLOAD_ELBOW) && cfg->data_file == NULL)
+        rc = check_fits("--samples x --features", cfg->samples * scale,
+                        cfg->features, sizeof(double), ELBOW_COPIES, err);
+    return rc;
 }
 
 static int validate_elbow(const struct config *cfg, errmsg_t *err)
@@ -531,6 +562,9 @@ static int validate_elbow(const struct config *cfg, errmsg_t *err)
     if (cfg->k_max < cfg->k_min)
         return errmsg_set(err, STATUS_USAGE, "--k-max: %d is below --k-min %d",
                           cfg->k_max, cfg->k_min);
+    if (cfg->data_file != NULL && cfg->scaling == SCALING_WEAK)
+        return errmsg_set(err, STATUS_USAGE, "--scaling weak: needs generated "
+                          "data; it cannot grow a --data file");
     if (cfg->data_file != NULL)
         return STATUS_OK; /* sample and feature counts come from the file */
     if ((size_t)cfg->k_max >= cfg->samples)

@@ -1,0 +1,237 @@
+/* Tests of stats, summary and csv: order statistics, confidence intervals,
+ * scaling metrics, the runs file (append, header check, quoting, reading)
+ * and the summary file. */
+#include <math.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "csv.h"
+#include "harness.h"
+#include "stats.h"
+#include "summary.h"
+
+static void test_median_and_spread(void)
+{
+    double x[] = {3, 1, 2, 10};
+    struct timing_stats s;
+    stats_compute(x, 4, &s);
+    CHECK(s.median == 2.5 && s.min == 1 && s.max == 10 && s.mean == 4);
+    CHECK_NEAR(s.stddev, sqrt(50.0 / 3.0), 1e-12); /* deviations -3 -2 -1 6 */
+    CHECK(isnan(s.ci_low) && isnan(s.ci_high)); /* n < 6 */
+    double one[] = {7};
+    stats_compute(one, 1, &s);
+    CHECK(s.median == 7 && isnan(s.stddev) && isnan(s.cv));
+}
+
+/* Known ranks of the 95% CI of the median (binomial, p = 1/2). */
+static void test_ci_ranks(void)
+{
+    size_t lo, hi;
+    CHECK(!stats_median_ci_ranks(5, 0.95, &lo, &hi));
+    CHECK(stats_median_ci_ranks(6, 0.95, &lo, &hi) && lo == 1 && hi == 6);
+    CHECK(stats_median_ci_ranks(10, 0.95, &lo, &hi) && lo == 2 && hi == 9);
+    CHECK(stats_median_ci_ranks(20, 0.95, &lo, &hi) && lo == 6 && hi == 15);
+    double x[10] = {10, 9, 8, 7, 6, 5, 4, 3, 2, 1};
+    struct timing_stats s;
+    stats_compute(x, 10, &s);
+    CHECK(s.ci_low == 2 && s.ci_high == 9 && s.median == 5.5);
+}
+
+static void test_karp_flatt(void)
+{
+    CHECK_NEAR(stats_karp_flatt(1.6, 2), 0.25, 1e-15);
+    CHECK_NEAR(stats_karp_flatt(4.0, 4), 0.0, 1e-15);
+    CHECK(isnan(stats_karp_flatt(1.0, 1)));
+}
+
+static struct run_row make_row(const char *run, int threads, int repeat, double s)
+{
+    struct run_row r = {0};
+    snprintf(r.run_id, sizeof r.run_id, "%s", run);
+    snprintf(r.timestamp, sizeof r.timestamp, "2026-01-01T00:00:00Z");
+    snprintf(r.host, sizeof r.host, "node,1");
+    snprintf(r.workload, sizeof r.workload, "bogosort");
+    snprintf(r.variant, sizeof r.variant, "rows");
+    snprintf(r.schedule, sizeof r.schedule, "dynamic,4");
+    snprintf(r.size, sizeof r.size, "1000x8");
+    r.threads = threads;
+    r.repeat = repeat;
+    r.seconds = s;
+    r.work = 1000;
+    r.rate = 1000 / s;
+    r.checksum = 0xabcdef0123456789ULL;
+    r.verified = true;
+    return r;
+}
+
+static void test_summary_speedup(void)
+{
+    struct run_row runs[] = {make_row("a", 2, 1, 0.6), make_row("a", 1, 1, 1.0),
+                             make_row("a", 2, 2, 0.5), make_row("a", 1, 2, 1.2),
+                             make_row("a", 2, 3, 0.7), make_row("a", 1, 3, 1.1)};
+    struct summary_row *rows;
+    size_t n;
+    errmsg_t err;
+    CHECK(summary_build(runs, 6, true, &rows, &n, &err) == STATUS_OK && n == 2);
+    CHECK(rows[0].threads == 1 && rows[0].t.median == 1.1 && rows[0].speedup == 1.0);
+    CHECK(rows[1].threads == 2 && rows[1].t.median == 0.6);
+    CHECK_NEAR(rows[1].speedup, 1.1 / 0.6, 1e-15);
+    CHECK_NEAR(rows[1].efficiency, 1.1 / 0.6 / 2, 1e-15);
+    CHECK_NEAR(rows[1].karp_flatt, (0.6 / 1.1 - 0.5) / 0.5, 1e-15);
+    free(rows);
+}
+
+/* Grouping without run_id merges separate jobs; with it, they stay apart
+ * and the job without a 1-thread run has no speedup. */
+static void test_summary_merge(void)
+{
+    struct run_row runs[] = {make_row("job1", 1, 1, 2.0), make_row("job2", 2, 1, 1.0)};
+    struct summary_row *rows;
+    size_t n;
+    errmsg_t err;
+    CHECK(summary_build(runs, 2, false, &rows, &n, &err) == STATUS_OK && n == 2);
+    CHECK(rows[1].speedup == 2.0);
+    free(rows);
+    CHECK(summary_build(runs, 2, true, &rows, &n, &err) == STATUS_OK && n == 2);
+    CHECK(isnan(rows[1].speedup));
+    free(rows);
+}
+
+static void test_field_quoting(void)
+{
+    char buf[32];
+    CHECK(csv_field(buf, sizeof buf, "plain") == 5);
+    CHECK_STR(buf, "plain");
+    csv_field(buf, sizeof buf, "dynamic,4");
+    CHECK_STR(buf, "\"dynamic,4\"");
+    csv_field(buf, sizeof buf, "say \"hi\"");
+    CHECK_STR(buf, "\"say \"\"hi\"\"\"");
+    CHECK(csv_field(buf, 4, "toolong") == -1);
+}
+
+static void temp_path(char *buf, size_t cap, const char *name)
+{
+    snprintf(buf, cap, "/tmp/ompsweep-test-%ld-%s", (long)getpid(), name);
+    unlink(buf);
+}
+
+static void test_runs_roundtrip(void)
+{
+    char path[256];
+    temp_path(path, sizeof path, "runs.csv");
+    struct runs_file f;
+    errmsg_t err;
+    struct run_row in[3] = {make_row("r1", 1, 1, 0.25), make_row("r1", 2, 1, 0.125),
+                            make_row("r2", 1, 1, 1e-7)};
+    CHECK(csv_runs_open(&f, path, &err) == STATUS_OK);
+    for (int i = 0; i < 2; i++)
+        CHECK(csv_runs_append(&f, &in[i], &err) == STATUS_OK);
+    CHECK(csv_runs_close(&f, &err) == STATUS_OK);
+    CHECK(csv_runs_open(&f, path, &err) == STATUS_OK); /* reopen: no 2nd header */
+    CHECK(csv_runs_append(&f, &in[2], &err) == STATUS_OK);
+    CHECK(csv_runs_close(&f, &err) == STATUS_OK);
+    struct run_row *out;
+    size_t n;
+    CHECK(csv_runs_read(path, &out, &n, &err) == STATUS_OK && n == 3);
+    for (size_t i = 0; i < n && n == 3; i++) {
+        CHECK_STR(out[i].run_id, in[i].run_id);
+        CHECK_STR(out[i].host, "node,1");
+        CHECK_STR(out[i].schedule, "dynamic,4");
+        CHECK(out[i].seconds == in[i].seconds && out[i].threads == in[i].threads);
+        CHECK(out[i].checksum == in[i].checksum && out[i].verified);
+    }
+    free(out);
+    unlink(path);
+}
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    fputs(text, f);
+    fclose(f);
+}
+
+static void test_foreign_header_refused(void)
+{
+    char path[256];
+    temp_path(path, sizeof path, "foreign.csv");
+    write_file(path, "a,b,c\n1,2,3\n");
+    struct runs_file f;
+    errmsg_t err;
+    CHECK(csv_runs_open(&f, path, &err) == STATUS_USAGE);
+    char expect[512];
+    snprintf(expect, sizeof expect, "%s:1: header is not ompsweep's runs.csv "
+             "header; refusing to append", path);
+    CHECK_STR(err.text, expect);
+    FILE *in = fopen(path, "r");
+    char buf[64] = "";
+    size_t len = fread(buf, 1, sizeof buf - 1, in);
+    fclose(in);
+    CHECK(len == 12 && strcmp(buf, "a,b,c\n1,2,3\n") == 0); /* untouched */
+    unlink(path);
+}
+
+static void test_malformed_runs(void)
+{
+    char path[256], expect[512];
+    temp_path(path, sizeof path, "bad.csv");
+    struct run_row *rows;
+    size_t n;
+    errmsg_t err;
+    char text[1024];
+    snprintf(text, sizeof text, "%s\nr,t,h,bogosort,rows,dynamic,8x8,two,1,0.1,5,"
+             "50,0x1,true\n", csv_runs_header());
+    write_file(path, text);
+    CHECK(csv_runs_read(path, &rows, &n, &err) == STATUS_USAGE);
+    snprintf(expect, sizeof expect, "%s:2:8: bad threads value 'two'", path);
+    CHECK_STR(err.text, expect);
+    snprintf(text, sizeof text, "%s\nr,t,h\n", csv_runs_header());
+    write_file(path, text);
+    CHECK(csv_runs_read(path, &rows, &n, &err) == STATUS_USAGE);
+    snprintf(expect, sizeof expect, "%s:2: expected 14 fields, found 3", path);
+    CHECK_STR(err.text, expect);
+    write_file(path, "x,y\n");
+    CHECK(csv_runs_read(path, &rows, &n, &err) == STATUS_USAGE);
+    CHECK(csv_runs_read("/nonexistent/runs.csv", &rows, &n, &err) == STATUS_USAGE);
+    CHECK(csv_runs_read("/tmp", &rows, &n, &err) == STATUS_USAGE);
+    unlink(path);
+}
+
+static void test_summary_file(void)
+{
+    char path[256];
+    temp_path(path, sizeof path, "summary.csv");
+    struct run_row runs[] = {make_row("a", 1, 1, 1.0), make_row("a", 2, 1, 0.5)};
+    struct summary_row *rows;
+    size_t n;
+    errmsg_t err;
+    CHECK(summary_build(runs, 2, true, &rows, &n, &err) == STATUS_OK);
+    CHECK(csv_summary_write(path, rows, n, &err) == STATUS_OK);
+    free(rows);
+    FILE *in = fopen(path, "r");
+    char line[512];
+    int lines = 0;
+    while (fgets(line, sizeof line, in) != NULL)
+        lines++;
+    fclose(in);
+    CHECK(lines == 3);
+    CHECK_STR(line, "a,bogosort,rows,\"dynamic,4\",1000x8,2,1,0.5,0.5,0.5,0.5,,,,,"
+                    "2,1,0,true\n");
+    CHECK(csv_summary_write("/nonexistent/dir/summary.csv", rows, 0, &err) == STATUS_IO);
+    unlink(path);
+}
+
+int main(void)
+{
+    RUN(test_median_and_spread);
+    RUN(test_ci_ranks);
+    RUN(test_karp_flatt);
+    RUN(test_summary_speedup);
+    RUN(test_summary_merge);
+    RUN(test_field_quoting);
+    RUN(test_runs_roundtrip);
+    RUN(test_foreign_header_refused);
+    RUN(test_malformed_runs);
+    RUN(test_summary_file);
+    return harness_report();
+}
