@@ -1,0 +1,72 @@
+# Shared helpers for the shell tests: a test is a function; `check` records
+# a failed assertion; `run_test` reports ok/FAIL; `finish` prints RESULT.
+: "${OMPSWEEP:=./ompsweep}"
+TMP=$(mktemp -d /tmp/ompsweep-sh.XXXXXX)
+trap 'rm -rf "$TMP"' EXIT
+PASSED=0
+FAILED=0
+CURRENT_FAILS=0
+
+# check DESCRIPTION COMMAND...: the command must succeed.
+check() {
+    desc=$1; shift
+    if ! "$@"; then
+        echo "  check failed: $desc" >&2
+        CURRENT_FAILS=$((CURRENT_FAILS + 1))
+    fi
+}
+
+run_test() {
+    CURRENT_FAILS=0
+    "$1"
+    if [ "$CURRENT_FAILS" -eq 0 ]; then
+        PASSED=$((PASSED + 1)); echo "ok   $1"
+    else
+        FAILED=$((FAILED + 1)); echo "FAIL $1 ($CURRENT_FAILS checks)"
+    fi
+}
+
+finish() {
+    echo "RESULT $PASSED $FAILED"
+    [ "$FAILED" -eq 0 ]
+}
+
+# expect_usage_error EXPECTED_MESSAGE ARGS...: exit 2, exactly one stderr line
+# equal to "ompsweep: EXPECTED_MESSAGE", nothing on stdout, no output dir.
+expect_usage_error() {
+    msg=$1; shift
+    out="$TMP/never"
+    rm -rf "$out"
+    "$OMPSWEEP" -o "$out" "$@" >"$TMP/stdout" 2>"$TMP/stderr"
+    rc=$?
+    check "exit 2 for: $* (got $rc)" [ "$rc" -eq 2 ]
+    check "one stderr line for: $*" [ "$(wc -l <"$TMP/stderr")" -eq 1 ]
+    check "message for: $* (got: $(cat "$TMP/stderr"))" \
+        [ "$(cat "$TMP/stderr")" = "ompsweep: $msg" ]
+    check "no stdout for: $*" [ ! -s "$TMP/stdout" ]
+    check "no output dir for: $*" [ ! -e "$out" ]
+}
+
+# data_rows FILE: lines after the header.
+data_rows() { tail -n +2 "$1" | grep -c .; }
+
+# column FILE NAME: the values of one column of an RFC 4180 file (quoted
+# fields may hold commas; written for POSIX awk).
+column() {
+    awk -v name="$2" '
+        function split_csv(line, out,    n, i, c, field, q) {
+            n = 0; field = ""; q = 0
+            for (i = 1; i <= length(line); i++) {
+                c = substr(line, i, 1)
+                if (q && c == "\"" && substr(line, i + 1, 1) == "\"") { field = field c; i++ }
+                else if (c == "\"") q = !q
+                else if (c == "," && !q) { out[++n] = field; field = "" }
+                else field = field c
+            }
+            out[++n] = field
+            return n
+        }
+        { n = split_csv($0, f) }
+        NR == 1 { for (i = 1; i <= n; i++) if (f[i] == name) col = i; next }
+        { print f[col] }' "$1"
+}
