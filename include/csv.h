@@ -15,7 +15,8 @@ enum {
     CSV_RUNS_COLUMNS = 14,
     CSV_ID_MAX = 96,   /* run_id, host */
     CSV_KEY_MAX = 48,  /* workload, variant, schedule, size, timestamp */
-    CSV_ROW_MAX = 1024 /* one formatted runs row */
+    CSV_ROW_MAX = 1024,   /* one formatted runs row */
+    CSV_HEADER_MAX = 1024 /* longest header line */
 };
 
 /* One timed run: a row of runs.csv. */
@@ -36,7 +37,7 @@ struct run_row {
     bool verified;
 };
 
-/* An open runs.csv, appended to with O_APPEND. */
+/* An open append-only table (runs.csv, elbow.csv), O_APPEND. */
 struct runs_file {
     int fd;
     const char *path;
@@ -50,6 +51,13 @@ const char *csv_runs_header(void);
  * untouched; other failures return STATUS_IO. The header check and write run
  * under flock, so concurrent processes write exactly one header. */
 int csv_runs_open(struct runs_file *f, const char *path, errmsg_t *err);
+
+/* The same for any append-only table with the given header (elbow.csv). */
+int csv_append_open(struct runs_file *f, const char *path, const char *header,
+                    errmsg_t *err);
+
+/* Append one complete line (ending in '\n') with a single write(2). */
+int csv_append_line(struct runs_file *f, const char *line, errmsg_t *err);
 
 /* Append one row with a single write(2), so concurrent appenders never
  * interleave and a killed process never leaves half a row. */

@@ -52,26 +52,27 @@ static int write_once(int fd, const char *buf, size_t len, const char *path,
     return STATUS_OK;
 }
 
-/* Compare the first line of an existing file with the runs header. */
-static int check_header(const char *path, errmsg_t *err)
+/* Compare the first line of an existing file with `header`. */
+static int check_header(const char *path, const char *header, errmsg_t *err)
 {
     FILE *in = fopen(path, "r");
     if (in == NULL)
         return errmsg_set(err, STATUS_IO, "%s: cannot read: %s", path, strerror(errno));
-    char line[sizeof RUNS_HEADER + 8];
+    char line[CSV_HEADER_MAX];
     bool ok = fgets(line, sizeof line, in) != NULL;
     fclose(in);
     if (ok) {
         line[strcspn(line, "\r\n")] = '\0';
-        ok = strcmp(line, RUNS_HEADER) == 0;
+        ok = strcmp(line, header) == 0;
     }
     if (!ok)
         return errmsg_set(err, STATUS_USAGE, "%s:1: header is not ompsweep's "
-                          "runs.csv header; refusing to append", path);
+                          "header for this file; refusing to append", path);
     return STATUS_OK;
 }
 
-int csv_runs_open(struct runs_file *f, const char *path, errmsg_t *err)
+int csv_append_open(struct runs_file *f, const char *path, const char *header,
+                    errmsg_t *err)
 {
     f->path = path;
     f->fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
@@ -83,17 +84,27 @@ int csv_runs_open(struct runs_file *f, const char *path, errmsg_t *err)
     if (flock(f->fd, LOCK_EX) != 0 || fstat(f->fd, &st) != 0)
         rc = errmsg_set(err, STATUS_IO, "%s: cannot lock: %s", path, strerror(errno));
     else if (st.st_size == 0) {
-        char line[sizeof RUNS_HEADER + 1];
-        snprintf(line, sizeof line, "%s\n", RUNS_HEADER);
+        char line[CSV_HEADER_MAX];
+        snprintf(line, sizeof line, "%s\n", header);
         rc = write_once(f->fd, line, strlen(line), path, err);
     } else
-        rc = check_header(path, err);
+        rc = check_header(path, header, err);
     flock(f->fd, LOCK_UN);
     if (rc != STATUS_OK) {
         close(f->fd);
         f->fd = -1;
     }
     return rc;
+}
+
+int csv_append_line(struct runs_file *f, const char *line, errmsg_t *err)
+{
+    return write_once(f->fd, line, strlen(line), f->path, err);
+}
+
+int csv_runs_open(struct runs_file *f, const char *path, errmsg_t *err)
+{
+    return csv_append_open(f, path, RUNS_HEADER, err);
 }
 
 static int format_run(char *buf, size_t cap, const struct run_row *r)

@@ -77,7 +77,7 @@ test_foreign_runs_refused() {
     printf 'a,b\n1,2\n' >"$d/runs.csv"
     "$OMPSWEEP" bogosort $SMALL -r 1 -q -o "$d" >/dev/null 2>"$TMP/err"
     check "exit 2" [ $? -eq 2 ]
-    check "message" grep -q "runs.csv:1: header is not ompsweep's runs.csv header" "$TMP/err"
+    check "message" grep -q "runs.csv:1: header is not ompsweep's header for this file" "$TMP/err"
     check "file unchanged" [ "$(cat "$d/runs.csv")" = "$(printf 'a,b\n1,2')" ]
     check "no summary written" [ ! -e "$d/summary.csv" ]
 }

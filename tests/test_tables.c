@@ -160,8 +160,8 @@ static void test_foreign_header_refused(void)
     errmsg_t err;
     CHECK(csv_runs_open(&f, path, &err) == STATUS_USAGE);
     char expect[512];
-    snprintf(expect, sizeof expect, "%s:1: header is not ompsweep's runs.csv "
-             "header; refusing to append", path);
+    snprintf(expect, sizeof expect, "%s:1: header is not ompsweep's header "
+             "for this file; refusing to append", path);
     CHECK_STR(err.text, expect);
     FILE *in = fopen(path, "r");
     char buf[64] = "";
