@@ -4,8 +4,11 @@
  *
  * Only what make_blobs needs is here. Every function matches numpy 1.24's
  * RandomState bit for bit (tests/test_blobs.c checks this against fixtures
- * written by numpy). This generator is for reproducing numpy's data only: the
- * parallel workloads use rng.h streams. */
+ * written by numpy). Gaussians call the C library's log and sqrt, as numpy
+ * does, so they match where both use the same libm (glibc here). Build this
+ * file without -ffp-contract=fast: fused multiply-adds change the last bit.
+ * This generator is for reproducing numpy's data only: the parallel
+ * workloads use rng.h streams. */
 #ifndef OMPSWEEP_NPRANDOM_H
 #define OMPSWEEP_NPRANDOM_H
 
