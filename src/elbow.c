@@ -1,0 +1,541 @@
+/* elbow: folds, the pipeline per (k, fold), both parallel strategies and the
+ * per-k curve; see elbow.h. The numeric kernels live in preprocess.c,
+ * kmeans.c and silhouette.c; this file only schedules them. */
+#include "elbow.h"
+
+#include <math.h>
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "preprocess.h"
+#include "rules.h"
+#include "silhouette.h"
+
+static const uint64_t CHECKSUM_MULT = 0xff51afd7ed558ccdULL;
+
+/* One cross-validation fold: the test block [test_begin, test_end) of the
+ * input, the rest for training, both after scaling and PCA. */
+struct elbow_fold {
+    size_t test_begin, n_train, n_test;
+    double *train, *test; /* n_train x dim, n_test x dim */
+    struct kmeans_data kd;
+    double tol_abs;
+};
+
+/* One restart's result, kept for the tasks strategy's ordered reduction. */
+struct elbow_slot {
+    struct kmeans_result res;
+    double seconds;
+};
+
+/* What one thread needs for a fit and a score; indexed by thread number. */
+struct elbow_thread {
+    struct kmeans_work work;
+    struct kmeans_result cand, best;
+    int *test_labels;
+};
+
+static size_t cell_index(const struct elbow *e, int ki, int f)
+{
+    return (size_t)ki * (size_t)e->p.folds + (size_t)f;
+}
+
+static uint64_t slot_index(const struct elbow *e, int ki, int f, int r)
+{
+    return (uint64_t)cell_index(e, ki, f) * (uint64_t)e->p.n_init + (uint64_t)r;
+}
+
+/* The first failure wins; later ones are usually its consequences. */
+static void record_failure(struct elbow *e, int rc)
+{
+    if (rc == STATUS_OK)
+        return;
+#pragma omp critical(elbow_status)
+    if (e->status == STATUS_OK)
+        e->status = rc;
+}
+
+/* KFold without shuffling: the first n % folds folds are one sample larger. */
+static void fold_bounds(size_t n, int folds, int f, size_t *begin, size_t *size)
+{
+    size_t base = n / (size_t)folds, extra = n % (size_t)folds, uf = (size_t)f;
+    *begin = uf * base + (uf < extra ? uf : extra);
+    *size = base + (uf < extra ? 1 : 0);
+}
+
+static void release_fold(struct elbow_fold *fo)
+{
+    free(fo->train);
+    free(fo->test);
+    kmeans_data_free(&fo->kd);
+    fo->train = fo->test = NULL;
+}
+
+/* Split the input into a contiguous copy of the training rows and of the
+ * test rows. */
+static int split_fold(const struct elbow *e, const struct elbow_fold *fo,
+                      double **train, double **test)
+{
+    size_t d = (size_t)e->d, head = fo->test_begin;
+    *train = malloc(fo->n_train * d * sizeof **train);
+    *test = malloc(fo->n_test * d * sizeof **test);
+    if (*train == NULL || *test == NULL) {
+        free(*train), free(*test);
+        *train = *test = NULL;
+        return STATUS_NOMEM;
+    }
+    memcpy(*train, e->x, head * d * sizeof **train);
+    memcpy(*train + head * d, e->x + (head + fo->n_test) * d,
+           (fo->n_train - head) * d * sizeof **train);
+    memcpy(*test, e->x + head * d, fo->n_test * d * sizeof **test);
+    return STATUS_OK;
+}
+
+/* Scaler then PCA, both fitted on the training rows and applied to both. */
+static int transform_fold(const struct elbow *e, struct elbow_fold *fo,
+                          double *train, double *test)
+{
+    errmsg_t err;
+    int rc = STATUS_OK;
+    if (e->p.scale) {
+        struct preprocess_scaler s;
+        rc = preprocess_scaler_fit(&s, train, fo->n_train, e->d, &err);
+        if (rc != STATUS_OK)
+            return rc;
+        preprocess_scaler_apply(&s, train, fo->n_train, train);
+        preprocess_scaler_apply(&s, test, fo->n_test, test);
+        preprocess_scaler_free(&s);
+    }
+    if (e->p.pca == 0) {
+        fo->train = train;
+        fo->test = test;
+        return STATUS_OK;
+    }
+    struct preprocess_pca pca;
+    fo->train = malloc(fo->n_train * (size_t)e->dim * sizeof *fo->train);
+    fo->test = malloc(fo->n_test * (size_t)e->dim * sizeof *fo->test);
+    if (fo->train == NULL || fo->test == NULL)
+        rc = STATUS_NOMEM;
+    if (rc == STATUS_OK)
+        rc = preprocess_pca_fit(&pca, train, fo->n_train, e->d, e->dim, &err);
+    if (rc == STATUS_OK) {
+        preprocess_pca_apply(&pca, train, fo->n_train, fo->train);
+        preprocess_pca_apply(&pca, test, fo->n_test, fo->test);
+        preprocess_pca_free(&pca);
+    }
+    free(train);
+    free(test);
+    return rc;
+}
+
+static int prepare_fold(struct elbow *e, struct elbow_fold *fo)
+{
+    double *train, *test;
+    errmsg_t err;
+    release_fold(fo);
+    int rc = split_fold(e, fo, &train, &test);
+    if (rc == STATUS_OK)
+        rc = transform_fold(e, fo, train, test);
+    if (rc == STATUS_OK)
+        rc = kmeans_data_init(&fo->kd, fo->train, fo->n_train, e->dim, &err);
+    if (rc == STATUS_OK)
+        fo->tol_abs = kmeans_tol_abs(&fo->kd, e->p.tol);
+    return rc;
+}
+
+static void prepare_folds(struct elbow *e)
+{
+    int folds = e->p.folds;
+#pragma omp parallel for default(none) shared(e, folds) schedule(dynamic, 1)
+    for (int f = 0; f < folds; f++)
+        record_failure(e, prepare_fold(e, &e->folds[f]));
+}
+
+static int fit_restart(const struct elbow *e, int ki, int f, int r,
+                       struct kmeans_work *w, struct kmeans_result *res)
+{
+    const struct elbow_fold *fo = &e->folds[f];
+    rng_t rng = rng_stream(e->p.seed, slot_index(e, ki, f, r));
+    errmsg_t err;
+    return kmeans_single(&fo->kd, e->p.k_min + ki, e->p.max_iter, fo->tol_abs,
+                         &rng, w, res, &err);
+}
+
+/* Silhouette of the held-out fold under the chosen model's predictions. */
+static int score_cell(struct elbow *e, int ki, int f,
+                      const struct kmeans_result *best, int *test_labels)
+{
+    const struct elbow_fold *fo = &e->folds[f];
+    int k = e->p.k_min + ki;
+    size_t c = cell_index(e, ki, f);
+    kmeans_predict(best->centers, k, e->dim, fo->test, fo->n_test, test_labels);
+    e->inertia[c] = best->inertia;
+    e->n_iter[c] = best->n_iter;
+    errmsg_t err;
+    int rc = silhouette_score(fo->test, fo->n_test, e->dim, test_labels, k,
+                              &e->silhouette[c], &err);
+    /* Fewer than 2 predicted clusters in the fold: the score is undefined
+     * (NaN), as scikit-learn's cross-validation records it. */
+    return rc == STATUS_USAGE ? STATUS_OK : rc;
+}
+
+static bool replaces(const struct elbow *e, int ki, int f,
+                     const struct kmeans_result *cand,
+                     const struct kmeans_result *best)
+{
+    return kmeans_is_better(cand->inertia, cand->labels, best->inertia,
+                            best->labels, e->folds[f].n_train, e->p.k_min + ki);
+}
+
+/* over-k: one (k, fold) cell on one thread, restarts in order. */
+static uint64_t run_cell(struct elbow *e, int ki, int f, struct elbow_thread *t)
+{
+    double t0 = omp_get_wtime();
+    uint64_t iterations = 0;
+    for (int r = 0; r < e->p.n_init; r++) {
+        int rc = fit_restart(e, ki, f, r, &t->work, &t->cand);
+        if (rc != STATUS_OK) {
+            record_failure(e, rc);
+            return iterations;
+        }
+        iterations += (uint64_t)t->cand.n_iter;
+        if (r == 0 || replaces(e, ki, f, &t->cand, &t->best)) {
+            struct kmeans_result swap = t->best;
+            t->best = t->cand;
+            t->cand = swap;
+        }
+    }
+    record_failure(e, score_cell(e, ki, f, &t->best, t->test_labels));
+    e->seconds[cell_index(e, ki, f)] = omp_get_wtime() - t0;
+    return iterations;
+}
+
+static struct elbow_thread *my_thread(struct elbow *e)
+{
+    int tid = omp_get_thread_num();
+    if (tid >= e->p.max_threads) {
+        record_failure(e, STATUS_USAGE);
+        return NULL;
+    }
+    return &e->threads[tid];
+}
+
+static void run_over_k(struct elbow *e)
+{
+    int nk = e->nk, folds = e->p.folds;
+    uint64_t iterations = 0;
+#pragma omp parallel for default(none) shared(e, nk, folds) \
+    reduction(+ : iterations) schedule(runtime)
+    for (int idx = 0; idx < nk; idx++) {
+        int ki = nk - 1 - idx; /* largest k first: the costliest start early */
+        struct elbow_thread *t = my_thread(e);
+        for (int f = 0; f < folds && t != NULL; f++)
+            iterations += run_cell(e, ki, f, t);
+    }
+    e->lloyd_iterations = iterations;
+}
+
+/* tasks: one restart into its own slot. */
+static void fit_slot(struct elbow *e, int ki, int f, int r)
+{
+    struct elbow_slot *s = &e->slots[slot_index(e, ki, f, r)];
+    struct elbow_thread *t = my_thread(e);
+    if (t == NULL)
+        return;
+    double t0 = omp_get_wtime();
+    record_failure(e, fit_restart(e, ki, f, r, &t->work, &s->res));
+    s->seconds = omp_get_wtime() - t0;
+}
+
+/* tasks: the best restart in restart order (as over-k picks it), then the
+ * score of the held-out fold. */
+static void reduce_and_score(struct elbow *e, int ki, int f)
+{
+    struct elbow_thread *t = my_thread(e);
+    if (t == NULL)
+        return;
+    const struct elbow_slot *slots = &e->slots[slot_index(e, ki, f, 0)];
+    const struct kmeans_result *best = &slots[0].res;
+    double seconds = slots[0].seconds, t0 = omp_get_wtime();
+    for (int r = 1; r < e->p.n_init; r++) {
+        seconds += slots[r].seconds;
+        if (replaces(e, ki, f, &slots[r].res, best))
+            best = &slots[r].res;
+    }
+    record_failure(e, score_cell(e, ki, f, best, t->test_labels));
+    e->seconds[cell_index(e, ki, f)] = seconds + (omp_get_wtime() - t0);
+}
+
+static void run_tasks(struct elbow *e)
+{
+    int nk = e->nk, folds = e->p.folds, n_init = e->p.n_init;
+#pragma omp parallel default(none) shared(e, nk, folds, n_init)
+#pragma omp single
+    {
+        for (int ki = nk - 1; ki >= 0; ki--) /* costliest first */
+            for (int f = 0; f < folds; f++)
+                for (int r = 0; r < n_init; r++) {
+#pragma omp task default(none) firstprivate(ki, f, r) shared(e)
+                    fit_slot(e, ki, f, r);
+                }
+#pragma omp taskwait
+        for (int ki = nk - 1; ki >= 0; ki--)
+            for (int f = 0; f < folds; f++) {
+#pragma omp task default(none) firstprivate(ki, f) shared(e)
+                reduce_and_score(e, ki, f);
+            }
+    }
+    uint64_t iterations = 0;
+    size_t nslots = (size_t)nk * (size_t)folds * (size_t)n_init;
+    for (size_t i = 0; i < nslots; i++)
+        iterations += (uint64_t)e->slots[i].res.n_iter;
+    e->lloyd_iterations = iterations;
+}
+
+void elbow_run(struct elbow *e)
+{
+    e->status = STATUS_OK;
+    e->lloyd_iterations = 0;
+    prepare_folds(e);
+    if (e->status != STATUS_OK)
+        return;
+    if (e->p.parallel == ELBOW_TASKS)
+        run_tasks(e);
+    else
+        run_over_k(e);
+}
+
+/* Curve, checksum, rules ------------------------------------------------- */
+
+void elbow_curve(const struct elbow *e, struct elbow_point *out)
+{
+    double folds = (double)e->p.folds;
+    for (int ki = 0; ki < e->nk; ki++) {
+        struct elbow_point *pt = &out[ki];
+        memset(pt, 0, sizeof *pt);
+        pt->k = e->p.k_min + ki;
+        for (int f = 0; f < e->p.folds; f++) { /* fold order: deterministic */
+            size_t c = cell_index(e, ki, f);
+            pt->silhouette_mean += e->silhouette[c];
+            pt->inertia_mean += e->inertia[c];
+            pt->n_iter_mean += e->n_iter[c];
+            pt->seconds += e->seconds[c];
+        }
+        pt->silhouette_mean /= folds;
+        pt->inertia_mean /= folds;
+        pt->n_iter_mean /= folds;
+        double ss = 0.0;
+        for (int f = 0; f < e->p.folds; f++) {
+            double dev = e->silhouette[cell_index(e, ki, f)] - pt->silhouette_mean;
+            ss += dev * dev;
+        }
+        pt->silhouette_std = sqrt(ss / folds);
+    }
+}
+
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+    h ^= v;
+    h *= CHECKSUM_MULT;
+    return h ^ (h >> 33);
+}
+
+static uint64_t bits_of(double v)
+{
+    uint64_t u;
+    memcpy(&u, &v, sizeof u);
+    return u;
+}
+
+uint64_t elbow_checksum(const struct elbow *e)
+{
+    uint64_t h = (uint64_t)e->nk;
+    size_t cells = (size_t)e->nk * (size_t)e->p.folds;
+    for (size_t c = 0; c < cells; c++) {
+        h = mix(h, bits_of(e->silhouette[c]));
+        h = mix(h, bits_of(e->inertia[c]));
+        h = mix(h, (uint64_t)e->n_iter[c]);
+    }
+    return mix(h, e->lloyd_iterations);
+}
+
+bool elbow_verify(const struct elbow *e)
+{
+    if (e->status != STATUS_OK)
+        return false;
+    size_t cells = (size_t)e->nk * (size_t)e->p.folds;
+    for (size_t c = 0; c < cells; c++)
+        if (!isfinite(e->inertia[c]) || e->inertia[c] < 0 || e->n_iter[c] < 1)
+            return false;
+    return true;
+}
+
+void elbow_choose(const struct elbow_point *curve, int nk, int *chosen)
+{
+    double *score = malloc((size_t)nk * sizeof *score);
+    double *k = malloc((size_t)nk * sizeof *k);
+    double *inertia = malloc((size_t)nk * sizeof *inertia);
+    for (int r = 0; r < RULE_COUNT; r++)
+        chosen[r] = 0;
+    if (score != NULL && k != NULL && inertia != NULL) {
+        for (int i = 0; i < nk; i++) {
+            score[i] = curve[i].silhouette_mean;
+            k[i] = curve[i].k;
+            inertia[i] = curve[i].inertia_mean;
+        }
+        int idx[RULE_COUNT];
+        idx[RULE_MAXDELTA] = rules_maxdelta(score, nk);
+        idx[RULE_MAX] = rules_max(score, nk);
+        idx[RULE_KNEEDLE] = rules_kneedle(k, inertia, nk);
+        for (int r = 0; r < RULE_COUNT; r++)
+            chosen[r] = idx[r] >= 0 ? curve[idx[r]].k : 0;
+    }
+    free(score);
+    free(k);
+    free(inertia);
+}
+
+/* Setup ------------------------------------------------------------------ */
+
+static int check_params(const struct elbow_params *p, size_t n, int d,
+                        size_t min_train, errmsg_t *err)
+{
+    if ((size_t)p->folds > n)
+        return errmsg_set(err, STATUS_USAGE, "--folds: %d exceeds the %zu samples "
+                          "of the data", p->folds, n);
+    if ((size_t)p->k_max >= n)
+        return errmsg_set(err, STATUS_USAGE, "--k-max: %d must be below the %zu "
+                          "samples of the data", p->k_max, n);
+    if ((size_t)p->k_max > min_train)
+        return errmsg_set(err, STATUS_USAGE, "--k-max: %d exceeds the %zu training "
+                          "samples of the largest fold's complement", p->k_max,
+                          min_train);
+    if (p->pca > d)
+        return errmsg_set(err, STATUS_USAGE, "--pca: %d exceeds the %d features "
+                          "of the data", p->pca, d);
+    if (p->max_threads < 1)
+        return errmsg_set(err, STATUS_USAGE, "elbow: no threads");
+    return STATUS_OK;
+}
+
+static int result_alloc(struct kmeans_result *r, int k, int dim, size_t n)
+{
+    r->centers = malloc((size_t)k * (size_t)dim * sizeof *r->centers);
+    r->labels = malloc((n ? n : 1) * sizeof *r->labels);
+    return r->centers != NULL && r->labels != NULL ? STATUS_OK : STATUS_NOMEM;
+}
+
+static void result_free(struct kmeans_result *r)
+{
+    free(r->centers);
+    free(r->labels);
+    r->centers = NULL;
+    r->labels = NULL;
+}
+
+static int alloc_threads(struct elbow *e, size_t max_train, size_t max_test,
+                         errmsg_t *err)
+{
+    e->threads = calloc((size_t)e->p.max_threads, sizeof *e->threads);
+    if (e->threads == NULL)
+        return STATUS_NOMEM;
+    for (int i = 0; i < e->p.max_threads; i++) {
+        struct elbow_thread *t = &e->threads[i];
+        int rc = kmeans_work_init(&t->work, max_train, e->p.k_max, e->dim, err);
+        if (rc == STATUS_OK)
+            rc = result_alloc(&t->cand, e->p.k_max, e->dim, max_train);
+        if (rc == STATUS_OK)
+            rc = result_alloc(&t->best, e->p.k_max, e->dim, max_train);
+        t->test_labels = malloc((max_test ? max_test : 1) * sizeof *t->test_labels);
+        if (rc == STATUS_OK && t->test_labels == NULL)
+            rc = STATUS_NOMEM;
+        if (rc != STATUS_OK)
+            return rc;
+    }
+    return STATUS_OK;
+}
+
+/* Slot results for the tasks strategy: every restart's centres and labels
+ * are kept until the ordered reduction. */
+static int alloc_slots(struct elbow *e, size_t max_train)
+{
+    size_t nslots = (size_t)e->nk * (size_t)e->p.folds * (size_t)e->p.n_init;
+    e->slots = calloc(nslots, sizeof *e->slots);
+    if (e->slots == NULL)
+        return STATUS_NOMEM;
+    for (size_t i = 0; i < nslots; i++)
+        if (result_alloc(&e->slots[i].res, e->p.k_max, e->dim, max_train) != STATUS_OK)
+            return STATUS_NOMEM;
+    return STATUS_OK;
+}
+
+static int alloc_cells(struct elbow *e)
+{
+    size_t cells = (size_t)e->nk * (size_t)e->p.folds;
+    e->folds = calloc((size_t)e->p.folds, sizeof *e->folds);
+    e->silhouette = calloc(cells, sizeof *e->silhouette);
+    e->inertia = calloc(cells, sizeof *e->inertia);
+    e->seconds = calloc(cells, sizeof *e->seconds);
+    e->n_iter = calloc(cells, sizeof *e->n_iter);
+    return e->folds && e->silhouette && e->inertia && e->seconds && e->n_iter
+               ? STATUS_OK : STATUS_NOMEM;
+}
+
+int elbow_init(struct elbow *e, const double *x, size_t n, int d,
+               const struct elbow_params *p, errmsg_t *err)
+{
+    memset(e, 0, sizeof *e);
+    size_t first_begin, largest;
+    fold_bounds(n, p->folds, 0, &first_begin, &largest);
+    int rc = check_params(p, n, d, n - largest, err);
+    if (rc != STATUS_OK)
+        return rc;
+    e->p = *p;
+    e->x = x;
+    e->n = n;
+    e->d = d;
+    e->dim = p->pca > 0 ? p->pca : d;
+    e->nk = p->k_max - p->k_min + 1;
+    size_t smallest = n / (size_t)p->folds, max_train = n - smallest;
+    rc = alloc_cells(e);
+    if (rc == STATUS_OK)
+        rc = alloc_threads(e, max_train, largest, err);
+    if (rc == STATUS_OK && p->parallel == ELBOW_TASKS)
+        rc = alloc_slots(e, max_train);
+    if (rc != STATUS_OK) {
+        elbow_free(e);
+        return rc == STATUS_NOMEM
+                   ? errmsg_set(err, rc, "elbow: out of memory for %zu x %d data", n, d)
+                   : rc;
+    }
+    for (int f = 0; f < p->folds; f++) {
+        struct elbow_fold *fo = &e->folds[f];
+        fold_bounds(n, p->folds, f, &fo->test_begin, &fo->n_test);
+        fo->n_train = n - fo->n_test;
+    }
+    return STATUS_OK;
+}
+
+void elbow_free(struct elbow *e)
+{
+    for (int f = 0; e->folds != NULL && f < e->p.folds; f++)
+        release_fold(&e->folds[f]);
+    for (int i = 0; e->threads != NULL && i < e->p.max_threads; i++) {
+        kmeans_work_free(&e->threads[i].work);
+        result_free(&e->threads[i].cand);
+        result_free(&e->threads[i].best);
+        free(e->threads[i].test_labels);
+    }
+    size_t nslots = (size_t)e->nk * (size_t)e->p.folds * (size_t)e->p.n_init;
+    for (size_t i = 0; e->slots != NULL && i < nslots; i++)
+        result_free(&e->slots[i].res);
+    free(e->folds);
+    free(e->threads);
+    free(e->slots);
+    free(e->silhouette);
+    free(e->inertia);
+    free(e->seconds);
+    free(e->n_iter);
+    memset(e, 0, sizeof *e);
+}
