@@ -1,0 +1,215 @@
+/* Tests for src/preprocess.c: StandardScaler and PCA against fixtures
+ * written by scikit-learn (tests/fixtures/gen_pipeline_fixtures.py), plus
+ * structural checks of the eigensolver on a larger random matrix. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "preprocess.h"
+#include "rng.h"
+
+static const char FIXTURE[] = "tests/fixtures/pipeline_preprocess.txt";
+static const double REL_TOL = 1e-12;
+
+/* Section `name` ("<name> <rows> <cols>" then one value per line) of the
+ * fixture file, as a new array; NULL (and a failed check) if missing. */
+static double *fx_read(const char *name, size_t *rows, size_t *cols)
+{
+    FILE *f = fopen(FIXTURE, "r");
+    char line[256], key[128];
+    double *v = NULL;
+    CHECK_MSG(f != NULL, "cannot open %s", FIXTURE);
+    while (f != NULL && v == NULL && fgets(line, sizeof line, f) != NULL) {
+        if (sscanf(line, "%127s %zu %zu", key, rows, cols) != 3 ||
+            strcmp(key, name) != 0)
+            continue;
+        size_t count = *rows * *cols;
+        v = malloc((count ? count : 1) * sizeof *v);
+        for (size_t i = 0; v != NULL && i < count; i++)
+            v[i] = fgets(line, sizeof line, f) ? strtod(line, NULL) : NAN;
+    }
+    if (f != NULL)
+        fclose(f);
+    CHECK_MSG(v != NULL, "fixture section %s missing", name);
+    return v;
+}
+
+/* |a - b| <= tol * max(|b|, 1) for every element. */
+static int count_far(const double *a, const double *b, size_t count,
+                     double tol)
+{
+    int bad = 0;
+    for (size_t i = 0; i < count; i++)
+        if (!(fabs(a[i] - b[i]) <= tol * fmax(fabs(b[i]), 1.0)))
+            bad++;
+    return bad;
+}
+
+static void test_scaler_matches_sklearn(void)
+{
+    size_t n, d, r, c;
+    double *X = fx_read("X", &n, &d);
+    double *mean = fx_read("scaler.mean", &r, &c);
+    double *var = fx_read("scaler.var", &r, &c);
+    double *scale = fx_read("scaler.scale", &r, &c);
+    double *want = fx_read("scaler.transform", &r, &c);
+    double *out = malloc(n * d * sizeof *out);
+    struct preprocess_scaler s;
+    if (!X || !mean || !var || !scale || !want || !out)
+        goto done;
+    CHECK(preprocess_scaler_fit(&s, X, n, (int)d, NULL) == STATUS_OK);
+    CHECK(count_far(s.mean, mean, d, REL_TOL) == 0);
+    CHECK(count_far(s.var, var, d, REL_TOL) == 0);
+    CHECK(count_far(s.scale, scale, d, REL_TOL) == 0);
+    CHECK(s.scale[2] == 1.0); /* the constant column */
+    preprocess_scaler_apply(&s, X, n, out);
+    CHECK(count_far(out, want, n * d, REL_TOL) == 0);
+    preprocess_scaler_apply(&s, X, n, X); /* in place */
+    CHECK(memcmp(out, X, n * d * sizeof *X) == 0);
+    preprocess_scaler_free(&s);
+    CHECK(s.mean == NULL);
+    preprocess_scaler_free(&s); /* safe twice */
+done:
+    free(X), free(mean), free(var), free(scale), free(want), free(out);
+}
+
+/* Compare one PCA fit (prefix "pca<nc>.") with the fixture. Components may
+ * differ in sign only; ours follow sklearn's svd_flip, so the signs agree
+ * too. The transform is compared after applying the same sign. */
+static void check_pca(int nc)
+{
+    char name[64];
+    size_t n, d, r, c, m;
+    double *Xs = fx_read("scaler.transform", &n, &d);
+    double *X_new = fx_read("X_new", &m, &c);
+    double *want[6];
+    static const char *const keys[6] = {"mean", "components",
+        "explained_variance", "explained_variance_ratio", "transform",
+        "transform_new"};
+    for (int i = 0; i < 6; i++) {
+        snprintf(name, sizeof name, "pca%d.%s", nc, keys[i]);
+        want[i] = fx_read(name, &r, &c);
+    }
+    struct preprocess_scaler s;
+    struct preprocess_pca p;
+    double *out = malloc(n * (size_t)nc * sizeof *out);
+    if (!Xs || !X_new || !want[0] || !want[1] || !want[2] || !want[3] ||
+        !want[4] || !want[5] || !out)
+        goto done;
+    CHECK(preprocess_pca_fit(&p, Xs, n, (int)d, nc, NULL) == STATUS_OK);
+    CHECK(count_far(p.mean, want[0], d, REL_TOL) == 0);
+    CHECK(count_far(p.explained_variance, want[2], (size_t)nc, REL_TOL) == 0);
+    CHECK(count_far(p.explained_variance_ratio, want[3], (size_t)nc,
+                    REL_TOL) == 0);
+    for (int k = 0; k < nc; k++) {
+        double *v = p.components + (size_t)k * d, *w = want[1] + (size_t)k * d;
+        double sign = v[0] * w[0] < 0.0 ? -1.0 : 1.0;
+        CHECK_MSG(sign > 0.0, "component %d has the opposite sign", k);
+        for (size_t f = 0; f < d; f++)
+            CHECK_NEAR(sign * v[f], w[f], REL_TOL);
+    }
+    preprocess_pca_apply(&p, Xs, n, out);
+    CHECK(count_far(out, want[4], n * (size_t)nc, REL_TOL) == 0);
+    /* New points go through the scaler fitted on the raw training data. */
+    double *X = fx_read("X", &n, &d);
+    if (X != NULL && preprocess_scaler_fit(&s, X, n, (int)d, NULL) == 0) {
+        preprocess_scaler_apply(&s, X_new, m, X_new);
+        preprocess_pca_apply(&p, X_new, m, out);
+        CHECK(count_far(out, want[5], m * (size_t)nc, REL_TOL) == 0);
+        preprocess_scaler_free(&s);
+    }
+    free(X);
+    preprocess_pca_free(&p);
+done:
+    for (int i = 0; i < 6; i++)
+        free(want[i]);
+    free(Xs), free(X_new), free(out);
+}
+
+static void test_pca2_matches_sklearn(void) { check_pca(2); }
+static void test_pca3_matches_sklearn(void) { check_pca(3); }
+
+static void test_pca_errors(void)
+{
+    double X[6] = {1, 2, 3, 4, 5, 7};
+    struct preprocess_pca p;
+    errmsg_t err;
+    CHECK(preprocess_pca_fit(&p, X, 3, 2, 0, &err) == STATUS_USAGE);
+    CHECK(strstr(err.text, "components") != NULL);
+    CHECK(preprocess_pca_fit(&p, X, 3, 2, 3, &err) == STATUS_USAGE);
+    CHECK(preprocess_pca_fit(&p, X, 1, 2, 1, &err) == STATUS_USAGE);
+    CHECK(p.mean == NULL);
+    X[3] = NAN;
+    CHECK(preprocess_pca_fit(&p, X, 3, 2, 1, &err) == STATUS_USAGE);
+    CHECK(strstr(err.text, "converge") != NULL);
+    struct preprocess_scaler s;
+    CHECK(preprocess_scaler_fit(&s, X, 0, 2, &err) == STATUS_USAGE);
+}
+
+/* n x d data with a few strong directions; fills X (caller frees). */
+static double *random_matrix(size_t n, int d, uint64_t seed)
+{
+    double *X = malloc(n * (size_t)d * sizeof *X);
+    rng_t rng = rng_stream(seed, 0);
+    for (size_t i = 0; X != NULL && i < n; i++) {
+        double t0 = rng_uniform(&rng) - 0.5, t1 = rng_uniform(&rng) - 0.5;
+        for (int f = 0; f < d; f++)
+            X[i * (size_t)d + f] = 8.0 * t0 * sin(f + 1.0) +
+                                   3.0 * t1 * cos(0.5 * f) +
+                                   0.3 * (rng_uniform(&rng) - 0.5) + f;
+    }
+    return X;
+}
+
+/* On n=2000, d=60: components orthonormal and C v = lambda v. */
+static void test_pca_eigenpairs(void)
+{
+    const size_t n = 2000;
+    const int d = 60, nc = 4;
+    double *X = random_matrix(n, d, 3);
+    struct preprocess_pca p;
+    if (X == NULL || preprocess_pca_fit(&p, X, n, d, nc, NULL) != STATUS_OK) {
+        CHECK(0);
+        free(X);
+        return;
+    }
+    for (int a = 0; a < nc; a++) {
+        const double *va = p.components + (size_t)a * d;
+        if (a > 0)
+            CHECK(p.explained_variance[a] <= p.explained_variance[a - 1]);
+        for (int b = 0; b < nc; b++) {
+            double dot = 0.0;
+            for (int f = 0; f < d; f++)
+                dot += va[f] * p.components[(size_t)b * d + f];
+            CHECK_NEAR(dot, a == b ? 1.0 : 0.0, 1e-12);
+        }
+        /* Residual of C v - lambda v with C computed naively. */
+        double res = 0.0;
+        for (int f = 0; f < d; f++) {
+            double cv = 0.0;
+            for (size_t i = 0; i < n; i++) {
+                const double *x = X + i * (size_t)d;
+                double proj = 0.0;
+                for (int g = 0; g < d; g++)
+                    proj += (x[g] - p.mean[g]) * va[g];
+                cv += (x[f] - p.mean[f]) * proj;
+            }
+            cv /= (double)(n - 1);
+            res = fmax(res, fabs(cv - p.explained_variance[a] * va[f]));
+        }
+        CHECK_MSG(res <= 1e-10 * p.explained_variance[0], "residual %g", res);
+    }
+    preprocess_pca_free(&p);
+    free(X);
+}
+
+int main(void)
+{
+    RUN(test_scaler_matches_sklearn);
+    RUN(test_pca2_matches_sklearn);
+    RUN(test_pca3_matches_sklearn);
+    RUN(test_pca_errors);
+    RUN(test_pca_eigenpairs);
+    return harness_report();
+}

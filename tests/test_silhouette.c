@@ -1,0 +1,188 @@
+/* Tests for src/silhouette.c against scikit-learn fixtures
+ * (tests/fixtures/gen_pipeline_fixtures.py), a brute-force reference, and
+ * the error cases. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "rng.h"
+#include "silhouette.h"
+
+static const char FIXTURE[] = "tests/fixtures/pipeline_silhouette.txt";
+static const double TOL = 1e-12;
+
+/* Section `name` ("<name> <rows> <cols>" then one value per line) of the
+ * fixture file, as a new array; NULL (and a failed check) if missing. */
+static double *fx_read(const char *name, size_t *rows, size_t *cols)
+{
+    FILE *f = fopen(FIXTURE, "r");
+    char line[256], key[128];
+    double *v = NULL;
+    CHECK_MSG(f != NULL, "cannot open %s", FIXTURE);
+    while (f != NULL && v == NULL && fgets(line, sizeof line, f) != NULL) {
+        if (sscanf(line, "%127s %zu %zu", key, rows, cols) != 3 ||
+            strcmp(key, name) != 0)
+            continue;
+        size_t count = *rows * *cols;
+        v = malloc((count ? count : 1) * sizeof *v);
+        for (size_t i = 0; v != NULL && i < count; i++)
+            v[i] = fgets(line, sizeof line, f) ? strtod(line, NULL) : NAN;
+    }
+    if (f != NULL)
+        fclose(f);
+    CHECK_MSG(v != NULL, "fixture section %s missing", name);
+    return v;
+}
+
+static double *fx_field(const char *name, const char *field, size_t *rows,
+                        size_t *cols)
+{
+    char key[64];
+    snprintf(key, sizeof key, "%s.%s", name, field);
+    return fx_read(key, rows, cols);
+}
+
+/* silhouette_samples and silhouette_score match sklearn on fixture case
+ * `name`. */
+static void check_case(const char *name)
+{
+    size_t n, d, r, c;
+    double *X = fx_field(name, "X", &n, &d);
+    double *lab = fx_field(name, "labels", &r, &c);
+    double *k = fx_field(name, "k", &r, &c);
+    double *want = fx_field(name, "samples", &r, &c);
+    double *score = fx_field(name, "score", &r, &c);
+    int *labels = malloc(n * sizeof *labels);
+    double *s = malloc(n * sizeof *s), got;
+    if (!X || !lab || !k || !want || !score || !labels || !s)
+        goto done;
+    for (size_t i = 0; i < n; i++)
+        labels[i] = (int)lab[i];
+    CHECK(silhouette_samples(X, n, (int)d, labels, (int)k[0], s, NULL) ==
+          STATUS_OK);
+    int far = 0;
+    for (size_t i = 0; i < n; i++)
+        far += !(fabs(s[i] - want[i]) <= TOL);
+    CHECK_MSG(far == 0, "%s: %d samples differ", name, far);
+    CHECK(silhouette_score(X, n, (int)d, labels, (int)k[0], &got, NULL) ==
+          STATUS_OK);
+    CHECK_NEAR(got, score[0], TOL);
+done:
+    free(X), free(lab), free(k), free(want), free(score), free(labels),
+        free(s);
+}
+
+static void test_d2_matches_sklearn(void) { check_case("d2"); }
+static void test_d5_matches_sklearn(void) { check_case("d5"); }
+static void test_many_clusters_matches_sklearn(void) { check_case("many"); }
+
+/* Straight from the definition, O(n^2) time. */
+static double brute_sample(const double *X, size_t n, int d,
+                           const int *labels, int k, size_t i)
+{
+    double sum[64] = {0.0};
+    size_t size[64] = {0};
+    for (size_t j = 0; j < n; j++) {
+        double s = 0.0;
+        for (int f = 0; f < d; f++) {
+            double t = X[i * (size_t)d + f] - X[j * (size_t)d + f];
+            s += t * t;
+        }
+        sum[labels[j]] += sqrt(s);
+        size[labels[j]]++;
+    }
+    if (size[labels[i]] == 1)
+        return 0.0;
+    double a = sum[labels[i]] / (double)(size[labels[i]] - 1), b = HUGE_VAL;
+    for (int c = 0; c < k; c++)
+        if (c != labels[i] && size[c] > 0)
+            b = fmin(b, sum[c] / (double)size[c]);
+    return fmax(a, b) > 0.0 ? (b - a) / fmax(a, b) : 0.0;
+}
+
+/* Random data, labels with gaps, sizes not multiples of the tile: every
+ * s_i as the definition gives it; and the result does not depend on the
+ * order of the samples beyond rounding. */
+static void test_matches_brute_force(void)
+{
+    enum { N = 1100, D = 3, K = 9 };
+    static double X[N * D], Xr[N * D], s[N], sr[N];
+    static int labels[N], lr[N];
+    rng_t rng = rng_stream(17, 0);
+    for (size_t i = 0; i < N; i++) {
+        labels[i] = (int)rng_bounded(&rng, K);
+        if (labels[i] == 4)
+            labels[i] = 5; /* label 4 unused */
+        for (int f = 0; f < D; f++)
+            X[i * D + f] = rng_uniform(&rng) * 10.0 + labels[i];
+    }
+    labels[N - 1] = 4; /* and now a singleton */
+    CHECK(silhouette_samples(X, N, D, labels, K, s, NULL) == STATUS_OK);
+    int far = 0;
+    for (size_t i = 0; i < N; i++)
+        far += !(fabs(s[i] - brute_sample(X, N, D, labels, K, i)) <= TOL);
+    CHECK_MSG(far == 0, "%d samples differ", far);
+    CHECK(s[N - 1] == 0.0);
+    for (size_t i = 0; i < N; i++) { /* reversed order */
+        lr[i] = labels[N - 1 - i];
+        memcpy(Xr + i * D, X + (N - 1 - i) * D, D * sizeof *X);
+    }
+    CHECK(silhouette_samples(Xr, N, D, lr, K, sr, NULL) == STATUS_OK);
+    far = 0;
+    for (size_t i = 0; i < N; i++)
+        far += !(fabs(sr[i] - s[N - 1 - i]) <= TOL);
+    CHECK(far == 0);
+}
+
+/* The same call twice gives the same bits (fixed summation order). */
+static void test_deterministic(void)
+{
+    enum { N = 700, D = 2, K = 5 };
+    static double X[N * D];
+    static int labels[N];
+    rng_t rng = rng_stream(3, 3);
+    for (size_t i = 0; i < N; i++) {
+        labels[i] = (int)rng_bounded(&rng, K);
+        X[i * D] = rng_uniform(&rng) + labels[i];
+        X[i * D + 1] = rng_uniform(&rng);
+    }
+    double a, b;
+    CHECK(silhouette_score(X, N, D, labels, K, &a, NULL) == STATUS_OK);
+    CHECK(silhouette_score(X, N, D, labels, K, &b, NULL) == STATUS_OK);
+    CHECK(memcmp(&a, &b, sizeof a) == 0);
+    CHECK(a > -1.0 && a < 1.0);
+}
+
+static void test_errors(void)
+{
+    double X[8] = {0, 0, 1, 0, 0, 1, 5, 5}, score = 0.0, s[4];
+    int one[4] = {2, 2, 2, 2}, all[4] = {0, 1, 2, 3}, bad[4] = {0, 1, 7, 0};
+    int neg[4] = {0, -1, 1, 0}, ok[4] = {0, 0, 1, 1};
+    errmsg_t err;
+    CHECK(silhouette_score(X, 4, 2, one, 3, &score, &err) == STATUS_USAGE);
+    CHECK(isnan(score));
+    CHECK(strstr(err.text, "1 distinct labels") != NULL);
+    CHECK(silhouette_score(X, 4, 2, all, 4, &score, &err) == STATUS_USAGE);
+    CHECK(strstr(err.text, "4 distinct labels") != NULL);
+    CHECK(silhouette_score(X, 4, 2, bad, 3, &score, &err) == STATUS_USAGE);
+    CHECK(strstr(err.text, "label 7") != NULL);
+    CHECK(silhouette_samples(X, 4, 2, neg, 3, s, &err) == STATUS_USAGE);
+    CHECK(silhouette_samples(X, 4, 0, ok, 2, s, &err) == STATUS_USAGE);
+    CHECK(silhouette_score(X, 0, 2, ok, 2, &score, &err) == STATUS_USAGE);
+    CHECK(silhouette_score(X, 4, 2, ok, 2, &score, &err) == STATUS_OK);
+    CHECK(score > 0.0 && score < 1.0);
+    int three[3] = {0, 0, 1}; /* 2 labels for 3 samples: the minimum */
+    CHECK(silhouette_score(X, 3, 2, three, 2, &score, &err) == STATUS_OK);
+}
+
+int main(void)
+{
+    RUN(test_d2_matches_sklearn);
+    RUN(test_d5_matches_sklearn);
+    RUN(test_many_clusters_matches_sklearn);
+    RUN(test_matches_brute_force);
+    RUN(test_deterministic);
+    RUN(test_errors);
+    return harness_report();
+}
