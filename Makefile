@@ -77,4 +77,7 @@ test: ompsweep $(TEST_BINS)
 clean:
 	rm -rf build ompsweep
 
+# Keep test objects between runs (they are intermediate files to make).
+.SECONDARY:
+
 -include $(wildcard $(BUILD)/*.d $(BUILD)/tests/*.d)

@@ -54,6 +54,11 @@ struct elbow {
     int status;                /* STATUS_OK, or why the last run failed */
 };
 
+/* Fold f of n samples split into `folds` (KFold without shuffling): the
+ * test rows are [*begin, *begin + *size); the first n % folds folds are one
+ * sample larger. */
+void elbow_fold_bounds(size_t n, int folds, int f, size_t *begin, size_t *size);
+
 /* Check the parameters against the data and allocate every workspace.
  * STATUS_USAGE (with the option named) or STATUS_NOMEM. */
 int elbow_init(struct elbow *e, const double *x, size_t n, int d,

@@ -56,8 +56,7 @@ static void record_failure(struct elbow *e, int rc)
         e->status = rc;
 }
 
-/* KFold without shuffling: the first n % folds folds are one sample larger. */
-static void fold_bounds(size_t n, int folds, int f, size_t *begin, size_t *size)
+void elbow_fold_bounds(size_t n, int folds, int f, size_t *begin, size_t *size)
 {
     size_t base = n / (size_t)folds, extra = n % (size_t)folds, uf = (size_t)f;
     *begin = uf * base + (uf < extra ? uf : extra);
@@ -487,7 +486,7 @@ int elbow_init(struct elbow *e, const double *x, size_t n, int d,
 {
     memset(e, 0, sizeof *e);
     size_t first_begin, largest;
-    fold_bounds(n, p->folds, 0, &first_begin, &largest);
+    elbow_fold_bounds(n, p->folds, 0, &first_begin, &largest);
     int rc = check_params(p, n, d, n - largest, err);
     if (rc != STATUS_OK)
         return rc;
@@ -511,7 +510,7 @@ int elbow_init(struct elbow *e, const double *x, size_t n, int d,
     }
     for (int f = 0; f < p->folds; f++) {
         struct elbow_fold *fo = &e->folds[f];
-        fold_bounds(n, p->folds, f, &fo->test_begin, &fo->n_test);
+        elbow_fold_bounds(n, p->folds, f, &fo->test_begin, &fo->n_test);
         fo->n_train = n - fo->n_test;
     }
     return STATUS_OK;
