@@ -12,6 +12,12 @@ extern int harness_failures; /* failed checks in the running test */
 void harness_run(const char *name, void (*test)(void));
 int harness_report(void); /* prints RESULT line; returns process exit code */
 
+/* Section `name` of a fixture file written by a tests/fixtures script: a
+ * line "<name> <rows> <cols>" then rows x cols values, one per line. Returns
+ * a new array (caller frees), or NULL after a failed CHECK if missing. */
+double *harness_fixture(const char *path, const char *name, size_t *rows,
+                        size_t *cols);
+
 #define CHECK(cond)                                                          \
     do {                                                                     \
         if (!(cond)) {                                                       \

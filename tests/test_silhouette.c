@@ -12,27 +12,10 @@
 static const char FIXTURE[] = "tests/fixtures/pipeline_silhouette.txt";
 static const double TOL = 1e-12;
 
-/* Section `name` ("<name> <rows> <cols>" then one value per line) of the
- * fixture file, as a new array; NULL (and a failed check) if missing. */
+/* Section `name` of this file's fixture (see harness_fixture). */
 static double *fx_read(const char *name, size_t *rows, size_t *cols)
 {
-    FILE *f = fopen(FIXTURE, "r");
-    char line[256], key[128];
-    double *v = NULL;
-    CHECK_MSG(f != NULL, "cannot open %s", FIXTURE);
-    while (f != NULL && v == NULL && fgets(line, sizeof line, f) != NULL) {
-        if (sscanf(line, "%127s %zu %zu", key, rows, cols) != 3 ||
-            strcmp(key, name) != 0)
-            continue;
-        size_t count = *rows * *cols;
-        v = malloc((count ? count : 1) * sizeof *v);
-        for (size_t i = 0; v != NULL && i < count; i++)
-            v[i] = fgets(line, sizeof line, f) ? strtod(line, NULL) : NAN;
-    }
-    if (f != NULL)
-        fclose(f);
-    CHECK_MSG(v != NULL, "fixture section %s missing", name);
-    return v;
+    return harness_fixture(FIXTURE, name, rows, cols);
 }
 
 static double *fx_field(const char *name, const char *field, size_t *rows,
