@@ -42,11 +42,13 @@ TEST_BINS := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
 BUILD_INFO := -DOMPSWEEP_VERSION='"$(VERSION)"' -DOMPSWEEP_GIT_COMMIT='"$(GIT_COMMIT)"' \
               -DOMPSWEEP_CFLAGS='"$(CFLAGS)"' -DOMPSWEEP_OPTIMIZED=$(if $(filter 0,$(OPTIMIZE)),0,1)
 
-.PHONY: all run test clean
+.PHONY: all run test clean ompsweep
 all: ompsweep
 
+# Phony so that switching knobs always refreshes ./ompsweep from the build
+# directory of the knobs in force.
 ompsweep: $(BUILD)/ompsweep
-	cp $< $@
+	@cmp -s $< $@ || cp $< $@
 
 $(BUILD)/ompsweep: $(BUILD)/main.o $(BUILD)/libompsweep.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -72,7 +74,7 @@ run: ompsweep
 	./ompsweep all -o results
 
 test: ompsweep $(TEST_BINS)
-	@OMPSWEEP=./ompsweep TEST_BIN_DIR=$(BUILD)/tests sh tests/run.sh
+	@OMPSWEEP=$(BUILD)/ompsweep TEST_BIN_DIR=$(BUILD)/tests sh tests/run.sh
 
 clean:
 	rm -rf build ompsweep
