@@ -100,8 +100,11 @@ static int transform_fold(const struct elbow *e, struct elbow_fold *fo,
     if (e->p.scale) {
         struct preprocess_scaler s;
         rc = preprocess_scaler_fit(&s, train, fo->n_train, e->d, &err);
-        if (rc != STATUS_OK)
+        if (rc != STATUS_OK) {
+            free(train);
+            free(test);
             return rc;
+        }
         preprocess_scaler_apply(&s, train, fo->n_train, train);
         preprocess_scaler_apply(&s, test, fo->n_test, test);
         preprocess_scaler_free(&s);
