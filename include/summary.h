@@ -11,10 +11,22 @@
 #include "stats.h"
 #include "status.h"
 
+/* Variants measured under --scaling weak end with this suffix. */
+#define SUMMARY_WEAK_SUFFIX "+weak"
+
+enum { SUMMARY_MAX_FIT = 512 }; /* thread counts used by the Amdahl fit */
+
+/* True for a weak-scaling variant ("rows+weak"). */
+bool summary_is_weak(const char *variant);
+
 /* Build one summary row per (run_id, workload, variant, schedule, size,
  * threads) group, or without run_id when `by_run` is false (to merge files
- * from separate jobs). Rows come out sorted by block, then threads. Caller
- * frees *out. Returns STATUS_OK or STATUS_NOMEM. */
+ * from separate jobs). Rows come out sorted by block, then threads. Strong
+ * scaling: speedup = T1 / Tp, efficiency = speedup / p, Karp-Flatt and the
+ * Amdahl serial fraction fitted over the block. Weak scaling (a variant with
+ * SUMMARY_WEAK_SUFFIX; one block spans the sizes): efficiency = T(1, n) /
+ * T(p, p n), speedup = p x efficiency (scaled speedup), no Karp-Flatt or
+ * Amdahl. Caller frees *out. Returns STATUS_OK or STATUS_NOMEM. */
 int summary_build(const struct run_row *runs, size_t n, bool by_run,
                   struct summary_row **out, size_t *count, errmsg_t *err);
 

@@ -17,7 +17,7 @@ static const char RUNS_HEADER[] =
     "seconds,work,rate,checksum,verified";
 static const char SUMMARY_HEADER[] =
     "run_id,workload,variant,schedule,size,threads,n,median,min,max,mean,"
-    "stddev,cv,ci_low,ci_high,speedup,efficiency,karp_flatt,verified";
+    "stddev,cv,ci_low,ci_high,speedup,efficiency,karp_flatt,amdahl_serial,verified";
 
 const char *csv_runs_header(void) { return RUNS_HEADER; }
 
@@ -359,7 +359,8 @@ static void put_summary(FILE *out, const struct summary_row *s)
     fprintf(out, ",%d,%zu", s->threads, s->t.n);
     const double v[] = {s->t.median, s->t.min, s->t.max, s->t.mean,
                         s->t.stddev, s->t.cv, s->t.ci_low, s->t.ci_high,
-                        s->speedup, s->efficiency, s->karp_flatt};
+                        s->speedup, s->efficiency, s->karp_flatt,
+                        s->amdahl_serial};
     for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
         put_number(out, v[i]);
     fprintf(out, ",%s\n", s->verified ? "true" : "false");

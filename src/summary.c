@@ -2,8 +2,8 @@
 #include "summary.h"
 
 #include <math.h>
-#include <stdlib.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Sort context: qsort has no user pointer, so the flag travels in the keys. */
@@ -12,23 +12,29 @@ struct keyed {
     bool by_run;
 };
 
-static int compare_block(const struct run_row *a, const struct run_row *b,
-                         bool by_run)
+bool summary_is_weak(const char *variant)
 {
-    int c = by_run ? strcmp(a->run_id, b->run_id) : 0;
+    size_t n = strlen(variant), m = strlen(SUMMARY_WEAK_SUFFIX);
+    return n >= m && strcmp(variant + n - m, SUMMARY_WEAK_SUFFIX) == 0;
+}
+
+static int compare_int(int a, int b) { return (a > b) - (a < b); }
+
+/* Blocks: (run_id, workload, variant, schedule) plus the size under strong
+ * scaling; a weak-scaling block spans sizes, one per thread count. Within a
+ * block rows go by threads, then size. */
+static int compare_keyed(const void *pa, const void *pb)
+{
+    const struct run_row *a = ((const struct keyed *)pa)->row;
+    const struct run_row *b = ((const struct keyed *)pb)->row;
+    bool weak = summary_is_weak(a->variant);
+    int c = ((const struct keyed *)pa)->by_run ? strcmp(a->run_id, b->run_id) : 0;
     if (c == 0) c = strcmp(a->workload, b->workload);
     if (c == 0) c = strcmp(a->variant, b->variant);
     if (c == 0) c = strcmp(a->schedule, b->schedule);
-    if (c == 0) c = strcmp(a->size, b->size);
-    return c;
-}
-
-static int compare_keyed(const void *pa, const void *pb)
-{
-    const struct keyed *a = pa, *b = pb;
-    int c = compare_block(a->row, b->row, a->by_run);
-    if (c == 0)
-        c = (a->row->threads > b->row->threads) - (a->row->threads < b->row->threads);
+    if (c == 0 && !weak) c = strcmp(a->size, b->size);
+    if (c == 0) c = compare_int(a->threads, b->threads);
+    if (c == 0 && weak) c = strcmp(a->size, b->size);
     return c;
 }
 
@@ -55,19 +61,31 @@ static void fill_group(struct summary_row *s, const struct keyed *g, size_t n,
     stats_compute(scratch, n, &s->t);
 }
 
-/* Speedup of each row against the 1-thread row of its block [b, e). */
+/* Scaling metrics of the rows [b, e) of one block against its 1-thread row:
+ * strong scaling: speedup T1/Tp, efficiency speedup/p, Karp-Flatt, Amdahl;
+ * weak scaling: efficiency T(1, n)/T(p, p n), scaled speedup p x that. */
 static void add_scaling(struct summary_row *rows, size_t b, size_t e)
 {
-    double base = NAN;
+    double base = NAN, x[SUMMARY_MAX_FIT] = {0}, y[SUMMARY_MAX_FIT] = {0};
+    bool weak = summary_is_weak(rows[b].variant);
+    size_t m = 0;
     for (size_t i = b; i < e; i++)
         if (rows[i].threads == 1)
             base = rows[i].t.median;
     for (size_t i = b; i < e; i++) {
         struct summary_row *s = &rows[i];
-        s->speedup = base / s->t.median;
-        s->efficiency = s->speedup / s->threads;
-        s->karp_flatt = stats_karp_flatt(s->speedup, s->threads);
+        double ratio = base / s->t.median;
+        s->efficiency = weak ? ratio : ratio / s->threads;
+        s->speedup = weak ? ratio * s->threads : ratio;
+        s->karp_flatt = weak ? NAN : stats_karp_flatt(s->speedup, s->threads);
+        if (!weak && s->threads > 1 && m < SUMMARY_MAX_FIT) {
+            x[m] = s->threads;
+            y[m++] = s->t.median / base;
+        }
     }
+    double serial = stats_amdahl_fit(x, y, m);
+    for (size_t i = b; i < e; i++)
+        rows[i].amdahl_serial = serial;
 }
 
 bool summary_same_block(const struct summary_row *a, const struct summary_row *b)
@@ -75,7 +93,22 @@ bool summary_same_block(const struct summary_row *a, const struct summary_row *b
     return strcmp(a->run_id, b->run_id) == 0 &&
            strcmp(a->workload, b->workload) == 0 &&
            strcmp(a->variant, b->variant) == 0 &&
-           strcmp(a->schedule, b->schedule) == 0 && strcmp(a->size, b->size) == 0;
+           strcmp(a->schedule, b->schedule) == 0 &&
+           (summary_is_weak(a->variant) || strcmp(a->size, b->size) == 0);
+}
+
+static size_t group_rows(struct keyed *keys, size_t n, struct summary_row *rows,
+                         double *scratch)
+{
+    size_t m = 0;
+    for (size_t i = 0; i < n;) {
+        size_t j = i + 1;
+        while (j < n && compare_keyed(&keys[i], &keys[j]) == 0)
+            j++;
+        fill_group(&rows[m++], keys + i, j - i, scratch);
+        i = j;
+    }
+    return m;
 }
 
 int summary_build(const struct run_row *runs, size_t n, bool by_run,
@@ -91,14 +124,7 @@ int summary_build(const struct run_row *runs, size_t n, bool by_run,
     for (size_t i = 0; i < n; i++)
         keys[i] = (struct keyed){&runs[i], by_run};
     qsort(keys, n, sizeof *keys, compare_keyed);
-    size_t m = 0;
-    for (size_t i = 0; i < n;) {
-        size_t j = i + 1;
-        while (j < n && compare_keyed(&keys[i], &keys[j]) == 0)
-            j++;
-        fill_group(&rows[m++], keys + i, j - i, scratch);
-        i = j;
-    }
+    size_t m = group_rows(keys, n, rows, scratch);
     for (size_t b = 0; b < m;) {
         size_t e = b + 1;
         while (e < m && summary_same_block(&rows[b], &rows[e]))

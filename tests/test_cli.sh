@@ -16,7 +16,7 @@ test_two_thread_counts() {
     check "runs header" [ "$(head -n 1 "$d/runs.csv")" = \
         "run_id,timestamp,host,workload,variant,schedule,size,threads,repeat,seconds,work,rate,checksum,verified" ]
     check "summary header" [ "$(head -n 1 "$d/summary.csv")" = \
-        "run_id,workload,variant,schedule,size,threads,n,median,min,max,mean,stddev,cv,ci_low,ci_high,speedup,efficiency,karp_flatt,verified" ]
+        "run_id,workload,variant,schedule,size,threads,n,median,min,max,mean,stddev,cv,ci_low,ci_high,speedup,efficiency,karp_flatt,amdahl_serial,verified" ]
     check "2-thread speedup recorded" [ -n "$(column "$d/summary.csv" speedup | tail -n 1)" ]
     check "quiet: no progress" [ ! -s "$TMP/err" ]
     check "stdout table" grep -q "bogosort  variant=rows  schedule=dynamic  size=60x6" "$TMP/out"

@@ -97,6 +97,51 @@ static void test_summary_merge(void)
     free(rows);
 }
 
+/* Synthetic timings of an exact Amdahl machine with serial fraction 0.1:
+ * T(p) = 0.1 + 0.9 / p; the fit must return 0.1, Karp-Flatt too. */
+static void test_amdahl_fit(void)
+{
+    struct run_row runs[4];
+    const int p[4] = {1, 2, 4, 8};
+    for (int i = 0; i < 4; i++)
+        runs[i] = make_row("a", p[i], 1, 0.1 + 0.9 / p[i]);
+    struct summary_row *rows;
+    size_t n;
+    errmsg_t err;
+    CHECK(summary_build(runs, 4, true, &rows, &n, &err) == STATUS_OK && n == 4);
+    for (size_t i = 0; i < n; i++)
+        CHECK_NEAR(rows[i].amdahl_serial, 0.1, 1e-12);
+    CHECK_NEAR(rows[3].karp_flatt, 0.1, 1e-12);
+    CHECK_NEAR(rows[3].speedup, 1.0 / (0.1 + 0.9 / 8), 1e-12);
+    free(rows);
+    double x[2] = {2, 4}, r[2] = {0.6, 0.4}; /* f = 0.2 at p = 2, 0.2 at 4 */
+    CHECK_NEAR(stats_amdahl_fit(x, r, 2), 0.2, 1e-12);
+    CHECK(isnan(stats_amdahl_fit(x, r, 0)));
+}
+
+/* Weak scaling: one block spans the sizes; efficiency T(1, n)/T(p, p n). */
+static void test_weak_scaling(void)
+{
+    struct run_row runs[3] = {make_row("w", 1, 1, 1.0), make_row("w", 2, 1, 1.25),
+                              make_row("w", 4, 1, 2.0)};
+    const char *sizes[3] = {"1000x8", "2000x8", "4000x8"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(runs[i].variant, sizeof runs[i].variant, "rows+weak");
+        snprintf(runs[i].size, sizeof runs[i].size, "%s", sizes[i]);
+    }
+    struct summary_row *rows;
+    size_t n;
+    errmsg_t err;
+    CHECK(summary_build(runs, 3, true, &rows, &n, &err) == STATUS_OK && n == 3);
+    CHECK(rows[1].threads == 2 && strcmp(rows[1].size, "2000x8") == 0);
+    CHECK_NEAR(rows[1].efficiency, 0.8, 1e-15);
+    CHECK_NEAR(rows[2].efficiency, 0.5, 1e-15);
+    CHECK_NEAR(rows[2].speedup, 2.0, 1e-15);
+    CHECK(isnan(rows[2].karp_flatt) && isnan(rows[2].amdahl_serial));
+    CHECK(summary_is_weak("rows+weak") && !summary_is_weak("rows"));
+    free(rows);
+}
+
 static void test_field_quoting(void)
 {
     char buf[32];
@@ -216,7 +261,7 @@ static void test_summary_file(void)
     fclose(in);
     CHECK(lines == 3);
     CHECK_STR(line, "a,bogosort,rows,\"dynamic,4\",1000x8,2,1,0.5,0.5,0.5,0.5,,,,,"
-                    "2,1,0,true\n");
+                    "2,1,0,0,true\n");
     CHECK(csv_summary_write("/nonexistent/dir/summary.csv", rows, 0, &err) == STATUS_IO);
     unlink(path);
 }
@@ -228,6 +273,8 @@ int main(void)
     RUN(test_karp_flatt);
     RUN(test_summary_speedup);
     RUN(test_summary_merge);
+    RUN(test_amdahl_fit);
+    RUN(test_weak_scaling);
     RUN(test_field_quoting);
     RUN(test_runs_roundtrip);
     RUN(test_foreign_header_refused);
