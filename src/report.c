@@ -17,9 +17,10 @@ static void cell(FILE *out, double v, int width, int precision)
 
 static void block_header(FILE *out, const struct summary_row *r)
 {
+    bool weak = summary_is_weak(r->variant);
     fprintf(out, "\n%s  variant=%s  schedule=%s  size=%s%s%s\n", r->workload,
-            r->variant, r->schedule, r->size, r->run_id[0] ? "  run=" : "",
-            r->run_id);
+            r->variant, r->schedule, weak ? "grows with threads" : r->size,
+            r->run_id[0] ? "  run=" : "", r->run_id);
     fprintf(out, "%7s %10s %10s %10s %10s %10s %8s %10s %8s\n", "threads",
             "median_s", "ci_low", "ci_high", "min_s", "max_s", "speedup",
             "efficiency", "verified");
@@ -39,6 +40,9 @@ void report_table(FILE *out, const struct summary_row *rows, size_t n)
         cell(out, r->t.max, 10, 6);
         cell(out, r->speedup, 8, 2);
         cell(out, r->efficiency, 10, 2);
-        fprintf(out, " %8s\n", r->verified ? "yes" : "NO");
+        fprintf(out, " %8s", r->verified ? "yes" : "NO");
+        if (summary_is_weak(r->variant))
+            fprintf(out, "  %s", r->size);
+        fputc('\n', out);
     }
 }

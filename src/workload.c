@@ -10,6 +10,7 @@
 #include "dataset.h"
 #include "elbow.h"
 #include "elbow_output.h"
+#include "summary.h"
 
 enum { FEATURES_LIMIT = 100000 }; /* as --features */
 
@@ -158,12 +159,18 @@ static int create_elbow(const struct config *cfg, size_t scale,
 int workload_create(unsigned which, const struct config *cfg, size_t scale,
                     struct workload *w, errmsg_t *err)
 {
+    int rc;
     switch (which) {
-    case WORKLOAD_BOGOSORT: return create_bogosort(cfg, scale, w, err);
-    case WORKLOAD_ELBOW: return create_elbow(cfg, scale, w, err);
+    case WORKLOAD_BOGOSORT: rc = create_bogosort(cfg, scale, w, err); break;
+    case WORKLOAD_ELBOW: rc = create_elbow(cfg, scale, w, err); break;
     default:
         return errmsg_set(err, STATUS_USAGE, "workload %u is not built", which);
     }
+    /* Weak-scaling rows carry the suffix so that summaries span sizes. */
+    if (rc == STATUS_OK && cfg->scaling == SCALING_WEAK)
+        strncat(w->variant, SUMMARY_WEAK_SUFFIX,
+                sizeof w->variant - strlen(w->variant) - 1);
+    return rc;
 }
 
 void workload_destroy(struct workload *w)
