@@ -83,6 +83,14 @@ int config_parse_threads(const char *text, int nprocs, int *out, int *count,
 /* Parse "static|dynamic|guided[,CHUNK]". */
 int config_parse_schedule(const char *text, struct schedule *out, errmsg_t *err);
 
+enum { CONFIG_KEY_LEN = 9 }; /* 8 hex digits and the terminator */
+
+/* 8 hex digits naming the options that change what a run computes (seed,
+ * sizes, workload options, schedule, scaling, data path), but not thread
+ * counts, repeats, warmup, output or tag: two invocations with the same key
+ * measure the same cells, which is what --resume relies on. */
+void config_key(const struct config *cfg, char *buf, size_t cap);
+
 /* The --help text. */
 const char *config_usage(void);
 

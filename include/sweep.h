@@ -1,6 +1,8 @@
 /* sweep: runs one workload over the configured thread counts: untimed reset
  * and warmup, timed repeats of the kernel alone (omp_get_wtime), a runs.csv
- * row per repeat, and the check that every run produced the same checksum. */
+ * row per repeat, and the check that every run produced the same checksum.
+ * Cells an earlier run with the same configuration measured are skipped
+ * (--resume), and a pending SIGINT/SIGTERM stops it after the current kernel. */
 #ifndef OMPSWEEP_SWEEP_H
 #define OMPSWEEP_SWEEP_H
 
@@ -8,6 +10,7 @@
 
 #include "config.h"
 #include "csv.h"
+#include "resume.h"
 #include "status.h"
 #include "workload.h"
 
@@ -16,10 +19,12 @@ struct sweep {
     struct runs_file *runs;
     const char *run_id;
     const char *host;
-    struct run_row *rows; /* every row this invocation wrote */
-    size_t nrows, cap;
-    int mismatches;       /* runs whose checksum or check failed */
-    int interrupted;      /* the signal that stopped the sweep, or 0 */
+    const struct resume *resume; /* cells measured before, or NULL */
+    double started;              /* omp_get_wtime() at the start, for ETAs */
+    int blocks_total, blocks_done;
+    int runs_done;   /* timed runs this invocation measured */
+    int mismatches;  /* runs whose checksum or check failed */
+    int interrupted; /* the signal that stopped the sweep, or 0 */
 };
 
 /* Sweep workload `which`. With strong scaling `prepared` is the workload set
@@ -28,7 +33,5 @@ struct sweep {
  * s->interrupted for the outcome), or STATUS_IO/STATUS_NOMEM/STATUS_USAGE. */
 int sweep_workload(struct sweep *s, unsigned which, struct workload *prepared,
                    errmsg_t *err);
-
-void sweep_free(struct sweep *s);
 
 #endif

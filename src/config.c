@@ -603,6 +603,31 @@ int config_parse(int argc, char **argv, struct config *cfg, errmsg_t *err)
     return validate_elbow(cfg, err);
 }
 
+static uint64_t fnv1a(const char *text)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (const unsigned char *p = (const unsigned char *)text; *p != '\0'; p++)
+        h = (h ^ *p) * 0x100000001b3ULL;
+    return h;
+}
+
+void config_key(const struct config *cfg, char *buf, size_t cap)
+{
+    char text[2048];
+    snprintf(text, sizeof text,
+             "w=%u;seed=%llu;rows=%zu;cols=%zu;max=%d;part=%d;sched=%s;scal=%d;"
+             "n=%zu;d=%zu;c=%d;std=%a;k=%d-%d;folds=%d;init=%d;iter=%d;tol=%a;"
+             "pca=%d;noscale=%d;data=%s;label=%ld;par=%d",
+             cfg->workloads, (unsigned long long)cfg->seed, cfg->rows, cfg->cols,
+             cfg->max_value, (int)cfg->partition, cfg->schedule.text,
+             (int)cfg->scaling, cfg->samples, cfg->features, cfg->centers,
+             cfg->cluster_std, cfg->k_min, cfg->k_max, cfg->folds, cfg->n_init,
+             cfg->max_iter, cfg->tol, cfg->pca, (int)cfg->no_scale,
+             cfg->data_file ? cfg->data_file : "", cfg->label_column,
+             (int)cfg->parallel);
+    snprintf(buf, cap, "%08x", (unsigned)(fnv1a(text) & 0xffffffffu));
+}
+
 const char *config_usage(void)
 {
     return

@@ -9,21 +9,11 @@
 #include "envinfo.h"
 #include "signals.h"
 
-enum { SWEEP_ROWS_INITIAL = 64 };
-
-static int keep_row(struct sweep *s, const struct run_row *row, errmsg_t *err)
-{
-    if (s->nrows == s->cap) {
-        size_t cap = s->cap ? 2 * s->cap : SWEEP_ROWS_INITIAL;
-        struct run_row *grown = realloc(s->rows, cap * sizeof *grown);
-        if (grown == NULL)
-            return errmsg_set(err, STATUS_NOMEM, "sweep: out of memory");
-        s->rows = grown;
-        s->cap = cap;
-    }
-    s->rows[s->nrows++] = *row;
-    return STATUS_OK;
-}
+/* The checksum every run of one block must reproduce. */
+struct reference {
+    uint64_t checksum;
+    bool known;
+};
 
 static void set_threads(const struct config *cfg, int threads)
 {
@@ -32,7 +22,7 @@ static void set_threads(const struct config *cfg, int threads)
 }
 
 static void start_row(const struct sweep *s, const struct workload *w,
-                      int threads, struct run_row *row)
+                      int threads, int repeat, struct run_row *row)
 {
     memset(row, 0, sizeof *row);
     snprintf(row->run_id, sizeof row->run_id, "%s", s->run_id);
@@ -42,11 +32,12 @@ static void start_row(const struct sweep *s, const struct workload *w,
     snprintf(row->schedule, sizeof row->schedule, "%s", w->schedule);
     snprintf(row->size, sizeof row->size, "%s", w->size);
     row->threads = threads;
+    row->repeat = repeat;
 }
 
 /* One timed repeat: reset, time the kernel alone, then check and record. */
 static int timed_run(struct sweep *s, struct workload *w, struct run_row *row,
-                     uint64_t *reference, bool *have_reference, errmsg_t *err)
+                     struct reference *ref, errmsg_t *err)
 {
     struct workload_result res;
     w->reset(w->state);
@@ -54,53 +45,74 @@ static int timed_run(struct sweep *s, struct workload *w, struct run_row *row,
     w->run(w->state);
     double t1 = omp_get_wtime();
     w->check(w->state, &res);
-    if (!*have_reference) {
-        *reference = res.checksum;
-        *have_reference = true;
+    if (!ref->known) {
+        ref->checksum = res.checksum;
+        ref->known = true;
     }
     envinfo_utc_now(row->timestamp, sizeof row->timestamp);
     row->seconds = t1 - t0;
     row->work = res.work;
     row->rate = row->seconds > 0 ? (double)res.work / row->seconds : 0.0;
     row->checksum = res.checksum;
-    row->verified = res.verified && res.checksum == *reference;
+    row->verified = res.verified && res.checksum == ref->checksum;
     if (!row->verified)
         s->mismatches++;
-    int rc = csv_runs_append(s->runs, row, err);
-    return rc != STATUS_OK ? rc : keep_row(s, row, err);
+    s->runs_done++;
+    return csv_runs_append(s->runs, row, err);
 }
 
-static void progress(const struct sweep *s, const struct workload *w,
-                     int threads, int done, double started)
+/* Repeats of this block that an earlier, resumed run has not measured. */
+static int repeats_to_do(const struct sweep *s, const struct workload *w,
+                         int threads, struct reference *ref)
 {
+    int todo = 0;
+    for (int r = 1; r <= s->cfg->repeats; r++) {
+        struct run_row cell;
+        start_row(s, w, threads, r, &cell);
+        if (s->resume == NULL || !resume_has(s->resume, &cell))
+            todo++;
+        if (s->resume != NULL && !ref->known)
+            ref->known = resume_checksum(s->resume, &cell, &ref->checksum);
+    }
+    return todo;
+}
+
+static void progress(struct sweep *s, const struct workload *w, int threads,
+                     int todo)
+{
+    s->blocks_done++;
     if (s->cfg->quiet)
         return;
-    fprintf(stderr, "ompsweep: %s %s %s %s threads=%d: %d/%d repeats, "
-            "elapsed %.2f s\n", w->name, w->variant, w->schedule, w->size,
-            threads, done, s->cfg->repeats, omp_get_wtime() - started);
+    double elapsed = omp_get_wtime() - s->started;
+    double eta = elapsed / s->blocks_done * (s->blocks_total - s->blocks_done);
+    fprintf(stderr, "ompsweep: %s %s %s %s threads=%d: %d/%d repeats%s, "
+            "elapsed %.1f s, ETA %.1f s\n", w->name, w->variant, w->schedule,
+            w->size, threads, todo, s->cfg->repeats,
+            todo < s->cfg->repeats ? " (rest resumed)" : "", elapsed, eta);
 }
 
-/* All warmups and repeats at one thread count. */
+/* Warmups and the missing repeats at one thread count. */
 static int sweep_block(struct sweep *s, struct workload *w, int threads,
-                       uint64_t *reference, bool *have_reference, errmsg_t *err)
+                       struct reference *ref, errmsg_t *err)
 {
     const struct config *cfg = s->cfg;
-    double started = omp_get_wtime();
+    int todo = repeats_to_do(s, w, threads, ref), done = 0;
     set_threads(cfg, threads);
-    for (int i = 0; i < cfg->warmup && !signals_pending(); i++) {
+    for (int i = 0; i < cfg->warmup && todo > 0 && !signals_pending(); i++) {
         w->reset(w->state);
         w->run(w->state);
     }
-    int done = 0;
-    for (int r = 1; r <= cfg->repeats && !signals_pending(); r++, done++) {
+    for (int r = 1; r <= cfg->repeats && !signals_pending(); r++) {
         struct run_row row;
-        start_row(s, w, threads, &row);
-        row.repeat = r;
-        int rc = timed_run(s, w, &row, reference, have_reference, err);
+        start_row(s, w, threads, r, &row);
+        if (s->resume != NULL && resume_has(s->resume, &row))
+            continue;
+        int rc = timed_run(s, w, &row, ref, err);
         if (rc != STATUS_OK)
             return rc;
+        done++;
     }
-    progress(s, w, threads, done, started);
+    progress(s, w, threads, done);
     return STATUS_OK;
 }
 
@@ -109,8 +121,7 @@ int sweep_workload(struct sweep *s, unsigned which, struct workload *prepared,
 {
     const struct config *cfg = s->cfg;
     int rc = STATUS_OK;
-    uint64_t reference = 0;
-    bool have_reference = false;
+    struct reference ref = {0, false};
     for (int i = 0; i < cfg->nthreads && rc == STATUS_OK; i++) {
         struct workload local, *w = prepared;
         if (w == NULL) { /* weak scaling: the size grows with the threads */
@@ -118,9 +129,9 @@ int sweep_workload(struct sweep *s, unsigned which, struct workload *prepared,
             if (rc != STATUS_OK)
                 break;
             w = &local;
-            have_reference = false;
+            ref.known = false;
         }
-        rc = sweep_block(s, w, cfg->threads[i], &reference, &have_reference, err);
+        rc = sweep_block(s, w, cfg->threads[i], &ref, err);
         if (w == &local)
             workload_destroy(&local);
         if (signals_pending()) {
@@ -129,11 +140,4 @@ int sweep_workload(struct sweep *s, unsigned which, struct workload *prepared,
         }
     }
     return rc;
-}
-
-void sweep_free(struct sweep *s)
-{
-    free(s->rows);
-    s->rows = NULL;
-    s->nrows = s->cap = 0;
 }

@@ -48,7 +48,9 @@ expect_usage_error() {
 }
 
 # data_rows FILE: lines after the header.
-data_rows() { tail -n +2 "$1" | grep -c .; }
+data_rows() {
+    if [ -f "$1" ]; then tail -n +2 "$1" | grep -c .; else echo 0; fi
+}
 
 # column FILE NAME: the values of one column of an RFC 4180 file (quoted
 # fields may hold commas; written for POSIX awk).

@@ -1,0 +1,99 @@
+# End-to-end tests of the measurement features: summarize across jobs,
+# SIGTERM/SIGINT during a sweep, --resume, warnings, metadata.json.
+. tests/lib.sh
+
+FAST="--rows 300 --cols 7"
+
+# Every data row of a runs file has 14 fields and a verified value.
+well_formed() {
+    awk -F, 'NR > 1 && (NF < 14 || ($NF != "true" && $NF != "false")) { bad = 1 }
+             END { exit bad }' "$1"
+}
+
+test_summarize_two_jobs() {
+    OMP_NUM_THREADS=1 "$OMPSWEEP" bogosort $FAST -r 3 -q -o "$TMP/j1" >/dev/null 2>&1
+    OMP_NUM_THREADS=2 "$OMPSWEEP" bogosort $FAST -r 3 -q -o "$TMP/j2" >/dev/null 2>&1
+    "$OMPSWEEP" summarize "$TMP/j1/runs.csv" "$TMP/j2/runs.csv" -o "$TMP/merged" >"$TMP/out" 2>&1
+    check "exit 0" [ $? -eq 0 ]
+    check "one block with threads 1 and 2" [ "$(grep -c '^ *[12] ' "$TMP/out")" -eq 2 ]
+    speedup=$(awk '$1 == 2 { print $7 }' "$TMP/out")
+    check "speedup of 2 over 1 printed (got '$speedup')" awk -v s="$speedup" 'BEGIN { exit !(s + 0 > 0.5) }'
+    check "merged summary has 2 rows" [ "$(data_rows "$TMP/merged/summary.csv")" -eq 2 ]
+    check "merged speedup column filled" [ -n "$(column "$TMP/merged/summary.csv" speedup | tail -n 1)" ]
+}
+
+test_summarize_rejects_foreign() {
+    printf 'a,b\n1,2\n' >"$TMP/foreign.csv"
+    "$OMPSWEEP" summarize "$TMP/foreign.csv" >/dev/null 2>"$TMP/err"
+    check "exit 2" [ $? -eq 2 ]
+    check "message" grep -q "foreign.csv:1: not an ompsweep runs file" "$TMP/err"
+    "$OMPSWEEP" summarize "$TMP/missing.csv" >/dev/null 2>&1
+    check "missing file: exit 2" [ $? -eq 2 ]
+}
+
+# Start a long sweep, wait for its first rows, send SIG, expect CODE.
+interrupt_sweep() {
+    sig=$1; code=$2; dir=$3
+    "$OMPSWEEP" bogosort $FAST -t 1,2 -r 40 -q -o "$dir" >/dev/null 2>"$TMP/err" &
+    pid=$!
+    i=0
+    while [ "$(data_rows "$dir/runs.csv")" -lt 3 ] && [ $i -lt 200 ]; do
+        sleep 0.05; i=$((i + 1))
+    done
+    kill -"$sig" $pid
+    wait $pid
+    rc=$?
+    check "exit $code after SIG$sig (got $rc)" [ $rc -eq "$code" ]
+    check "stderr says interrupted" grep -q "interrupted; rows written so far" "$TMP/err"
+    check "runs.csv well formed" well_formed "$dir/runs.csv"
+    check "fewer rows than the full sweep" [ "$(data_rows "$dir/runs.csv")" -lt 80 ]
+    check "runs.csv still summarizes" "$OMPSWEEP" summarize "$dir/runs.csv" >/dev/null
+}
+
+test_sigterm_then_resume() {
+    d="$TMP/kill"
+    interrupt_sweep TERM 143 "$d"
+    before=$(data_rows "$d/runs.csv")
+    "$OMPSWEEP" bogosort $FAST -t 1,2 -r 40 -q --resume -o "$d" >/dev/null 2>&1
+    check "resume exit 0" [ $? -eq 0 ]
+    check "exactly 80 rows after resume" [ "$(data_rows "$d/runs.csv")" -eq 80 ]
+    check "no cell measured twice" [ "$(awk -F, 'NR > 1 { print $8 "," $9 }' "$d/runs.csv" | sort | uniq -d | wc -l)" -eq 0 ]
+    check "one run id" [ "$(column "$d/runs.csv" run_id | sort -u | wc -l)" -eq 1 ]
+    check "resume added rows" [ "$before" -lt 80 ]
+    check "one checksum" [ "$(column "$d/runs.csv" checksum | sort -u | wc -l)" -eq 1 ]
+}
+
+test_sigint() {
+    interrupt_sweep INT 130 "$TMP/int"
+}
+
+# A job killed outright (SIGKILL) leaves a prefix; --resume completes it.
+test_resume_after_kill() {
+    d="$TMP/prefix"
+    "$OMPSWEEP" bogosort $FAST -t 1,2 -r 3 -q -o "$d" >/dev/null 2>&1
+    head -n 3 "$d/runs.csv" >"$TMP/cut" && cp "$TMP/cut" "$d/runs.csv"
+    "$OMPSWEEP" bogosort $FAST -t 1,2 -r 3 -q --resume -o "$d" >/dev/null 2>&1
+    check "exit 0" [ $? -eq 0 ]
+    check "6 rows" [ "$(data_rows "$d/runs.csv")" -eq 6 ]
+    check "repeats 1..3 at each count" [ "$(awk -F, 'NR > 1 { print $8 ":" $9 }' "$d/runs.csv" | sort | tr '\n' ' ')" = "1:1 1:2 1:3 2:1 2:2 2:3 " ]
+    "$OMPSWEEP" bogosort $FAST -t 1,2 -r 3 -q --resume -o "$d" >/dev/null 2>&1
+    check "nothing left to do" [ "$(data_rows "$d/runs.csv")" -eq 6 ]
+    "$OMPSWEEP" bogosort $FAST -t 1,2 -r 3 -q --resume --seed 7 -o "$d" >/dev/null 2>&1
+    check "another configuration starts afresh" [ "$(data_rows "$d/runs.csv")" -eq 12 ]
+}
+
+test_warnings() {
+    "$OMPSWEEP" bogosort $FAST -t 1 -r 3 -q -o "$TMP/w" >/dev/null 2>"$TMP/err"
+    check "few repeats warned even with -q" grep -q "^ompsweep: warning: 3 repeats: the 95% confidence interval" "$TMP/err"
+    many=$(( $(nproc) + 1 ))
+    "$OMPSWEEP" bogosort --rows 20 --cols 4 -t $many -r 1 -q -o "$TMP/w" >/dev/null 2>"$TMP/err"
+    check "oversubscription warned" grep -q "^ompsweep: warning: $many threads exceed the .* logical CPUs" "$TMP/err"
+}
+
+run_test test_summarize_two_jobs
+run_test test_summarize_rejects_foreign
+run_test test_sigterm_then_resume
+run_test test_sigint
+run_test test_resume_after_kill
+run_test test_warnings
+finish
