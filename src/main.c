@@ -2,12 +2,14 @@
  * verify -> write tables -> exit status. */
 #include <omp.h>
 #include <stdio.h>
+#include <sys/file.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
 #include "csv.h"
 #include "envinfo.h"
+#include "metadata.h"
 #include "output.h"
 #include "report.h"
 #include "resume.h"
@@ -28,8 +30,11 @@ enum { TIMER_TICKS_MIN = 100 };
 /* Everything one invocation of a study holds. */
 struct study {
     const struct config *cfg;
+    int argc;
+    char **argv;
     struct workload w[MAIN_WORKLOADS];
     char runs_path[OUTPUT_PATH_MAX], summary_path[OUTPUT_PATH_MAX];
+    char metadata_path[OUTPUT_PATH_MAX];
     char run_id[CSV_ID_MAX], host[CSV_ID_MAX], key[CONFIG_KEY_LEN];
     char start_time[CSV_KEY_MAX];
     struct runs_file runs;
@@ -78,7 +83,12 @@ static int open_outputs(struct study *st, errmsg_t *err)
         rc = output_path(st->summary_path, sizeof st->summary_path, dir,
                          "summary.csv", err);
     if (rc == STATUS_OK)
+        rc = output_path(st->metadata_path, sizeof st->metadata_path, dir,
+                         "metadata.json", err);
+    if (rc == STATUS_OK)
         rc = output_prepare(dir, err);
+    if (rc == STATUS_OK)
+        rc = metadata_check(st->metadata_path, err);
     if (rc == STATUS_OK)
         rc = csv_runs_open(&st->runs, st->runs_path, err);
     if (rc != STATUS_OK)
@@ -217,6 +227,27 @@ static void startup_warnings(struct study *st)
                      cfg->repeats, STATS_CI_MIN_N);
 }
 
+/* One object per invocation in metadata.json, appended while runs.csv is
+ * locked, so concurrent jobs sharing the directory never lose one. */
+static int write_metadata(struct study *st, int status, errmsg_t *err)
+{
+    char end_time[CSV_KEY_MAX];
+    envinfo_utc_now(end_time, sizeof end_time);
+    const struct config *cfg = st->cfg;
+    struct metadata_run run = {
+        .run_id = st->run_id, .config_key = st->key, .start_time = st->start_time,
+        .end_time = end_time, .output_dir = cfg->output_dir, .argc = st->argc,
+        .argv = st->argv, .threads = cfg->threads, .nthreads = cfg->nthreads,
+        .repeats = cfg->repeats, .warmup = cfg->warmup, .seed = cfg->seed,
+        .warnings = st->warnings.list, .nwarnings = st->warnings.n,
+        .interrupted = st->sweep.interrupted != 0, .exit_status = status};
+    if (flock(st->runs.fd, LOCK_EX) != 0)
+        return errmsg_set(err, STATUS_IO, "%s: cannot lock", st->runs_path);
+    int rc = metadata_append(st->metadata_path, &run, err);
+    flock(st->runs.fd, LOCK_UN);
+    return rc;
+}
+
 static int run_study(struct study *st, errmsg_t *err)
 {
     int rc = open_outputs(st, err);
@@ -233,20 +264,32 @@ static int run_study(struct study *st, errmsg_t *err)
     rc = sweep_all(st, err);
     if (rc == STATUS_OK)
         rc = finish_tables(st, err);
-    int close_rc = csv_runs_close(&st->runs, rc == STATUS_OK ? err : NULL);
     if (rc == STATUS_OK)
-        rc = close_rc;
-    return rc == STATUS_OK ? outcome(st, err) : rc;
+        rc = outcome(st, err);
+    /* Metadata is written even when verification failed or a signal came. */
+    if (rc == STATUS_OK || rc == STATUS_VERIFY || st->sweep.interrupted) {
+        errmsg_t merr;
+        int mrc = write_metadata(st, rc, &merr);
+        if (mrc != STATUS_OK) {
+            *err = merr;
+            rc = mrc;
+        }
+    }
+    int close_rc = csv_runs_close(&st->runs, rc == STATUS_OK ? err : NULL);
+    return rc == STATUS_OK ? close_rc : rc;
 }
 
 static int run_summarize(const struct config *cfg, errmsg_t *err);
 
-static int run_main(const struct config *cfg, errmsg_t *err)
+static int run_main(const struct config *cfg, int argc, char **argv,
+                    errmsg_t *err)
 {
     struct study *st = calloc(1, sizeof *st);
     if (st == NULL)
         return errmsg_set(err, STATUS_NOMEM, "out of memory");
     st->cfg = cfg;
+    st->argc = argc;
+    st->argv = argv;
     st->runs.fd = -1;
     warnings_init(&st->warnings);
     int rc = setup_workloads(st, err);
@@ -279,7 +322,7 @@ int main(int argc, char **argv)
         return STATUS_OK;
     }
     rc = cfg.action == ACTION_SUMMARIZE ? run_summarize(&cfg, &err)
-                                        : run_main(&cfg, &err);
+                                        : run_main(&cfg, argc, argv, &err);
     return rc == STATUS_OK ? STATUS_OK : fail(rc, &err);
 }
 

@@ -48,6 +48,8 @@ interrupt_sweep() {
     check "runs.csv well formed" well_formed "$dir/runs.csv"
     check "fewer rows than the full sweep" [ "$(data_rows "$dir/runs.csv")" -lt 80 ]
     check "runs.csv still summarizes" "$OMPSWEEP" summarize "$dir/runs.csv" >/dev/null
+    check "metadata says interrupted" grep -q '"interrupted": true' "$dir/metadata.json"
+    check "metadata has the exit status" grep -q "\"exit_status\": $code" "$dir/metadata.json"
 }
 
 test_sigterm_then_resume() {
@@ -90,6 +92,28 @@ test_warnings() {
     check "oversubscription warned" grep -q "^ompsweep: warning: $many threads exceed the .* logical CPUs" "$TMP/err"
 }
 
+test_metadata_fields() {
+    d="$TMP/meta"
+    "$OMPSWEEP" bogosort $FAST -t 1,2 -r 2 -q --tag "lab,1" -o "$d" >/dev/null 2>&1
+    "$OMPSWEEP" bogosort $FAST -t 1 -r 2 -q -o "$d" >/dev/null 2>&1
+    check "two objects" [ "$(grep -c '"run_id":' "$d/metadata.json")" -eq 2 ]
+    check "starts as an array" [ "$(head -c 1 "$d/metadata.json")" = "[" ]
+    for field in version git_commit compiler cflags cpu_model logical_cpus \
+        physical_cores smt caches omp_env omp_proc_bind omp_places \
+        omp_max_threads affinity slurm_job_id pbs_jobid command_line \
+        start_time end_time warnings interrupted; do
+        check "field $field" grep -q "\"$field\":" "$d/metadata.json"
+    done
+    check "run id of the tagged run" grep -q '"run_id": "lab,1-' "$d/metadata.json"
+    check "tag quoted in runs.csv" grep -q '^"lab,1-' "$d/runs.csv"
+    printf 'not json' >"$TMP/meta/metadata.json"
+    "$OMPSWEEP" bogosort $FAST -t 1 -r 1 -q -o "$d" >/dev/null 2>"$TMP/err"
+    check "foreign metadata refused with exit 2" [ $? -eq 2 ]
+    check "foreign metadata untouched" [ "$(cat "$d/metadata.json")" = "not json" ]
+    check "no rows added" [ "$(data_rows "$d/runs.csv")" -eq 6 ]
+}
+
+run_test test_metadata_fields
 run_test test_summarize_two_jobs
 run_test test_summarize_rejects_foreign
 run_test test_sigterm_then_resume
