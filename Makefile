@@ -57,7 +57,17 @@ $(BUILD)/libompsweep.a: $(LIB_OBJS)
 	$(AR) rcs $@ $^
 
 $(BUILD)/%.o: src/%.c | $(BUILD)
-	$(CC) $(CPPFLAGS) $(BUILD_INFO) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+# Only envinfo.o sees the build facts; the stamp changes (and rebuilds it)
+# only when they do, e.g. after a commit.
+$(BUILD)/envinfo.o: CPPFLAGS += $(BUILD_INFO)
+$(BUILD)/envinfo.o: $(BUILD)/buildinfo.stamp
+$(BUILD)/buildinfo.stamp: FORCE | $(BUILD)
+	@echo '$(BUILD_INFO)' | cmp -s - $@ || echo '$(BUILD_INFO)' > $@
+
+.PHONY: FORCE
+FORCE:
 
 $(BUILD)/tests/%.o: tests/%.c | $(BUILD)/tests
 	$(CC) $(CPPFLAGS) -Itests $(CFLAGS) -c -o $@ $<
