@@ -1,4 +1,5 @@
-# ompsweep build. Knobs: CC=clang, OPTIMIZE=0, DEBUG=1, SANITIZE=1.
+# ompsweep build. Knobs: CC=clang, OPTIMIZE=0, DEBUG=1, SANITIZE=1 (ASan +
+# UBSan), TSAN=1 (ThreadSanitizer with clang and LLVM's OpenMP runtime).
 # Each knob combination builds into its own directory under build/, so
 # switching knobs never links stale objects; ./ompsweep is copied from there.
 
@@ -6,6 +7,8 @@ CC       ?= cc
 OPTIMIZE ?= 1
 DEBUG    ?= 0
 SANITIZE ?= 0
+TSAN     ?= 0
+FUZZ_SECONDS ?= 60
 
 VERSION    := 0.1.0
 GIT_COMMIT := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
@@ -29,8 +32,18 @@ ifeq ($(SANITIZE),1)
   CPPFLAGS += -DOMPSWEEP_SANITIZE=1
 endif
 LDFLAGS += -fopenmp
+# ThreadSanitizer understands OpenMP only through LLVM's runtime and its
+# archer tool (Debian's libomp-dev); libgomp would report false races.
+ifeq ($(TSAN),1)
+  LLVM_LIB := $(shell llvm-config --libdir 2>/dev/null || echo /usr/lib/llvm-14/lib)
+  CC       := clang
+  CFLAGS   := $(filter-out -fopenmp,$(CFLAGS)) -fopenmp=libomp -g -fsanitize=thread
+  CPPFLAGS += -DOMPSWEEP_SANITIZE=1
+  LDFLAGS  := -fopenmp=libomp -fsanitize=thread -L$(LLVM_LIB) -Wl,-rpath,$(LLVM_LIB)
+  TEST_ENV := OMP_TOOL_LIBRARIES=$(LLVM_LIB)/libarcher.so TSAN_OPTIONS='halt_on_error=1 ignore_noninstrumented_modules=1'
+endif
 
-BUILD := build/$(notdir $(CC))-o$(OPTIMIZE)-d$(DEBUG)-s$(SANITIZE)
+BUILD := build/$(notdir $(CC))-o$(OPTIMIZE)-d$(DEBUG)-s$(SANITIZE)-t$(TSAN)
 
 SRCS     := $(wildcard src/*.c)
 LIB_SRCS := $(filter-out src/main.c,$(SRCS))
@@ -42,7 +55,7 @@ TEST_BINS := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
 BUILD_INFO := -DOMPSWEEP_VERSION='"$(VERSION)"' -DOMPSWEEP_GIT_COMMIT='"$(GIT_COMMIT)"' \
               -DOMPSWEEP_CFLAGS='"$(CFLAGS)"' -DOMPSWEEP_OPTIMIZED=$(if $(filter 0,$(OPTIMIZE)),0,1)
 
-.PHONY: all run test clean ompsweep
+.PHONY: all run test clean ompsweep compare plots fuzz
 all: ompsweep
 
 # Phony so that switching knobs always refreshes ./ompsweep from the build
@@ -84,7 +97,20 @@ run: ompsweep
 	./ompsweep all -o results
 
 test: ompsweep $(TEST_BINS)
-	@OMPSWEEP=$(BUILD)/ompsweep TEST_BIN_DIR=$(BUILD)/tests sh tests/run.sh
+	@$(TEST_ENV) OMPSWEEP=$(BUILD)/ompsweep TEST_BIN_DIR=$(BUILD)/tests sh tests/run.sh
+
+# ompsweep against the Python/joblib peer of the source notebook, side by
+# side (needs python3-sklearn, python3-joblib; hyperfine for the cross-check).
+compare: ompsweep
+	bench/compare.sh
+
+# Plots from the CSVs in results/ (needs gnuplot-nox).
+plots:
+	bench/plots.sh results
+
+# libFuzzer harnesses (clang), each for FUZZ_SECONDS seconds.
+fuzz:
+	$(MAKE) -f tests/fuzz/fuzz.mk run FUZZ_SECONDS=$(FUZZ_SECONDS)
 
 clean:
 	rm -rf build ompsweep
