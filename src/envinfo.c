@@ -84,21 +84,12 @@ void envinfo_run_id(char *buf, size_t cap, const char *tag)
         snprintf(buf, cap, "%s-%ld", stamp, (long)getpid());
 }
 
-static const char *compiler_name(void)
-{
-#if defined(__clang__)
-    return "clang " __clang_version__;
-#elif defined(__GNUC__)
-    return "gcc " __VERSION__;
-#else
-    return "unknown compiler";
-#endif
-}
-
 void envinfo_version(char *buf, size_t cap)
 {
+    char compiler[ENVINFO_TEXT_MAX];
+    envinfo_compiler(compiler, sizeof compiler);
     snprintf(buf, cap, "ompsweep %s (commit %s, %s, flags: %s)", OMPSWEEP_VERSION,
-             OMPSWEEP_GIT_COMMIT, compiler_name(), OMPSWEEP_CFLAGS);
+             OMPSWEEP_GIT_COMMIT, compiler, OMPSWEEP_CFLAGS);
 }
 
 /* ---- build ------------------------------------------------------------ */
