@@ -1,0 +1,559 @@
+#!/bin/sh
+# bench/plots.sh [--run RUN_ID] [DIR] -- plots of ompsweep's CSV tables.
+#
+# Reads DIR/summary.csv, DIR/elbow.csv and DIR/elbow_choice.csv (DIR defaults
+# to results) and writes PNG and SVG files into DIR/plots/:
+#
+#   time.{png,svg}        median run time vs threads, bars from min to max
+#                         (s, ms or us as fits; log scale over a wide range)
+#   speedup.{png,svg}     speedup vs threads, ideal y = p, Amdahl fit
+#                         1/(f + (1-f)/p) with the block's amdahl_serial
+#   efficiency.{png,svg}  parallel efficiency vs threads, reference y = 1
+#   elbow.{png,svg}       silhouette (mean +- std over folds, left axis) and
+#                         inertia (right axis) vs k, the k of each rule marked
+#
+# Which run: the scaling plots show every block (workload, variant, schedule,
+# size) of one run id of summary.csv: by default the latest, i.e. the one
+# whose run id carries the latest start time (YYYYmmddTHHMMSSZ; a later row
+# wins a tie; run ids without a time, such as the pooled rows of
+# `ompsweep summarize`, count as oldest). The elbow plot shows the latest
+# elbow run, i.e. the last run id appended to elbow.csv. RUN_ID=ID in the
+# environment or --run ID picks one run id for all plots; when that run has
+# no elbow rows the elbow plot is skipped with a note.
+#
+# The thread axis is linear with a tick per count, or log2 when the counts
+# span more than a factor 16 (then speedup is log2 too). Legends sit below
+# the plots, so they never cover data.
+#
+# Weak-scaling blocks (variant ending in "+weak") show the scaled speedup and
+# the weak efficiency T(1, n) / T(p, p n), labelled so.
+#
+# Only the CSV files are read (files copied back from a cluster will do).
+# Needs gnuplot (Debian: gnuplot-nox) >= 5.2, awk (POSIX; mawk will do),
+# mktemp, mkdir, mv and rm. The plots are drawn in a temporary directory and
+# moved into DIR/plots/ only when all of them were drawn.
+#
+# Exit status: 0 plots written; 1 gnuplot failed; 2 bad usage, missing or
+# malformed CSV file, gnuplot not installed; 3 DIR/plots cannot be written.
+set -u
+prog=plots.sh
+
+die() {
+    status=$1; shift
+    printf '%s: %s\n' "$prog" "$*" >&2
+    exit "$status"
+}
+# note: kept until the plots are drawn, so that a fatal error stays the only
+# line on stderr.
+notes=
+note() { notes="$notes$prog: note: $*
+"; }
+
+usage() {
+    cat <<'EOF'
+usage: bench/plots.sh [--run RUN_ID] [DIR]
+Plots DIR/summary.csv and DIR/elbow.csv (DIR defaults to results) into
+DIR/plots/{time,speedup,efficiency,elbow}.{png,svg}. Default run: the latest
+run id of summary.csv and the last run of elbow.csv; --run ID (or RUN_ID=ID)
+picks one run id for all plots.
+EOF
+}
+
+run_id=${RUN_ID-}
+run_id_set=0
+[ -n "$run_id" ] && run_id_set=1
+dir=
+while [ $# -gt 0 ]; do
+    case $1 in
+        -h|--help) usage; exit 0 ;;
+        --run) [ $# -ge 2 ] || die 2 "--run: missing value"
+                run_id=$2; run_id_set=1; shift ;;
+        --run=*) run_id=${1#--run=}; run_id_set=1 ;;
+        --) shift; break ;;
+        -*) die 2 "$1: unknown option (usage: bench/plots.sh [--run RUN_ID] [DIR])" ;;
+        *) [ -z "$dir" ] || die 2 "more than one directory given ('$dir', '$1')"
+           dir=$1 ;;
+    esac
+    shift
+done
+if [ $# -gt 0 ]; then
+    [ -z "$dir" ] && [ $# -eq 1 ] || die 2 "more than one directory given"
+    dir=$1
+fi
+: "${dir:=results}"
+
+[ -d "$dir" ] || die 2 "$dir: no such directory"
+summary=$dir/summary.csv
+elbow=$dir/elbow.csv
+choice=$dir/elbow_choice.csv
+[ -f "$summary" ] || die 2 "$summary: not found (run ompsweep with -o $dir first)"
+[ -r "$summary" ] || die 2 "$summary: cannot be read"
+[ -s "$summary" ] || die 2 "$summary: empty file"
+
+# RFC 4180 reading for POSIX awk: a record may span lines inside quotes, CR
+# before LF is dropped, fields are found by header name.
+csv_awk='
+function csv_split(line, out,    n, i, c, field, q, len) {
+    n = 0; field = ""; q = 0; len = length(line)
+    for (i = 1; i <= len; i++) {
+        c = substr(line, i, 1)
+        if (q && c == "\"" && substr(line, i + 1, 1) == "\"") { field = field c; i++ }
+        else if (c == "\"") q = !q
+        else if (c == "," && !q) { out[++n] = field; field = "" }
+        else field = field c
+    }
+    out[++n] = field
+    return n
+}
+# csv_record(): 1 when rec holds a complete record (started on line recline).
+function csv_record(    t, nq) {
+    sub(/\r$/, "")
+    if (pending != "") rec = pending "\n" $0
+    else { rec = $0; recline = FNR }
+    t = rec; nq = gsub(/"/, "", t)
+    if (nq % 2) { pending = rec; return 0 }
+    pending = ""
+    return 1
+}
+function fail(msg) {
+    printf "plots.sh: %s\n", msg > "/dev/stderr"
+    failed = 1
+    exit 2
+}
+function is_num(s) {
+    return s ~ /^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$/
+}
+# num(s): the number, or NaN (gnuplot: undefined) for an empty or non-finite cell.
+function num(s) { return is_num(s) ? s + 0 : "NaN" }
+# header(file, names): maps the required column names to their index in col[].
+function header(file, names,    n, i, want, k, f) {
+    n = csv_split(rec, f)
+    ncols = n
+    for (i = 1; i <= n; i++) idx[f[i]] = i
+    k = split(names, want, " ")
+    for (i = 1; i <= k; i++) {
+        if (!(want[i] in idx))
+            fail(file ": not an ompsweep table: no column \"" want[i] "\" in the header")
+        col[want[i]] = idx[want[i]]
+    }
+}
+function row(file, f,    n) {
+    n = csv_split(rec, f)
+    if (n != ncols)
+        fail(file ":" recline ": " n " fields, the header has " ncols)
+    return n
+}
+# gq(s): s as a single-quoted gnuplot string.
+function gq(s) { gsub(/\047/, "\047\047", s); return "\047" s "\047" }
+# stamp(id): the last YYYYmmddTHHMMSSZ in a run id ("" when none).
+function stamp(id,    s, last) {
+    last = ""
+    while (match(id, /[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]T[0-9][0-9][0-9][0-9][0-9][0-9]Z/)) {
+        last = substr(id, RSTART, RLENGTH)
+        id = substr(id, RSTART + RLENGTH)
+    }
+    return last
+}
+function run_label(id) { return id == "" ? "pooled rows (ompsweep summarize)" : "run " id }
+# Shared gnuplot set-up: terminals (pngcairo when built in, else png), colours.
+function gp_common(    i) {
+    print "if (strstrt(GPVAL_TERMINALS, \"pngcairo\") > 0) {"
+    print "    PNGTERM = \"pngcairo noenhanced font \\\"sans,11\\\"\""
+    print "} else {"
+    print "    PNGTERM = \"png noenhanced font \\\"sans,11\\\"\""
+    print "}"
+    print "SVGTERM = \"svg noenhanced font \\\"sans,14\\\" background \\\"#ffffff\\\"\""
+    print "set encoding utf8"
+    print "set datafile missing \"NaN\""
+    print "set border lw 1"
+    print "set grid xtics ytics lc rgb \"#c8c8c8\" lw 1 dt 3"
+    print "set style line 100 lc rgb \"#333333\" lw 1.5 dt 2"
+}
+function colour(i) {
+    return substr("#1f77b4#d62728#2ca02c#ff7f0e#9467bd#8c564b#e377c2#17becf#7f7f7f#bcbd22", 7 * ((i - 1) % 10) + 1, 7)
+}
+function ptype(i) { return substr("7 5 9 13 11 15 6 4 8 12", 2 * ((i - 1) % 10) + 1, 2) + 0 }
+function dtype(i) { return int((i - 1) / 10) % 4 + 1 }
+'
+
+# Validates summary.csv and writes the scaling plots' gnuplot script.
+scaling_awk='
+BEGIN { want = ENVIRON["PLOTS_RUN_ID"]; out = ENVIRON["PLOTS_OUT"]; nrows = 0; nruns = 0 }
+!csv_record() { next }
+recline == 1 {
+    header(FILENAME, "run_id workload variant schedule size threads n median min max speedup efficiency amdahl_serial")
+    next
+}
+{
+    row(FILENAME, f)
+    id = f[col["run_id"]]
+    t = f[col["threads"]]
+    if (t !~ /^[0-9]+$/ || t + 0 < 1)
+        fail(FILENAME ":" recline ": threads \"" t "\" is not a positive integer")
+    split("median min max", must, " ")
+    for (j = 1; j <= 3; j++)
+        if (!is_num(f[col[must[j]]]))
+            fail(FILENAME ":" recline ": " must[j] " \"" f[col[must[j]]] "\" is not a number")
+    if (!(id in runseen)) { runseen[id] = 1; runs[++nruns] = id }
+    runlast[id] = nrows + 1
+    nrows++
+    r_id[nrows] = id; r_t[nrows] = t + 0
+    r_w[nrows] = f[col["workload"]]; r_v[nrows] = f[col["variant"]]
+    r_s[nrows] = f[col["schedule"]]; r_z[nrows] = f[col["size"]]
+    r_n[nrows] = f[col["n"]]
+    r_med[nrows] = f[col["median"]] + 0; r_min[nrows] = f[col["min"]] + 0
+    r_max[nrows] = f[col["max"]] + 0
+    r_sp[nrows] = num(f[col["speedup"]]); r_ef[nrows] = num(f[col["efficiency"]])
+    r_f[nrows] = num(f[col["amdahl_serial"]])
+}
+END {
+    if (failed) exit 2
+    if (pending != "") fail(FILENAME ": the last record has an unterminated quote")
+    if (nrows == 0) fail(ARGV[1] ": no data rows (only a header)")
+    if (ENVIRON["PLOTS_RUN_ID_SET"] == "1") {
+        if (!(want in runseen)) fail(ARGV[1] ": no rows for run id \"" want "\"")
+        sel = want
+    } else {
+        best = 0
+        for (i = 1; i <= nruns; i++) {
+            s = stamp(runs[i])
+            if (best == 0 || s > bs || (s == bs && runlast[runs[i]] > runlast[runs[best]])) { best = i; bs = s }
+        }
+        sel = runs[best]
+    }
+    # Blocks of the selected run: a weak block spans its sizes.
+    nb = 0
+    for (i = 1; i <= nrows; i++) {
+        if (r_id[i] != sel) continue
+        weak = r_v[i] ~ /\+weak$/
+        key = r_w[i] SUBSEP r_v[i] SUBSEP r_s[i] SUBSEP (weak ? "" : r_z[i])
+        if (!(key in bidx)) { bidx[key] = ++nb; bn[nb] = 0; bweak[nb] = weak; bf[nb] = "NaN" }
+        b = bidx[key]
+        m = ++bn[b]
+        # insertion by thread count
+        for (j = m; j > 1 && r_t[brow[b, j - 1]] > r_t[i]; j--) brow[b, j] = brow[b, j - 1]
+        brow[b, j] = i
+        if (r_f[i] != "NaN") bf[b] = r_f[i]
+    }
+    pmin = 0; pmax = 0; nt = 0; ymin = 0; ymax = 0; spmin = 1; spmax = 1; efmax = 1; anyweak = 0; anystrong = 0
+    for (b = 1; b <= nb; b++) {
+        first = brow[b, 1]; last = brow[b, bn[b]]
+        if (bweak[b]) {
+            anyweak = 1
+            sz = r_z[first] == r_z[last] ? r_z[first] : r_z[first] " to " r_z[last]
+            title[b] = r_w[first] "/" r_v[first] "  " r_s[first] "  " sz "  (weak scaling)"
+        } else {
+            anystrong = 1
+            title[b] = r_w[first] "/" r_v[first] "  " r_s[first] "  " r_z[first]
+        }
+        for (j = 1; j <= bn[b]; j++) {
+            i = brow[b, j]; t = r_t[i]
+            if (pmin == 0 || t < pmin) pmin = t
+            if (t > pmax) pmax = t
+            if (!(t in tseen)) { tseen[t] = 1; nt++ }
+            if (ymin == 0 || r_min[i] < ymin) ymin = r_min[i]
+            if (r_max[i] > ymax) ymax = r_max[i]
+            if (r_sp[i] != "NaN" && r_sp[i] > spmax) spmax = r_sp[i]
+            if (r_sp[i] != "NaN" && r_sp[i] > 0 && r_sp[i] < spmin) spmin = r_sp[i]
+            if (r_ef[i] != "NaN" && r_ef[i] > efmax) efmax = r_ef[i]
+        }
+        bpmax[b] = r_t[last]
+    }
+    if (spmax < pmax) spmax = pmax
+
+    gp_common()
+    # Data: one index per block; the Amdahl curves one index per fitted block.
+    print "$B << EOD"
+    for (b = 1; b <= nb; b++) {
+        if (b > 1) printf "\n\n"
+        print "# threads median min max speedup efficiency n"
+        for (j = 1; j <= bn[b]; j++) {
+            i = brow[b, j]
+            printf "%d %.10g %.10g %.10g %s %s %s\n", r_t[i], r_med[i], r_min[i], r_max[i], r_sp[i], r_ef[i], r_n[i] == "" ? "NaN" : r_n[i]
+        }
+    }
+    print "EOD"
+    nfit = 0
+    print "$F << EOD"
+    for (b = 1; b <= nb; b++) {
+        if (bf[b] == "NaN" || bweak[b] || bpmax[b] < 2) continue
+        fitidx[b] = nfit++
+        if (nfit > 1) printf "\n\n"
+        for (k = 0; k <= 200; k++) {
+            p = 1 + (bpmax[b] - 1) * k / 200
+            d = bf[b] + (1 - bf[b]) / p
+            if (d > 0) printf "%.10g %.10g\n", p, 1 / d
+        }
+    }
+    print "EOD"
+
+    # Thread axis: linear with a tick at each count, log2 for wide sweeps.
+    logx = pmax / pmin > 16
+    if (pmin == pmax) { xlo = pmin - 1; xhi = pmax + 1; if (xlo < 0) xlo = 0 }
+    else if (logx) { xlo = pmin / 1.25; xhi = pmax * 1.25 }
+    else { pad = (pmax - pmin) * 0.04; xlo = pmin - pad; xhi = pmax + pad }
+    tics = ""
+    if (nt <= 16) {
+        n = 0
+        for (t in tseen) tl[++n] = t + 0
+        for (a = 2; a <= n; a++) { v = tl[a]; for (c = a; c > 1 && tl[c - 1] > v; c--) tl[c] = tl[c - 1]; tl[c] = v }
+        for (a = 1; a <= n; a++) tics = tics (a > 1 ? ", " : "") "\"" tl[a] "\" " tl[a]
+    }
+    height = 530 + 21 * (nb + 1)           # legend below, one entry a line
+    print "$I << EOD"
+    printf "1 1\n%.10g %.10g\nEOD\n", xhi, xhi
+    print "W = 1000; H = " height
+    print "OUT = " gq(out)
+    print "RUN = " gq(run_label(sel))
+    print "set xlabel \"threads p\""
+    if (logx) print "set logscale x 2"
+    print "set xrange [" xlo ":" xhi "]"
+    if (tics != "") print "set xtics (" tics ")"
+    else if (logx) print "set xtics 2"
+    print "set key outside below center vertical maxcols 1 spacing 1.15 width 1"
+    print "set mxtics default"
+    print "set bars small"
+
+    # 1. time
+    print "set title \"Run time vs threads\\n\" . RUN . \"   (median of the repeats; bars: min to max)\""
+    # Unit: s, ms or µs, so that the tick labels stay short.
+    if (ymax < 1e-3) { scale = 1e6; unit = "µs" }
+    else if (ymax < 1) { scale = 1e3; unit = "ms" }
+    else { scale = 1; unit = "s" }
+    logy = ymin > 0 && ymax / ymin > 8
+    print "set ylabel \"time per run [" unit "]" (logy ? "  (log scale)" : "") "\""
+    if (logy) print "set logscale y"
+    else print "set yrange [0:*]"
+    print "set format y \"%g\""
+    print "do for [fmt in \"png svg\"] {"
+    print "    eval \"set terminal \" . (fmt eq \"png\" ? PNGTERM : SVGTERM) . \" size \" . W . \",\" . H"
+    print "    set output OUT . \"/time.\" . fmt"
+    printf "    plot"
+    for (b = 1; b <= nb; b++)
+        printf "%s \\\n        $B index %d using 1:($2*%g):($3*%g):($4*%g) with yerrorlines lw 2 pt %d ps 1.1 lc rgb \"%s\" dt %d title %s", (b > 1 ? "," : ""), b - 1, scale, scale, scale, ptype(b), colour(b), dtype(b), gq(title[b])
+    print ""
+    print "    unset output"
+    print "}"
+    print "unset logscale y"
+
+    # 2. speedup
+    ylab = anystrong ? "speedup  T(1) / T(p)" : ""
+    if (anyweak) ylab = ylab (anystrong ? ";  " : "") "scaled speedup  p T(1,n) / T(p,pn)  (weak)"
+    print "set title \"Speedup vs threads\\n\" . RUN . \"   (black dashed: ideal y = p; thin dashed: Amdahl fit 1/(f + (1-f)/p))\""
+    print "set ylabel " gq(ylab (logx ? "  (log scale)" : ""))
+    if (logx) { print "set logscale y 2"; print "set yrange [" (spmin < xlo ? spmin : xlo) / 1.25 ":" spmax * 1.25 "]" }
+    else print "set yrange [0:" spmax * 1.08 "]"
+    print "do for [fmt in \"png svg\"] {"
+    print "    eval \"set terminal \" . (fmt eq \"png\" ? PNGTERM : SVGTERM) . \" size \" . W . \",\" . H"
+    print "    set output OUT . \"/speedup.\" . fmt"
+    printf "    plot $I with lines ls 100 title \"ideal (y = p)\""
+    for (b = 1; b <= nb; b++) {
+        printf ", \\\n        $B index %d using 1:5 with linespoints lw 2 pt %d ps 1.1 lc rgb \"%s\" dt %d title %s", b - 1, ptype(b), colour(b), dtype(b), gq(title[b] ((b in fitidx) ? sprintf("  (Amdahl fit f = %.3g)", bf[b]) : ""))
+        if (b in fitidx)
+            printf ", \\\n        $F index %d using 1:2 with lines lw 1.2 dt (8,5) lc rgb \"%s\" notitle", fitidx[b], colour(b)
+    }
+    print ""
+    print "    unset output"
+    print "}"
+    print "unset logscale y"
+
+    # 3. efficiency
+    ylab = anystrong ? "efficiency  speedup / p" : ""
+    if (anyweak) ylab = ylab (anystrong ? ";  " : "") "weak efficiency  T(1,n) / T(p,pn)"
+    print "set title \"Parallel efficiency vs threads\\n\" . RUN . \"   (dashed: ideal y = 1)\""
+    print "set ylabel " gq(ylab)
+    print "set yrange [0:" (efmax * 1.1 > 1.15 ? efmax * 1.1 : 1.15) "]"
+    if (efmax <= 1.5) print "set ytics 0.1"
+    print "do for [fmt in \"png svg\"] {"
+    print "    eval \"set terminal \" . (fmt eq \"png\" ? PNGTERM : SVGTERM) . \" size \" . W . \",\" . H"
+    print "    set output OUT . \"/efficiency.\" . fmt"
+    printf "    plot 1 with lines ls 100 title \"ideal (y = 1)\""
+    for (b = 1; b <= nb; b++)
+        printf ", \\\n        $B index %d using 1:6 with linespoints lw 2 pt %d ps 1.1 lc rgb \"%s\" dt %d title %s", b - 1, ptype(b), colour(b), dtype(b), gq(title[b])
+    print ""
+    print "    unset output"
+    print "}"
+}
+'
+
+# Reads elbow.csv then elbow_choice.csv (optional) and writes the elbow
+# plot's gnuplot script; exit 3 (no script) when the run has no elbow rows.
+elbow_awk='
+BEGIN { want = ENVIRON["PLOTS_RUN_ID"]; out = ENVIRON["PLOTS_OUT"]; ne = 0 }
+FNR == 1 { pending = ""; file++ }
+!csv_record() { next }
+file == 1 && recline == 1 {
+    header(FILENAME, "run_id k silhouette_mean silhouette_std inertia_mean"); next
+}
+file == 1 {
+    row(FILENAME, f)
+    k = f[col["k"]]
+    if (k !~ /^[0-9]+$/) fail(FILENAME ":" recline ": k \"" k "\" is not an integer")
+    ne++
+    e_id[ne] = f[col["run_id"]]; e_k[ne] = k + 0
+    e_s[ne] = num(f[col["silhouette_mean"]]); e_sd[ne] = num(f[col["silhouette_std"]])
+    e_i[ne] = num(f[col["inertia_mean"]])
+    next
+}
+file == 2 && recline == 1 {
+    delete idx; delete col
+    header(FILENAME, "run_id rule chosen_k selected"); next
+}
+file == 2 {
+    row(FILENAME, f)
+    nc++
+    c_id[nc] = f[col["run_id"]]; c_rule[nc] = f[col["rule"]]
+    c_k[nc] = f[col["chosen_k"]]; c_sel[nc] = f[col["selected"]]
+}
+END {
+    if (failed) exit 2
+    if (pending != "") fail(FILENAME ": the last record has an unterminated quote")
+    if (ne == 0) fail(ARGV[1] ": no data rows (only a header)")
+    sel = ENVIRON["PLOTS_RUN_ID_SET"] == "1" ? want : e_id[ne]
+    # The rows of the run; a k seen twice (a resumed run) keeps its last row.
+    nk = 0
+    for (i = 1; i <= ne; i++) {
+        if (e_id[i] != sel) continue
+        if (!(e_k[i] in kat)) { kat[e_k[i]] = ++nk; ks[nk] = e_k[i] }
+        kat_row[e_k[i]] = i
+    }
+    if (nk == 0) exit 3
+    for (a = 2; a <= nk; a++) { v = ks[a]; for (c = a; c > 1 && ks[c - 1] > v; c--) ks[c] = ks[c - 1]; ks[c] = v }
+    # Rules of the run, grouped by chosen k: one marker per k.
+    nr = 0; ng = 0
+    for (i = 1; i <= nc; i++) {
+        if (c_id[i] != sel) continue
+        if (!(c_rule[i] in rseen)) { rseen[c_rule[i]] = 1; rules[++nr] = c_rule[i] }
+        rk[c_rule[i]] = c_k[i]; rsel[c_rule[i]] = c_sel[i] == "true"
+    }
+    if (nr == 0) printf "rules" > ENVIRON["PLOTS_NOTE"]
+    for (r = 1; r <= nr; r++) {
+        k = rk[rules[r]]
+        name = rules[r] (rsel[rules[r]] ? " (selected)" : "")
+        if (k !~ /^[0-9]+$/) { undef = undef (undef == "" ? "" : ", ") name; continue }
+        if (!(k in gk)) { gk[k] = ++ng; gval[ng] = k + 0; gname[ng] = name }
+        else gname[gk[k]] = gname[gk[k]] ", " name
+    }
+    gp_common()
+    print "$E << EOD"
+    print "# k silhouette_mean silhouette_std inertia_mean"
+    for (a = 1; a <= nk; a++) {
+        i = kat_row[ks[a]]
+        printf "%d %s %s %s\n", ks[a], e_s[i], e_sd[i], e_i[i]
+    }
+    print "EOD"
+    print "OUT = " gq(out)
+    print "set title " gq("Elbow: silhouette and inertia vs number of clusters k") ". \"\\n\" . " gq("run " sel "   (silhouette: mean over the CV folds, bars: +- std)")
+    print "set xlabel \"number of clusters k\""
+    print "set ylabel \"silhouette score (held-out folds)\" tc rgb \"#1f77b4\""
+    print "set y2label \"inertia (within-cluster sum of squares)\" tc rgb \"#d62728\""
+    print "set ytics nomirror tc rgb \"#1f77b4\""
+    print "set y2tics tc rgb \"#d62728\""
+    print "set format y2 \"%g\""
+    # Head room above the curves for the k labels of the rules.
+    slo = ""; shi = ""; imax = 0
+    for (a = 1; a <= nk; a++) {
+        i = kat_row[ks[a]]
+        if (e_i[i] != "NaN" && e_i[i] > imax) imax = e_i[i]
+        if (e_s[i] == "NaN") continue
+        d = e_sd[i] == "NaN" ? 0 : e_sd[i]
+        if (slo == "" || e_s[i] - d < slo) slo = e_s[i] - d
+        if (shi == "" || e_s[i] + d > shi) shi = e_s[i] + d
+    }
+    if (slo != "") {
+        span = shi - slo; if (span < 0.02) span = 0.02
+        print "set yrange [" slo - 0.06 * span ":" shi + 0.14 * span "]"
+    }
+    if (imax > 0) print "set y2range [0:" imax * 1.14 "]"
+    print "set xrange [" ks[1] - 0.5 ":" ks[nk] + 0.5 "]"
+    if (nk <= 30) print "set xtics 1"
+    print "set bars small"
+    print "set key outside below center horizontal maxcols 2 spacing 1.15"
+    mark = "#2ca02c#9467bd#ff7f0e#8c564b#e377c2#17becf"
+    for (g = 1; g <= ng; g++) {
+        print "set arrow " g " from " gval[g] ", graph 0 to " gval[g] ", graph 1 nohead lw 2 dt " (g == 1 ? 2 : g == 2 ? 4 : 5) " lc rgb \"" substr(mark, 7 * ((g - 1) % 6) + 1, 7) "\" back"
+        print "set label " g " " gq("k=" gval[g]) " at " gval[g] ", graph 1 offset 0.4,-0.9 left tc rgb \"" substr(mark, 7 * ((g - 1) % 6) + 1, 7) "\" front"
+    }
+    print "do for [fmt in \"png svg\"] {"
+    print "    eval \"set terminal \" . (fmt eq \"png\" ? PNGTERM : SVGTERM) . \" size 1000,640\""
+    print "    set output OUT . \"/elbow.\" . fmt"
+    printf "    plot $E using 1:2:3 axes x1y1 with yerrorlines lw 2 pt 7 ps 1.1 lc rgb \"#1f77b4\" title \"silhouette (left axis)\""
+    printf ", \\\n        $E using 1:4 axes x1y2 with linespoints lw 2 pt 5 ps 1 lc rgb \"#d62728\" title \"inertia (right axis)\""
+    for (g = 1; g <= ng; g++)
+        printf ", \\\n        NaN with lines lw 2 dt %d lc rgb \"%s\" title %s", (g == 1 ? 2 : g == 2 ? 4 : 5), substr(mark, 7 * ((g - 1) % 6) + 1, 7), gq(gname[g] ": k = " gval[g])
+    if (undef != "")
+        printf ", \\\n        NaN with lines lc rgb \"#ffffff\" title %s", gq(undef ": no k")
+    print ""
+    print "    unset output"
+    print "}"
+}
+'
+
+# --- validate the tables (no gnuplot needed) ---------------------------------
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/ompsweep-plots.XXXXXX") || die 3 "cannot create a temporary directory"
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+export PLOTS_RUN_ID="$run_id" PLOTS_RUN_ID_SET="$run_id_set" PLOTS_OUT="$tmp/out" \
+    PLOTS_NOTE="$tmp/note"
+mkdir "$tmp/out" || die 3 "cannot create $tmp/out"
+
+awk "$csv_awk$scaling_awk" "$summary" >"$tmp/scaling.gp" || exit 2
+
+do_elbow=0
+if [ ! -e "$elbow" ]; then
+    note "$elbow: not found, no elbow plot"
+else
+    [ -f "$elbow" ] && [ -r "$elbow" ] || die 2 "$elbow: cannot be read"
+    [ -s "$elbow" ] || die 2 "$elbow: empty file"
+    if [ -e "$choice" ]; then
+        [ -f "$choice" ] && [ -r "$choice" ] || die 2 "$choice: cannot be read"
+        [ -s "$choice" ] || die 2 "$choice: empty file"
+        set -- "$elbow" "$choice"
+    else
+        set -- "$elbow"
+    fi
+    awk "$csv_awk$elbow_awk" "$@" >"$tmp/elbow.gp"
+    rc=$?
+    case $rc in
+        0) do_elbow=1
+           if [ ! -e "$choice" ]; then
+               note "$choice: not found, the elbow plot marks no rule"
+           elif [ -e "$tmp/note" ]; then
+               note "$choice: no rows for the run, the elbow plot marks no rule"
+           fi ;;
+        3) note "$elbow: no rows for run id '$run_id', no elbow plot" ;;
+        *) exit 2 ;;
+    esac
+fi
+
+# --- draw --------------------------------------------------------------------
+command -v gnuplot >/dev/null 2>&1 ||
+    die 2 "gnuplot not found: install Debian's gnuplot-nox"
+printf '%s' "$notes" >&2
+
+gnuplot "$tmp/scaling.gp" >"$tmp/gnuplot.log" 2>&1 ||
+    { cat "$tmp/gnuplot.log" >&2; die 1 "gnuplot failed on the scaling plots"; }
+if [ "$do_elbow" -eq 1 ]; then
+    gnuplot "$tmp/elbow.gp" >"$tmp/gnuplot.log" 2>&1 ||
+        { cat "$tmp/gnuplot.log" >&2; die 1 "gnuplot failed on the elbow plot"; }
+fi
+
+set -- time speedup efficiency
+[ "$do_elbow" -eq 1 ] && set -- "$@" elbow
+for name in "$@"; do
+    for ext in png svg; do
+        [ -s "$tmp/out/$name.$ext" ] || die 1 "gnuplot wrote no $name.$ext"
+    done
+done
+mkdir -p "$dir/plots" 2>/dev/null || die 3 "$dir/plots: cannot create the directory"
+if [ "$do_elbow" -eq 0 ]; then # no stale elbow plot of another run
+    rm -f "$dir/plots/elbow.png" "$dir/plots/elbow.svg"
+fi
+for name in "$@"; do
+    for ext in png svg; do
+        mv -f "$tmp/out/$name.$ext" "$dir/plots/$name.$ext" ||
+            die 3 "$dir/plots/$name.$ext: cannot write"
+        printf '%s\n' "$dir/plots/$name.$ext"
+    done
+done

@@ -1,0 +1,155 @@
+# Tests of bench/plots.sh: the eight plot files from a tiny sweep, the latest
+# run chosen, weak scaling labelled, RUN_ID, the elbow plot skipped without
+# elbow.csv, and exit 2 with one message for a missing gnuplot, a missing or
+# malformed summary.csv.
+. tests/lib.sh
+
+PLOTS=bench/plots.sh
+TINY="--rows 50 --cols 5 --samples 300 --features 4 --k-max 5 -t 1,2 -r 2 -w 0 -q"
+if command -v gnuplot >/dev/null 2>&1; then HAVE_GNUPLOT=1; else HAVE_GNUPLOT=0; fi
+
+# first_run_id FILE: the run id of the first data row (ids hold no comma here).
+first_run_id() { sed -n 2p "$1" | cut -d, -f1; }
+
+# One data directory for the tests: a strong run of both workloads (with a
+# quoted schedule) and, appended after it, a weak-scaling run of bogosort.
+DATA="$TMP/data"
+"$OMPSWEEP" all $TINY --schedule dynamic,2 -o "$DATA" >/dev/null 2>&1
+sleep 1 # the run ids carry the start time to the second
+"$OMPSWEEP" bogosort $TINY --scaling weak -o "$DATA" >/dev/null 2>&1
+STRONG_ID=$(first_run_id "$DATA/elbow.csv")
+WEAK_ID=$(grep '+weak' "$DATA/summary.csv" | head -n 1 | cut -d, -f1)
+
+test_sweep_data() {
+    check "strong run id" [ -n "$STRONG_ID" ]
+    check "weak run id" [ -n "$WEAK_ID" ]
+    check "two runs in summary.csv" [ "$(column "$DATA/summary.csv" run_id | sort -u | wc -l)" -eq 2 ]
+    check "quoted schedule in summary.csv" grep -q '"dynamic,2"' "$DATA/summary.csv"
+}
+
+# is_png FILE: starts with the 8-byte PNG signature.
+is_png() {
+    [ "$(od -An -tx1 -N8 "$1" | tr -d ' \n')" = 89504e470d0a1a0a ]
+}
+
+test_render() {
+    if [ "$HAVE_GNUPLOT" -eq 0 ]; then
+        echo "  skipped the rendering: gnuplot not installed (Debian: gnuplot-nox)"
+        return
+    fi
+    d="$TMP/render"
+    cp -R "$DATA" "$d"
+    sh "$PLOTS" "$d" >"$TMP/out" 2>"$TMP/err"
+    rc=$?
+    check "exit 0 (got $rc: $(cat "$TMP/err"))" [ $rc -eq 0 ]
+    check "nothing on stderr" [ ! -s "$TMP/err" ]
+    check "8 paths on stdout" [ "$(wc -l <"$TMP/out")" -eq 8 ]
+    for name in time speedup efficiency elbow; do
+        check "$name.png is a PNG" is_png "$d/plots/$name.png"
+        check "$name.svg is an SVG" grep -q '<svg' "$d/plots/$name.svg"
+        check "$name.png listed" grep -qxF "$d/plots/$name.png" "$TMP/out"
+    done
+    check "only the 8 files" [ "$(ls "$d/plots" | wc -l)" -eq 8 ]
+    # Latest run: the weak one, labelled as such; the elbow plot shows the
+    # only elbow run.
+    check "time plot of the latest run" grep -qF "run $WEAK_ID" "$d/plots/time.svg"
+    check "not of the older run" [ -z "$(grep -F "run $STRONG_ID" "$d/plots/time.svg")" ]
+    check "weak block labelled" grep -q "bogosort/rows+weak .*(weak scaling)" "$d/plots/speedup.svg"
+    check "scaled speedup axis" grep -q "scaled speedup" "$d/plots/speedup.svg"
+    check "weak efficiency axis" grep -q "weak efficiency" "$d/plots/efficiency.svg"
+    check "elbow of the elbow run" grep -qF "run $STRONG_ID" "$d/plots/elbow.svg"
+    for rule in maxdelta max kneedle; do
+        check "elbow names rule $rule" grep -q "[ >]${rule}[ ,:]" "$d/plots/elbow.svg"
+    done
+    check "inertia on the right axis" grep -q "inertia (right axis)" "$d/plots/elbow.svg"
+}
+
+test_run_id_and_no_elbow() {
+    if [ "$HAVE_GNUPLOT" -eq 0 ]; then
+        echo "  skipped the rendering: gnuplot not installed (Debian: gnuplot-nox)"
+        return
+    fi
+    d="$TMP/byid"
+    cp -R "$DATA" "$d"
+    RUN_ID=$STRONG_ID sh "$PLOTS" "$d" >/dev/null 2>"$TMP/err"
+    check "RUN_ID: exit 0" [ $? -eq 0 ]
+    check "RUN_ID: that run plotted" grep -qF "run $STRONG_ID" "$d/plots/speedup.svg"
+    check "RUN_ID: its quoted schedule" grep -q "dynamic,2" "$d/plots/speedup.svg"
+    check "RUN_ID: strong scaling, Amdahl fit" grep -q "Amdahl fit f = " "$d/plots/speedup.svg"
+    sh "$PLOTS" --run "$WEAK_ID" "$d" >/dev/null 2>"$TMP/err"
+    check "--run without elbow rows: exit 0" [ $? -eq 0 ]
+    check "--run without elbow rows: note" grep -q "^plots.sh: note: .*elbow.csv: no rows for run id" "$TMP/err"
+    check "--run without elbow rows: no stale elbow plot" [ ! -e "$d/plots/elbow.png" ]
+    rm -f "$d/elbow.csv" "$d/elbow_choice.csv"
+    rm -rf "$d/plots"
+    sh "$PLOTS" "$d" >"$TMP/out" 2>"$TMP/err"
+    check "no elbow.csv: exit 0" [ $? -eq 0 ]
+    check "no elbow.csv: one note" [ "$(cat "$TMP/err")" = "plots.sh: note: $d/elbow.csv: not found, no elbow plot" ]
+    check "no elbow.csv: 6 files" [ "$(ls "$d/plots" | wc -l)" -eq 6 ]
+    check "no elbow.csv: no elbow plot" [ ! -e "$d/plots/elbow.svg" ]
+}
+
+# The tools plots.sh runs, without gnuplot.
+test_no_gnuplot() {
+    bin="$TMP/bin"
+    mkdir -p "$bin"
+    for tool in awk mktemp mkdir mv rm cat; do
+        p=$(command -v "$tool") && ln -sf "$p" "$bin/$tool"
+    done
+    check "no gnuplot in the test PATH" [ ! -e "$bin/gnuplot" ]
+    d="$TMP/nognuplot"
+    cp -R "$DATA" "$d"
+    PATH="$bin" /bin/sh "$PLOTS" "$d" >"$TMP/out" 2>"$TMP/err"
+    rc=$?
+    check "exit 2 without gnuplot (got $rc)" [ $rc -eq 2 ]
+    check "the message (got: $(cat "$TMP/err"))" \
+        [ "$(cat "$TMP/err")" = "plots.sh: gnuplot not found: install Debian's gnuplot-nox" ]
+    check "nothing on stdout" [ ! -s "$TMP/out" ]
+    check "no plots directory" [ ! -e "$d/plots" ]
+    rm -f "$d/elbow.csv"
+    PATH="$bin" /bin/sh "$PLOTS" "$d" >/dev/null 2>"$TMP/err"
+    check "no elbow.csv either: exit 2" [ $? -eq 2 ]
+    check "no elbow.csv either: only the gnuplot message" \
+        [ "$(cat "$TMP/err")" = "plots.sh: gnuplot not found: install Debian's gnuplot-nox" ]
+}
+
+# expect_error DIR MESSAGE: exit 2, that one line on stderr, no plots.
+expect_error() {
+    sh "$PLOTS" "$1" >"$TMP/out" 2>"$TMP/err"
+    rc=$?
+    check "exit 2 for '$2' (got $rc)" [ $rc -eq 2 ]
+    check "message (got: $(cat "$TMP/err"))" [ "$(cat "$TMP/err")" = "plots.sh: $2" ]
+    check "no stdout for '$2'" [ ! -s "$TMP/out" ]
+    check "no plots for '$2'" [ ! -e "$1/plots" ]
+}
+
+test_bad_input() {
+    d="$TMP/bad"
+    mkdir -p "$d"
+    expect_error "$d" "$d/summary.csv: not found (run ompsweep with -o $d first)"
+    : >"$d/summary.csv"
+    expect_error "$d" "$d/summary.csv: empty file"
+    head -n 1 "$DATA/summary.csv" >"$d/summary.csv"
+    expect_error "$d" "$d/summary.csv: no data rows (only a header)"
+    cp "$DATA/summary.csv" "$d/summary.csv"
+    echo 'x,"y,z"' >>"$d/summary.csv"
+    n=$(wc -l <"$d/summary.csv")
+    expect_error "$d" "$d/summary.csv:$n: 2 fields, the header has 20"
+    { head -n 1 "$DATA/summary.csv"; grep -m 1 '+weak,dynamic,' "$DATA/summary.csv"; } |
+        awk -F, 'NR == 2 { $8 = "fast" } { print }' OFS=, >"$d/summary.csv"
+    expect_error "$d" "$d/summary.csv:2: median \"fast\" is not a number"
+    cp "$DATA/summary.csv" "$d/summary.csv"
+    awk 'NR == 1 { sub(/inertia_mean/, "inertia") } { print }' "$DATA/elbow.csv" >"$d/elbow.csv"
+    expect_error "$d" "$d/elbow.csv: not an ompsweep table: no column \"inertia_mean\" in the header"
+    export RUN_ID=no-such-run
+    expect_error "$d" "$d/summary.csv: no rows for run id \"no-such-run\""
+    unset RUN_ID
+    expect_error "$TMP/missing-dir" "$TMP/missing-dir: no such directory"
+}
+
+run_test test_sweep_data
+run_test test_render
+run_test test_run_id_and_no_elbow
+run_test test_no_gnuplot
+run_test test_bad_input
+finish
