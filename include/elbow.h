@@ -7,7 +7,12 @@
  * with index = ((k - k_min) * folds + f) * n_init + r; the best restart is
  * chosen in restart order and fold results are reduced in fold order, so
  * every score is bit-identical at any thread count, schedule and strategy.
- * Preprocessing depends only on the fold: it runs once per fold, not per k. */
+ * Preprocessing depends only on the fold: it runs once per fold, not per k.
+ *
+ * Across MPI ranks the (k, fold) cells are dealt out before the run by their
+ * estimated cost (largest first, each to the least-loaded rank); a rank runs
+ * every restart of its cells, so the restart rule and the results stay those
+ * of a single process, and elbow_gather collects them on rank 0. */
 #ifndef OMPSWEEP_ELBOW_H
 #define OMPSWEEP_ELBOW_H
 
@@ -19,6 +24,8 @@
 #include "kmeans.h"
 #include "status.h"
 
+enum { ELBOW_MAX_RANKS = 65536 };
+
 struct elbow_params {
     int k_min, k_max, folds, n_init, max_iter;
     int pca;         /* components kept, 0 = no PCA */
@@ -27,6 +34,7 @@ struct elbow_params {
     uint64_t seed;
     enum elbow_parallel parallel;
     int max_threads; /* largest thread count the kernel will run with */
+    int rank, nranks; /* this process among the MPI ranks; nranks 0 = 1 */
 };
 
 /* One k of the curve (fold means; std with ddof 0, as GridSearchCV). */
@@ -50,6 +58,8 @@ struct elbow {
     struct elbow_slot *slots;     /* per (k, fold, restart): tasks only */
     double *silhouette, *inertia, *seconds; /* per (k, fold) */
     int *n_iter;
+    int *owner;      /* per (k, fold): the rank that computes it */
+    bool *need_fold; /* folds this rank preprocesses */
     uint64_t lloyd_iterations; /* all restarts of the last run */
     int status;                /* STATUS_OK, or why the last run failed */
 };
@@ -67,6 +77,11 @@ int elbow_init(struct elbow *e, const double *x, size_t n, int d,
 /* The kernel: preprocessing per fold, all fits and scores, with the current
  * OpenMP thread count and runtime schedule. Sets e->status. */
 void elbow_run(struct elbow *e);
+
+/* Collective: bring every rank's (k, fold) results to rank 0 in cell order
+ * and the total Lloyd iterations to every rank. Without MPI it does nothing.
+ * Returns STATUS_OK or STATUS_NOMEM. */
+int elbow_gather(struct elbow *e);
 
 /* The curve of the last run: e->nk points, k ascending. */
 void elbow_curve(const struct elbow *e, struct elbow_point *out);

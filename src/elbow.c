@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "par.h"
 #include "preprocess.h"
 #include "rules.h"
 #include "silhouette.h"
@@ -151,7 +152,13 @@ static void prepare_folds(struct elbow *e)
     int folds = e->p.folds;
 #pragma omp parallel for default(none) shared(e, folds) schedule(dynamic, 1)
     for (int f = 0; f < folds; f++)
-        record_failure(e, prepare_fold(e, &e->folds[f]));
+        if (e->need_fold[f])
+            record_failure(e, prepare_fold(e, &e->folds[f]));
+}
+
+static bool mine(const struct elbow *e, int ki, int f)
+{
+    return e->owner[cell_index(e, ki, f)] == e->p.rank;
 }
 
 static int fit_restart(const struct elbow *e, int ki, int f, int r,
@@ -233,7 +240,8 @@ static void run_over_k(struct elbow *e)
         int ki = nk - 1 - idx; /* largest k first: the costliest start early */
         struct elbow_thread *t = my_thread(e);
         for (int f = 0; f < folds && t != NULL; f++)
-            iterations += run_cell(e, ki, f, t);
+            if (mine(e, ki, f))
+                iterations += run_cell(e, ki, f, t);
     }
     e->lloyd_iterations = iterations;
 }
@@ -277,21 +285,24 @@ static void run_tasks(struct elbow *e)
     {
         for (int ki = nk - 1; ki >= 0; ki--) /* costliest first */
             for (int f = 0; f < folds; f++)
-                for (int r = 0; r < n_init; r++) {
+                for (int r = 0; r < n_init && mine(e, ki, f); r++) {
 #pragma omp task default(none) firstprivate(ki, f, r) shared(e)
                     fit_slot(e, ki, f, r);
                 }
 #pragma omp taskwait
         for (int ki = nk - 1; ki >= 0; ki--)
             for (int f = 0; f < folds; f++) {
+                if (!mine(e, ki, f))
+                    continue;
 #pragma omp task default(none) firstprivate(ki, f) shared(e)
                 reduce_and_score(e, ki, f);
             }
     }
     uint64_t iterations = 0;
-    size_t nslots = (size_t)nk * (size_t)folds * (size_t)n_init;
-    for (size_t i = 0; i < nslots; i++)
-        iterations += (uint64_t)e->slots[i].res.n_iter;
+    for (int ki = 0; ki < nk; ki++)
+        for (int f = 0; f < folds; f++)
+            for (int r = 0; r < n_init && mine(e, ki, f); r++)
+                iterations += (uint64_t)e->slots[slot_index(e, ki, f, r)].res.n_iter;
     e->lloyd_iterations = iterations;
 }
 
@@ -306,6 +317,45 @@ void elbow_run(struct elbow *e)
         run_tasks(e);
     else
         run_over_k(e);
+}
+
+/* One cell's results as they travel between ranks. */
+struct cell_result {
+    double silhouette, inertia, seconds;
+    int64_t n_iter;
+};
+
+/* Pack this rank's cells in cell order; rank 0 unpacks everyone's by
+ * walking the owner map rank by rank, which is the order they arrive in. */
+int elbow_gather(struct elbow *e)
+{
+    size_t cells = (size_t)e->nk * (size_t)e->p.folds, own = 0;
+    e->lloyd_iterations = par_sum_u64(e->lloyd_iterations);
+    if (e->p.nranks == 1)
+        return STATUS_OK;
+    struct cell_result *out = malloc(cells * sizeof *out);
+    struct cell_result *all = malloc(cells * sizeof *all);
+    if (out == NULL || all == NULL) {
+        free(out), free(all);
+        return STATUS_NOMEM;
+    }
+    for (size_t c = 0; c < cells; c++)
+        if (e->owner[c] == e->p.rank)
+            out[own++] = (struct cell_result){e->silhouette[c], e->inertia[c],
+                                              e->seconds[c], e->n_iter[c]};
+    int rc = par_gather_bytes(out, own * sizeof *out, all, cells * sizeof *all);
+    size_t next = 0;
+    for (int r = 0; par_root() && r < e->p.nranks; r++)
+        for (size_t c = 0; c < cells; c++)
+            if (e->owner[c] == r) {
+                e->silhouette[c] = all[next].silhouette;
+                e->inertia[c] = all[next].inertia;
+                e->seconds[c] = all[next].seconds;
+                e->n_iter[c] = (int)all[next++].n_iter;
+            }
+    free(out);
+    free(all);
+    return rc == 0 ? STATUS_OK : STATUS_NOMEM;
 }
 
 /* Curve, checksum, rules ------------------------------------------------- */
@@ -418,6 +468,10 @@ static int check_params(const struct elbow_params *p, size_t n, int d,
                           "of the data", p->pca, d);
     if (p->max_threads < 1)
         return errmsg_set(err, STATUS_USAGE, "elbow: no threads");
+    if (p->nranks < 0 || p->nranks > ELBOW_MAX_RANKS || p->rank < 0 ||
+        p->rank >= (p->nranks > 0 ? p->nranks : 1))
+        return errmsg_set(err, STATUS_USAGE, "elbow: %d ranks (accepted 1..%d)",
+                          p->nranks, ELBOW_MAX_RANKS);
     return STATUS_OK;
 }
 
@@ -480,8 +534,37 @@ static int alloc_cells(struct elbow *e)
     e->inertia = calloc(cells, sizeof *e->inertia);
     e->seconds = calloc(cells, sizeof *e->seconds);
     e->n_iter = calloc(cells, sizeof *e->n_iter);
-    return e->folds && e->silhouette && e->inertia && e->seconds && e->n_iter
+    e->owner = calloc(cells, sizeof *e->owner);
+    e->need_fold = calloc((size_t)e->p.folds, sizeof *e->need_fold);
+    return e->folds && e->silhouette && e->inertia && e->seconds && e->n_iter &&
+                   e->owner && e->need_fold
                ? STATUS_OK : STATUS_NOMEM;
+}
+
+/* Estimated cost of a cell: k-means++ and Lloyd grow with k; the score and
+ * the preprocessing do not (ELBOW_FIXED_COST, in units of one cluster). */
+enum { ELBOW_FIXED_COST = 4 };
+
+/* Largest cells first, each to the least-loaded rank (lowest on ties):
+ * deterministic, so every rank computes the same map. */
+static int assign_cells(struct elbow *e)
+{
+    long *load = calloc((size_t)e->p.nranks, sizeof *load);
+    if (load == NULL)
+        return STATUS_NOMEM;
+    for (int ki = e->nk - 1; ki >= 0; ki--)
+        for (int f = 0; f < e->p.folds; f++) {
+            int best = 0;
+            for (int r = 1; r < e->p.nranks; r++)
+                if (load[r] < load[best])
+                    best = r;
+            e->owner[cell_index(e, ki, f)] = best;
+            load[best] += e->p.k_min + ki + ELBOW_FIXED_COST;
+            if (best == e->p.rank)
+                e->need_fold[f] = true;
+        }
+    free(load);
+    return STATUS_OK;
 }
 
 int elbow_init(struct elbow *e, const double *x, size_t n, int d,
@@ -494,6 +577,8 @@ int elbow_init(struct elbow *e, const double *x, size_t n, int d,
     if (rc != STATUS_OK)
         return rc;
     e->p = *p;
+    if (e->p.nranks == 0) /* one process */
+        e->p.nranks = 1;
     e->x = x;
     e->n = n;
     e->d = d;
@@ -515,6 +600,10 @@ int elbow_init(struct elbow *e, const double *x, size_t n, int d,
         struct elbow_fold *fo = &e->folds[f];
         elbow_fold_bounds(n, p->folds, f, &fo->test_begin, &fo->n_test);
         fo->n_train = n - fo->n_test;
+    }
+    if (assign_cells(e) != STATUS_OK) {
+        elbow_free(e);
+        return errmsg_set(err, STATUS_NOMEM, "elbow: out of memory");
     }
     return STATUS_OK;
 }
@@ -539,5 +628,7 @@ void elbow_free(struct elbow *e)
     free(e->inertia);
     free(e->seconds);
     free(e->n_iter);
+    free(e->owner);
+    free(e->need_fold);
     memset(e, 0, sizeof *e);
 }
