@@ -46,12 +46,17 @@ struct bogosort {
     struct bogosort_plan plan;
     uint32_t *perms;    /* digit -> permutation as 4-bit lane indices; NULL
                            when cols > BOGOSORT_TABLE_COLS */
+    size_t share_begin, share_end; /* rows this process sorts (all by default) */
 };
 
 /* Allocate and fill the input (first touch in parallel). On error returns
  * STATUS_USAGE or STATUS_NOMEM with *err set and nothing left allocated. */
 int bogosort_init(struct bogosort *b, size_t rows, size_t cols, int max_value,
                   uint64_t seed, enum partition partition, errmsg_t *err);
+
+/* Sort only this rank's contiguous block of rows (sized as np.array_split
+ * over nranks); the other rows keep their input until gathered. */
+void bogosort_share(struct bogosort *b, int rank, int nranks);
 
 /* Restore the working matrix from the pristine input (untimed). */
 void bogosort_reset(struct bogosort *b);

@@ -185,24 +185,32 @@ void bogosort_chunk(size_t rows, size_t nt, size_t t, size_t *begin, size_t *end
     *end = *begin + base + (t < extra ? 1 : 0);
 }
 
+/* Both partitions cover this process's share [share_begin, share_end):
+ * all rows unless the rows were split among MPI ranks. */
 static void run_chunks(struct bogosort *b)
 {
 #pragma omp parallel default(none) shared(b)
     {
         size_t begin, end;
-        bogosort_chunk(b->rows, (size_t)omp_get_num_threads(),
+        bogosort_chunk(b->share_end - b->share_begin, (size_t)omp_get_num_threads(),
                        (size_t)omp_get_thread_num(), &begin, &end);
         for (size_t i = begin; i < end; i++)
-            sort_one(b, i);
+            sort_one(b, b->share_begin + i);
     }
 }
 
 static void run_rows(struct bogosort *b)
 {
-    long rows = (long)b->rows;
-#pragma omp parallel for default(none) shared(b, rows) schedule(runtime)
-    for (long i = 0; i < rows; i++)
+    long first = (long)b->share_begin, last = (long)b->share_end;
+#pragma omp parallel for default(none) shared(b, first, last) schedule(runtime)
+    for (long i = first; i < last; i++)
         sort_one(b, (size_t)i);
+}
+
+void bogosort_share(struct bogosort *b, int rank, int nranks)
+{
+    bogosort_chunk(b->rows, (size_t)nranks, (size_t)rank, &b->share_begin,
+                   &b->share_end);
 }
 
 void bogosort_run(struct bogosort *b)
@@ -267,6 +275,8 @@ int bogosort_init(struct bogosort *b, size_t rows, size_t cols, int max_value,
     b->seed = seed;
     b->partition = partition;
     b->plan = bogosort_plan_for(cols);
+    b->share_begin = 0;
+    b->share_end = rows;
     int rc = allocate(b, err);
     if (rc != STATUS_OK)
         return rc;
