@@ -10,6 +10,7 @@
 #include "dataset.h"
 #include "elbow.h"
 #include "elbow_output.h"
+#include "par.h"
 #include "summary.h"
 
 enum { FEATURES_LIMIT = 100000 }; /* as --features */
@@ -17,9 +18,40 @@ enum { FEATURES_LIMIT = 100000 }; /* as --features */
 static void bogosort_reset_hook(void *state) { bogosort_reset(state); }
 static void bogosort_run_hook(void *state) { bogosort_run(state); }
 
+/* Rank 0 learns the result and tells the others, so every rank agrees. */
+static void share_result(struct workload_result *out)
+{
+    par_broadcast(out, sizeof *out);
+}
+
+/* Bring every rank's block of sorted rows and shuffle counts to rank 0
+ * (blocks are contiguous and in rank order). False on failure. */
+static bool gather_rows(struct bogosort *b)
+{
+    size_t cols = b->cols, n = b->share_end - b->share_begin;
+    int *rows = malloc(b->rows * cols * sizeof *rows);
+    uint64_t *shuffles = malloc(b->rows * sizeof *shuffles);
+    bool ok = rows != NULL && shuffles != NULL &&
+              par_gather_bytes(b->matrix + b->share_begin * cols, n * cols * sizeof *rows,
+                               rows, b->rows * cols * sizeof *rows) == 0 &&
+              par_gather_bytes(b->shuffles + b->share_begin, n * sizeof *shuffles,
+                               shuffles, b->rows * sizeof *shuffles) == 0;
+    if (ok && par_root()) {
+        memcpy(b->matrix, rows, b->rows * cols * sizeof *rows);
+        memcpy(b->shuffles, shuffles, b->rows * sizeof *shuffles);
+    }
+    free(rows);
+    free(shuffles);
+    return ok;
+}
+
 static void bogosort_check_hook(void *state, struct workload_result *out)
 {
-    out->verified = bogosort_verify(state, &out->checksum, &out->work);
+    struct bogosort *b = state;
+    bool gathered = par_size() == 1 || gather_rows(b);
+    out->verified = gathered && bogosort_verify(b, &out->checksum, &out->work);
+    if (par_size() > 1)
+        share_result(out);
 }
 
 static void bogosort_destroy_hook(void *state)
@@ -36,6 +68,8 @@ static int create_bogosort(const struct config *cfg, size_t scale,
         return errmsg_set(err, STATUS_NOMEM, "bogosort: out of memory");
     int rc = bogosort_init(b, cfg->rows * scale, cfg->cols, cfg->max_value,
                            cfg->seed, cfg->partition, err);
+    if (rc == STATUS_OK)
+        bogosort_share(b, par_rank(), par_size());
     if (rc != STATUS_OK) {
         free(b);
         return rc;
@@ -67,10 +101,14 @@ static void elbow_run_hook(void *state) { elbow_run(&((struct elbow_state *)stat
 
 static void elbow_check_hook(void *state, struct workload_result *out)
 {
-    const struct elbow *e = &((struct elbow_state *)state)->e;
-    out->verified = elbow_verify(e);
+    struct elbow *e = &((struct elbow_state *)state)->e;
+    bool gathered = elbow_gather(e) == STATUS_OK;
+    out->verified = gathered && par_any(e->status != STATUS_OK) == false &&
+                    elbow_verify(e);
     out->checksum = elbow_checksum(e);
     out->work = e->lloyd_iterations;
+    if (par_size() > 1)
+        share_result(out);
 }
 
 static int elbow_report_hook(void *state, const struct config *cfg,
@@ -110,7 +148,8 @@ static struct elbow_params elbow_params_of(const struct config *cfg)
         .k_min = cfg->k_min, .k_max = cfg->k_max, .folds = cfg->folds,
         .n_init = cfg->n_init, .max_iter = cfg->max_iter, .pca = cfg->pca,
         .tol = cfg->tol, .scale = !cfg->no_scale, .seed = cfg->seed,
-        .parallel = cfg->parallel, .max_threads = cfg->threads[cfg->nthreads - 1]};
+        .parallel = cfg->parallel, .max_threads = cfg->threads[cfg->nthreads - 1],
+        .rank = par_rank(), .nranks = par_size()};
     return p;
 }
 
