@@ -2,11 +2,13 @@
 #include "sweep.h"
 
 #include <omp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "envinfo.h"
+#include "par.h"
 #include "signals.h"
 
 /* The checksum every run of one block must reproduce. */
@@ -35,22 +37,37 @@ static void start_row(const struct sweep *s, const struct workload *w,
     row->repeat = repeat;
 }
 
-/* One timed repeat: reset, time the kernel alone, then check and record. */
+/* Every rank asks the others whether a signal came, so all stop together
+ * (a rank leaving early would hang the others in the next collective). */
+static bool stop_requested(struct sweep *s)
+{
+    int mine = signals_pending();
+    if (!par_any(mine != 0))
+        return false;
+    s->interrupted = mine != 0 ? mine : SIGTERM;
+    return true;
+}
+
+/* One timed repeat: reset, time the kernel alone between two barriers (the
+ * time of the slowest rank counts), then check and record. */
 static int timed_run(struct sweep *s, struct workload *w, struct run_row *row,
                      struct reference *ref, errmsg_t *err)
 {
     struct workload_result res;
     w->reset(w->state);
+    par_barrier();
     double t0 = omp_get_wtime();
     w->run(w->state);
     double t1 = omp_get_wtime();
+    par_barrier();
+    double seconds = par_max_double(t1 - t0);
     w->check(w->state, &res);
     if (!ref->known) {
         ref->checksum = res.checksum;
         ref->known = true;
     }
     envinfo_utc_now(row->timestamp, sizeof row->timestamp);
-    row->seconds = t1 - t0;
+    row->seconds = seconds;
     row->work = res.work;
     row->rate = row->seconds > 0 ? (double)res.work / row->seconds : 0.0;
     row->checksum = res.checksum;
@@ -58,7 +75,7 @@ static int timed_run(struct sweep *s, struct workload *w, struct run_row *row,
     if (!row->verified)
         s->mismatches++;
     s->runs_done++;
-    return csv_runs_append(s->runs, row, err);
+    return par_root() ? csv_runs_append(s->runs, row, err) : STATUS_OK;
 }
 
 /* Repeats of this block that an earlier, resumed run has not measured. */
@@ -81,7 +98,7 @@ static void progress(struct sweep *s, const struct workload *w, int threads,
                      int todo)
 {
     s->blocks_done++;
-    if (s->cfg->quiet)
+    if (s->cfg->quiet || !par_root())
         return;
     double elapsed = omp_get_wtime() - s->started;
     double eta = elapsed / s->blocks_done * (s->blocks_total - s->blocks_done);
@@ -98,11 +115,11 @@ static int sweep_block(struct sweep *s, struct workload *w, int threads,
     const struct config *cfg = s->cfg;
     int todo = repeats_to_do(s, w, threads, ref), done = 0;
     set_threads(cfg, threads);
-    for (int i = 0; i < cfg->warmup && todo > 0 && !signals_pending(); i++) {
+    for (int i = 0; i < cfg->warmup && todo > 0 && !stop_requested(s); i++) {
         w->reset(w->state);
         w->run(w->state);
     }
-    for (int r = 1; r <= cfg->repeats && !signals_pending(); r++) {
+    for (int r = 1; r <= cfg->repeats && !stop_requested(s); r++) {
         struct run_row row;
         start_row(s, w, threads, r, &row);
         if (s->resume != NULL && resume_has(s->resume, &row))
@@ -134,10 +151,8 @@ int sweep_workload(struct sweep *s, unsigned which, struct workload *prepared,
         rc = sweep_block(s, w, cfg->threads[i], &ref, err);
         if (w == &local)
             workload_destroy(&local);
-        if (signals_pending()) {
-            s->interrupted = signals_pending();
+        if (s->interrupted || stop_requested(s))
             break;
-        }
     }
     return rc;
 }
