@@ -36,6 +36,9 @@ double par_max_double(double v);
 /* Logical OR of flag over all ranks, on every rank (agreeing to stop). */
 bool par_any(bool flag);
 
+/* Logical AND of flag over all ranks, on every rank. */
+bool par_all(bool flag);
+
 /* Sum of v over all ranks, on every rank. */
 uint64_t par_sum_u64(uint64_t v);
 

@@ -33,6 +33,10 @@ bool resume_has(const struct resume *r, const struct run_row *cell);
 bool resume_checksum(const struct resume *r, const struct run_row *cell,
                      uint64_t *checksum);
 
+/* Collective: copy rank 0's resume state to every rank (only rank 0 reads
+ * the files), so all ranks skip the same cells. STATUS_OK or STATUS_NOMEM. */
+int resume_share(struct resume *r);
+
 void resume_free(struct resume *r);
 
 #endif

@@ -11,6 +11,7 @@
 #include "envinfo.h"
 #include "metadata.h"
 #include "output.h"
+#include "par.h"
 #include "report.h"
 #include "resume.h"
 #include "signals.h"
@@ -41,6 +42,7 @@ struct study {
     struct resume resume;
     struct warnings warnings;
     struct sweep sweep;
+    bool agreed; /* the failure, if any, is known to every rank */
 };
 
 static int fail(int rc, const errmsg_t *err)
@@ -73,8 +75,40 @@ static int setup_workloads(struct study *st, errmsg_t *err)
     return STATUS_OK;
 }
 
-/* Output directory, runs.csv (header checked), and the run id: a new one,
- * or with --resume the last one of the same configuration. */
+/* Rank 0's files: the output directory, metadata.json (checked before any
+ * work) and runs.csv (header checked). */
+static int open_files(struct study *st, errmsg_t *err)
+{
+    int rc = output_prepare(st->cfg->output_dir, err);
+    if (rc == STATUS_OK)
+        rc = metadata_check(st->metadata_path, err);
+    if (rc == STATUS_OK)
+        rc = csv_runs_open(&st->runs, st->runs_path, err);
+    return rc;
+}
+
+/* The run id: a new one, or with --resume the last one of the same
+ * configuration; rank 0 decides and tells the other ranks. */
+static int choose_run_id(struct study *st, errmsg_t *err)
+{
+    int rc = STATUS_OK;
+    config_key(st->cfg, st->key, sizeof st->key);
+    if (st->cfg->resume && par_root())
+        rc = resume_load(&st->resume, st->runs_path, st->key, err);
+    if (rc == STATUS_OK && st->resume.run_id[0] != '\0')
+        snprintf(st->run_id, sizeof st->run_id, "%s", st->resume.run_id);
+    else if (rc == STATUS_OK) {
+        char base[CSV_ID_MAX - CONFIG_KEY_LEN - 1]; /* room for "-KEY" */
+        envinfo_run_id(base, sizeof base, st->cfg->tag);
+        snprintf(st->run_id, sizeof st->run_id, "%s-%s", base, st->key);
+    }
+    par_broadcast(&rc, sizeof rc);
+    if (rc == STATUS_OK && st->cfg->resume && resume_share(&st->resume) != STATUS_OK)
+        rc = errmsg_set(err, STATUS_NOMEM, "out of memory");
+    par_broadcast(st->run_id, sizeof st->run_id);
+    return rc;
+}
+
 static int open_outputs(struct study *st, errmsg_t *err)
 {
     const char *dir = st->cfg->output_dir;
@@ -85,25 +119,10 @@ static int open_outputs(struct study *st, errmsg_t *err)
     if (rc == STATUS_OK)
         rc = output_path(st->metadata_path, sizeof st->metadata_path, dir,
                          "metadata.json", err);
-    if (rc == STATUS_OK)
-        rc = output_prepare(dir, err);
-    if (rc == STATUS_OK)
-        rc = metadata_check(st->metadata_path, err);
-    if (rc == STATUS_OK)
-        rc = csv_runs_open(&st->runs, st->runs_path, err);
-    if (rc != STATUS_OK)
-        return rc;
-    config_key(st->cfg, st->key, sizeof st->key);
-    if (st->cfg->resume)
-        rc = resume_load(&st->resume, st->runs_path, st->key, err);
-    if (rc == STATUS_OK && st->resume.run_id[0] != '\0')
-        snprintf(st->run_id, sizeof st->run_id, "%s", st->resume.run_id);
-    else if (rc == STATUS_OK) {
-        char base[CSV_ID_MAX - CONFIG_KEY_LEN - 1]; /* room for "-KEY" */
-        envinfo_run_id(base, sizeof base, st->cfg->tag);
-        snprintf(st->run_id, sizeof st->run_id, "%s-%s", base, st->key);
-    }
-    return rc;
+    if (rc == STATUS_OK && par_root())
+        rc = open_files(st, err);
+    par_broadcast(&rc, sizeof rc); /* every rank follows rank 0's verdict */
+    return rc == STATUS_OK ? choose_run_id(st, err) : rc;
 }
 
 /* The runs of this invocation's run id. */
@@ -177,7 +196,7 @@ static int sweep_all(struct study *st, errmsg_t *err)
         if (rc != STATUS_OK)
             return rc;
         if (prepared != NULL && prepared->report != NULL && !s->interrupted &&
-            s->runs_done > 0) {
+            s->runs_done > 0 && par_root()) {
             rc = prepared->report(prepared->state, cfg, st->run_id, err);
             if (rc != STATUS_OK)
                 return rc;
@@ -253,21 +272,25 @@ static int run_study(struct study *st, errmsg_t *err)
     int rc = open_outputs(st, err);
     if (rc != STATUS_OK)
         return rc;
+    st->agreed = false; /* from here on a failure may be one rank's alone */
     envinfo_hostname(st->host, sizeof st->host);
     envinfo_utc_now(st->start_time, sizeof st->start_time);
-    startup_warnings(st);
+    if (par_root())
+        startup_warnings(st);
     struct sweep *s = &st->sweep;
     *s = (struct sweep){.cfg = st->cfg, .runs = &st->runs, .run_id = st->run_id,
                         .host = st->host, .started = omp_get_wtime(),
                         .blocks_total = count_workloads(st->cfg) * st->cfg->nthreads,
                         .resume = st->cfg->resume ? &st->resume : NULL};
     rc = sweep_all(st, err);
-    if (rc == STATUS_OK)
+    if (rc == STATUS_OK && par_root())
         rc = finish_tables(st, err);
-    if (rc == STATUS_OK)
-        rc = outcome(st, err);
+    if (rc == STATUS_OK) {
+        rc = outcome(st, err); /* the same on every rank: results were shared */
+        st->agreed = true;
+    }
     /* Metadata is written even when verification failed or a signal came. */
-    if (rc == STATUS_OK || rc == STATUS_VERIFY || st->sweep.interrupted) {
+    if (par_root() && (rc == STATUS_OK || rc == STATUS_VERIFY || st->sweep.interrupted)) {
         errmsg_t merr;
         int mrc = write_metadata(st, rc, &merr);
         if (mrc != STATUS_OK) {
@@ -282,7 +305,7 @@ static int run_study(struct study *st, errmsg_t *err)
 static int run_summarize(const struct config *cfg, errmsg_t *err);
 
 static int run_main(const struct config *cfg, int argc, char **argv,
-                    errmsg_t *err)
+                    bool *agreed, errmsg_t *err)
 {
     struct study *st = calloc(1, sizeof *st);
     if (st == NULL)
@@ -290,6 +313,7 @@ static int run_main(const struct config *cfg, int argc, char **argv,
     st->cfg = cfg;
     st->argc = argc;
     st->argv = argv;
+    st->agreed = true; /* setup fails alike on every rank */
     st->runs.fd = -1;
     warnings_init(&st->warnings);
     int rc = setup_workloads(st, err);
@@ -300,30 +324,54 @@ static int run_main(const struct config *cfg, int argc, char **argv,
     for (int i = 0; i < MAIN_WORKLOADS; i++)
         workload_destroy(&st->w[i]);
     resume_free(&st->resume);
+    *agreed = st->agreed;
     free(st);
     return rc;
+}
+
+/* Help, version, summarize, or a study. Only rank 0 prints what every rank
+ * knows; a failure of one rank alone is printed there and ends the job. */
+static int dispatch(const struct config *cfg, int argc, char **argv,
+                    bool *agreed, errmsg_t *err)
+{
+    *agreed = true;
+    if (cfg->action == ACTION_HELP) {
+        if (par_root())
+            fputs(config_usage(), stdout);
+        return STATUS_OK;
+    }
+    if (cfg->action == ACTION_VERSION) {
+        char version[1024];
+        envinfo_version(version, sizeof version);
+        if (par_root())
+            puts(version);
+        return STATUS_OK;
+    }
+    if (cfg->action == ACTION_SUMMARIZE)
+        return par_root() ? run_summarize(cfg, err) : STATUS_OK;
+    return run_main(cfg, argc, argv, agreed, err);
 }
 
 int main(int argc, char **argv)
 {
     struct config cfg;
     errmsg_t err;
+    bool agreed = true;
+    if (par_init(&argc, &argv) != 0) {
+        fprintf(stderr, "ompsweep: MPI_Init_thread: MPI_THREAD_FUNNELED unavailable\n");
+        return STATUS_IO;
+    }
     int rc = config_parse(argc, argv, &cfg, &err);
-    if (rc != STATUS_OK)
-        return fail(rc, &err);
-    if (cfg.action == ACTION_HELP) {
-        fputs(config_usage(), stdout);
-        return STATUS_OK;
+    if (rc == STATUS_OK)
+        rc = dispatch(&cfg, argc, argv, &agreed, &err);
+    if (rc != STATUS_OK && !agreed && par_size() > 1) {
+        fail(rc, &err);
+        par_abort(rc);
     }
-    if (cfg.action == ACTION_VERSION) {
-        char version[1024];
-        envinfo_version(version, sizeof version);
-        puts(version);
-        return STATUS_OK;
-    }
-    rc = cfg.action == ACTION_SUMMARIZE ? run_summarize(&cfg, &err)
-                                        : run_main(&cfg, argc, argv, &err);
-    return rc == STATUS_OK ? STATUS_OK : fail(rc, &err);
+    if (rc != STATUS_OK && par_root())
+        fail(rc, &err);
+    par_finalize();
+    return rc;
 }
 
 /* Append the rows of one runs file to *all. */

@@ -87,6 +87,13 @@ bool par_any(bool flag)
     return out != 0;
 }
 
+bool par_all(bool flag)
+{
+    int in = flag, out;
+    MPI_Allreduce(&in, &out, 1, MPI_INT, MPI_LAND, MPI_COMM_WORLD);
+    return out != 0;
+}
+
 uint64_t par_sum_u64(uint64_t v)
 {
     uint64_t out;
@@ -140,6 +147,7 @@ void par_library_version(char *buf, size_t cap) { snprintf(buf, cap, "none"); }
 void par_barrier(void) {}
 double par_max_double(double v) { return v; }
 bool par_any(bool flag) { return flag; }
+bool par_all(bool flag) { return flag; }
 uint64_t par_sum_u64(uint64_t v) { return v; }
 
 int par_gather_bytes(const void *mine, size_t bytes, void *all, size_t total)

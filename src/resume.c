@@ -1,6 +1,8 @@
 /* resume: see resume.h. */
 #include "resume.h"
 
+#include "par.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,6 +60,24 @@ bool resume_checksum(const struct resume *r, const struct run_row *cell,
             return true;
         }
     return false;
+}
+
+int resume_share(struct resume *r)
+{
+    if (par_size() == 1)
+        return STATUS_OK;
+    uint64_t n = r->n;
+    par_broadcast(&n, sizeof n);
+    par_broadcast(r->run_id, sizeof r->run_id);
+    if (!par_root()) {
+        free(r->rows);
+        r->rows = malloc((n ? n : 1) * sizeof *r->rows);
+        r->n = r->rows != NULL ? (size_t)n : 0;
+    }
+    bool ok = par_all(r->rows != NULL);
+    if (ok && n > 0)
+        par_broadcast(r->rows, (size_t)n * sizeof *r->rows);
+    return ok ? STATUS_OK : STATUS_NOMEM;
 }
 
 void resume_free(struct resume *r)
