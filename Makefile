@@ -1,5 +1,6 @@
 # ompsweep build. Knobs: CC=clang, OPTIMIZE=0, DEBUG=1, SANITIZE=1 (ASan +
-# UBSan), TSAN=1 (ThreadSanitizer with clang and LLVM's OpenMP runtime).
+# UBSan), TSAN=1 (ThreadSanitizer with clang and LLVM's OpenMP runtime),
+# MPI=1 (hybrid MPI + OpenMP with mpicc, Debian's libopenmpi-dev).
 # Each knob combination builds into its own directory under build/, so
 # switching knobs never links stale objects; ./ompsweep is copied from there.
 
@@ -8,6 +9,7 @@ OPTIMIZE ?= 1
 DEBUG    ?= 0
 SANITIZE ?= 0
 TSAN     ?= 0
+MPI      ?= 0
 FUZZ_SECONDS ?= 60
 
 VERSION    := 0.1.0
@@ -43,7 +45,19 @@ ifeq ($(TSAN),1)
   TEST_ENV := OMP_TOOL_LIBRARIES=$(LLVM_LIB)/libarcher.so TSAN_OPTIONS='halt_on_error=1 ignore_noninstrumented_modules=1'
 endif
 
-BUILD := build/$(notdir $(CC))-o$(OPTIMIZE)-d$(DEBUG)-s$(SANITIZE)-t$(TSAN)
+ifeq ($(MPI),1)
+  CC       := mpicc
+  CPPFLAGS += -DOMPSWEEP_MPI=1
+endif
+
+BUILD := build/$(notdir $(CC))-o$(OPTIMIZE)-d$(DEBUG)-s$(SANITIZE)-t$(TSAN)-m$(MPI)
+
+# make test also checks the MPI build when OpenMPI is installed (not under
+# the sanitizers: MPI's own allocations would drown their reports).
+MPI_BUILD := build/mpicc-o$(OPTIMIZE)-d$(DEBUG)-s0-t0-m1
+ifeq ($(shell command -v mpicc >/dev/null 2>&1 && echo 1)$(MPI)$(SANITIZE)$(TSAN),1000)
+  TEST_MPI := $(MPI_BUILD)/ompsweep
+endif
 
 SRCS     := $(wildcard src/*.c)
 LIB_SRCS := $(filter-out src/main.c,$(SRCS))
@@ -55,13 +69,21 @@ TEST_BINS := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
 BUILD_INFO := -DOMPSWEEP_VERSION='"$(VERSION)"' -DOMPSWEEP_GIT_COMMIT='"$(GIT_COMMIT)"' \
               -DOMPSWEEP_CFLAGS='"$(CFLAGS)"' -DOMPSWEEP_OPTIMIZED=$(if $(filter 0,$(OPTIMIZE)),0,1)
 
-.PHONY: all run test clean ompsweep compare plots fuzz
+.PHONY: all run test clean ompsweep compare plots fuzz binary
 all: ompsweep
 
 # Phony so that switching knobs always refreshes ./ompsweep from the build
 # directory of the knobs in force.
 ompsweep: $(BUILD)/ompsweep
 	@cmp -s $< $@ || cp $< $@
+
+# The binary of the knobs in force, without touching ./ompsweep.
+binary: $(BUILD)/ompsweep
+
+ifneq ($(MPI),1)
+$(MPI_BUILD)/ompsweep: FORCE
+	@$(MAKE) --no-print-directory MPI=1 binary
+endif
 
 $(BUILD)/ompsweep: $(BUILD)/main.o $(BUILD)/libompsweep.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -96,8 +118,9 @@ $(BUILD) $(BUILD)/tests:
 run: ompsweep
 	./ompsweep all -o results
 
-test: ompsweep $(TEST_BINS)
-	@$(TEST_ENV) OMPSWEEP=$(BUILD)/ompsweep TEST_BIN_DIR=$(BUILD)/tests sh tests/run.sh
+test: ompsweep $(TEST_BINS) $(TEST_MPI)
+	@$(TEST_ENV) OMPSWEEP=$(BUILD)/ompsweep OMPSWEEP_MPI=$(TEST_MPI) \
+	    TEST_BIN_DIR=$(BUILD)/tests sh tests/run.sh
 
 # ompsweep against the Python/joblib peer of the source notebook, side by
 # side (needs python3-sklearn, python3-joblib; hyperfine for the cross-check).
