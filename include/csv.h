@@ -12,7 +12,7 @@
 #include "status.h"
 
 enum {
-    CSV_RUNS_COLUMNS = 14,
+    CSV_RUNS_COLUMNS = 15,
     CSV_ID_MAX = 96,   /* run_id, host */
     CSV_KEY_MAX = 48,  /* workload, variant, schedule, size, timestamp */
     CSV_ROW_MAX = 1024,   /* one formatted runs row */
@@ -28,7 +28,8 @@ struct run_row {
     char variant[CSV_KEY_MAX];
     char schedule[CSV_KEY_MAX];
     char size[CSV_KEY_MAX];
-    int threads;
+    int ranks;   /* MPI processes; 1 without MPI */
+    int threads; /* OpenMP threads per rank */
     int repeat;
     double seconds;
     uint64_t work;

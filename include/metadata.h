@@ -42,6 +42,8 @@ struct metadata_run {
     int nwarnings;
     bool interrupted;
     int exit_status;
+    int ranks, nodes;        /* MPI processes and distinct hosts; 1, 1 without */
+    const char *mpi_library; /* MPI_Get_library_version, or "none" */
 };
 
 /* Check, before any work, that `path` may be appended to: STATUS_OK when it

@@ -19,7 +19,7 @@ struct timing_stats {
 };
 
 /* One row of summary.csv: a (run_id, workload, variant, schedule, size,
- * threads) group. speedup/efficiency/karp_flatt are NAN when the group has
+ * ranks, threads) group. speedup/efficiency/karp_flatt are NAN when the group has
  * no 1-thread baseline, karp_flatt also for threads = 1. */
 struct summary_row {
     char run_id[STATS_KEY_MAX];
@@ -27,7 +27,7 @@ struct summary_row {
     char variant[STATS_KEY_MAX];
     char schedule[STATS_KEY_MAX];
     char size[STATS_KEY_MAX];
-    int threads;
+    int ranks, threads; /* p = ranks x threads cores in the scaling metrics */
     struct timing_stats t;
     double speedup, efficiency, karp_flatt;
     double amdahl_serial; /* Amdahl fit over the whole block (same on each row) */

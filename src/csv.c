@@ -1,6 +1,7 @@
 /* csv: runs and summary tables; see csv.h. */
 #include "csv.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -13,10 +14,10 @@
 #include <unistd.h>
 
 static const char RUNS_HEADER[] =
-    "run_id,timestamp,host,workload,variant,schedule,size,threads,repeat,"
+    "run_id,timestamp,host,workload,variant,schedule,size,ranks,threads,repeat,"
     "seconds,work,rate,checksum,verified";
 static const char SUMMARY_HEADER[] =
-    "run_id,workload,variant,schedule,size,threads,n,median,min,max,mean,"
+    "run_id,workload,variant,schedule,size,ranks,threads,n,median,min,max,mean,"
     "stddev,cv,ci_low,ci_high,speedup,efficiency,karp_flatt,amdahl_serial,verified";
 
 const char *csv_runs_header(void) { return RUNS_HEADER; }
@@ -117,9 +118,9 @@ static int format_run(char *buf, size_t cap, const struct run_row *r)
         csv_field(schedule, sizeof schedule, r->schedule) < 0)
         return -1;
     return snprintf(buf, cap,
-                    "%s,%s,%s,%s,%s,%s,%s,%d,%d,%.9g,%" PRIu64 ",%.9g,0x%016" PRIx64 ",%s\n",
+                    "%s,%s,%s,%s,%s,%s,%s,%d,%d,%d,%.9g,%" PRIu64 ",%.9g,0x%016" PRIx64 ",%s\n",
                     id, r->timestamp, host, r->workload, variant, schedule,
-                    r->size, r->threads, r->repeat, r->seconds, r->work, r->rate,
+                    r->size, r->ranks, r->threads, r->repeat, r->seconds, r->work, r->rate,
                     r->checksum, r->verified ? "true" : "false");
 }
 
@@ -234,15 +235,16 @@ static int parse_run(char **f, struct run_row *r)
     if (!copy_text(r->variant, sizeof r->variant, f[4])) return 4;
     if (!copy_text(r->schedule, sizeof r->schedule, f[5])) return 5;
     if (!copy_text(r->size, sizeof r->size, f[6])) return 6;
-    if (!parse_int_field(f[7], &r->threads) || r->threads < 1) return 7;
-    if (!parse_int_field(f[8], &r->repeat)) return 8;
-    if (!parse_double_field(f[9], &r->seconds) || r->seconds < 0) return 9;
-    if (!parse_u64(f[10], 10, &r->work)) return 10;
-    if (!parse_double_field(f[11], &r->rate)) return 11;
-    if (strncmp(f[12], "0x", 2) != 0 || !parse_u64(f[12] + 2, 16, &r->checksum))
-        return 12;
-    if (strcmp(f[13], "true") != 0 && strcmp(f[13], "false") != 0) return 13;
-    r->verified = strcmp(f[13], "true") == 0;
+    if (!parse_int_field(f[7], &r->ranks) || r->ranks < 1) return 7;
+    if (!parse_int_field(f[8], &r->threads) || r->threads < 1) return 8;
+    if (!parse_int_field(f[9], &r->repeat)) return 9;
+    if (!parse_double_field(f[10], &r->seconds) || r->seconds < 0) return 10;
+    if (!parse_u64(f[11], 10, &r->work)) return 11;
+    if (!parse_double_field(f[12], &r->rate)) return 12;
+    if (strncmp(f[13], "0x", 2) != 0 || !parse_u64(f[13] + 2, 16, &r->checksum))
+        return 13;
+    if (strcmp(f[14], "true") != 0 && strcmp(f[14], "false") != 0) return 14;
+    r->verified = strcmp(f[14], "true") == 0;
     return -1;
 }
 
@@ -276,7 +278,8 @@ static const char *header_name(int i)
 {
     static const char *const names[CSV_RUNS_COLUMNS] = {
         "run_id", "timestamp", "host", "workload", "variant", "schedule", "size",
-        "threads", "repeat", "seconds", "work", "rate", "checksum", "verified"};
+        "ranks", "threads", "repeat", "seconds", "work", "rate", "checksum",
+        "verified"};
     return names[i];
 }
 
@@ -304,8 +307,20 @@ static int parse_runs(const char *path, struct cursor *c, struct run_row *rows,
     return STATUS_OK;
 }
 
-int csv_runs_read(const char *path, struct run_row **rows, size_t *count,
-                  errmsg_t *err)
+/* Messages quote the file's text (and its name), which may hold a carriage
+ * return or another control character; replace those so that the message
+ * stays one line. */
+static int one_line(int rc, errmsg_t *err)
+{
+    if (rc != STATUS_OK && err != NULL)
+        for (char *p = err->text; *p != '\0'; p++)
+            if (iscntrl((unsigned char)*p))
+                *p = '?';
+    return rc;
+}
+
+static int runs_read(const char *path, struct run_row **rows, size_t *count,
+                     errmsg_t *err)
 {
     char *buf = NULL;
     size_t len = 0;
@@ -328,6 +343,12 @@ int csv_runs_read(const char *path, struct run_row **rows, size_t *count,
         *rows = NULL;
     }
     return rc;
+}
+
+int csv_runs_read(const char *path, struct run_row **rows, size_t *count,
+                  errmsg_t *err)
+{
+    return one_line(runs_read(path, rows, count, err), err);
 }
 
 /* Summary ---------------------------------------------------------------- */
@@ -356,7 +377,7 @@ static void put_summary(FILE *out, const struct summary_row *s)
     put_text(out, s->variant, false);
     put_text(out, s->schedule, false);
     put_text(out, s->size, false);
-    fprintf(out, ",%d,%zu", s->threads, s->t.n);
+    fprintf(out, ",%d,%d,%zu", s->ranks, s->threads, s->t.n);
     const double v[] = {s->t.median, s->t.min, s->t.max, s->t.mean,
                         s->t.stddev, s->t.cv, s->t.ci_low, s->t.ci_high,
                         s->speedup, s->efficiency, s->karp_flatt,

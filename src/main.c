@@ -43,6 +43,8 @@ struct study {
     struct warnings warnings;
     struct sweep sweep;
     bool agreed; /* the failure, if any, is known to every rank */
+    int nodes;   /* distinct hosts of the MPI ranks */
+    char mpi_library[PAR_VERSION_MAX];
 };
 
 static int fail(int rc, const errmsg_t *err)
@@ -259,7 +261,8 @@ static int write_metadata(struct study *st, int status, errmsg_t *err)
         .argv = st->argv, .threads = cfg->threads, .nthreads = cfg->nthreads,
         .repeats = cfg->repeats, .warmup = cfg->warmup, .seed = cfg->seed,
         .warnings = st->warnings.list, .nwarnings = st->warnings.n,
-        .interrupted = st->sweep.interrupted != 0, .exit_status = status};
+        .interrupted = st->sweep.interrupted != 0, .exit_status = status,
+        .ranks = par_size(), .nodes = st->nodes, .mpi_library = st->mpi_library};
     if (flock(st->runs.fd, LOCK_EX) != 0)
         return errmsg_set(err, STATUS_IO, "%s: cannot lock", st->runs_path);
     int rc = metadata_append(st->metadata_path, &run, err);
@@ -275,6 +278,8 @@ static int run_study(struct study *st, errmsg_t *err)
     st->agreed = false; /* from here on a failure may be one rank's alone */
     envinfo_hostname(st->host, sizeof st->host);
     envinfo_utc_now(st->start_time, sizeof st->start_time);
+    st->nodes = par_nodes(); /* collective: every rank asks */
+    par_library_version(st->mpi_library, sizeof st->mpi_library);
     if (par_root())
         startup_warnings(st);
     struct sweep *s = &st->sweep;

@@ -363,7 +363,10 @@ static void write_run(struct object *o, const struct metadata_run *run)
     member_strings(o, "command_line", (const char *const *)run->argv, run->argc,
                    false);
     member_string(o, "output_dir", run->output_dir);
-    member_ints(o, "threads", run->threads, run->nthreads);
+    member_int(o, "ranks", run->ranks > 0 ? run->ranks : 1);
+    member_int(o, "nodes", run->nodes > 0 ? run->nodes : 1);
+    member_string(o, "mpi_library", run->mpi_library ? run->mpi_library : "none");
+    member_ints(o, "threads", run->threads, run->nthreads); /* per rank */
     member_int(o, "repeats", run->repeats);
     member_int(o, "warmup", run->warmup);
     member_string(o, "seed", seed);

@@ -21,7 +21,7 @@ static void block_header(FILE *out, const struct summary_row *r)
     fprintf(out, "\n%s  variant=%s  schedule=%s  size=%s%s%s\n", r->workload,
             r->variant, r->schedule, weak ? "grows with threads" : r->size,
             r->run_id[0] ? "  run=" : "", r->run_id);
-    fprintf(out, "%7s %10s %10s %10s %10s %10s %8s %10s %8s\n", "threads",
+    fprintf(out, "%5s %7s %10s %10s %10s %10s %10s %8s %10s %8s\n", "ranks", "threads",
             "median_s", "ci_low", "ci_high", "min_s", "max_s", "speedup",
             "efficiency", "verified");
 }
@@ -32,7 +32,7 @@ void report_table(FILE *out, const struct summary_row *rows, size_t n)
         const struct summary_row *r = &rows[i];
         if (i == 0 || !summary_same_block(&rows[i - 1], r))
             block_header(out, r);
-        fprintf(out, "%7d", r->threads);
+        fprintf(out, "%5d %7d", r->ranks, r->threads);
         cell(out, r->t.median, 10, 6);
         cell(out, r->t.ci_low, 10, 6);
         cell(out, r->t.ci_high, 10, 6);

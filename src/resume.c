@@ -45,8 +45,8 @@ static bool same_block(const struct run_row *a, const struct run_row *b)
 bool resume_has(const struct resume *r, const struct run_row *cell)
 {
     for (size_t i = 0; i < r->n; i++)
-        if (same_block(&r->rows[i], cell) && r->rows[i].threads == cell->threads &&
-            r->rows[i].repeat == cell->repeat)
+        if (same_block(&r->rows[i], cell) && r->rows[i].ranks == cell->ranks &&
+            r->rows[i].threads == cell->threads && r->rows[i].repeat == cell->repeat)
             return true;
     return false;
 }

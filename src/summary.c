@@ -22,7 +22,8 @@ static int compare_int(int a, int b) { return (a > b) - (a < b); }
 
 /* Blocks: (run_id, workload, variant, schedule) plus the size under strong
  * scaling; a weak-scaling block spans sizes, one per thread count. Within a
- * block rows go by threads, then size. */
+ * block rows go by cores (ranks x threads), ranks, threads, then size, so a
+ * block merged from MPI jobs scales over total cores. */
 static int compare_keyed(const void *pa, const void *pb)
 {
     const struct run_row *a = ((const struct keyed *)pa)->row;
@@ -33,6 +34,8 @@ static int compare_keyed(const void *pa, const void *pb)
     if (c == 0) c = strcmp(a->variant, b->variant);
     if (c == 0) c = strcmp(a->schedule, b->schedule);
     if (c == 0 && !weak) c = strcmp(a->size, b->size);
+    if (c == 0) c = compare_int(a->ranks * a->threads, b->ranks * b->threads);
+    if (c == 0) c = compare_int(a->ranks, b->ranks);
     if (c == 0) c = compare_int(a->threads, b->threads);
     if (c == 0 && weak) c = strcmp(a->size, b->size);
     return c;
@@ -52,6 +55,7 @@ static void fill_group(struct summary_row *s, const struct keyed *g, size_t n,
     copy_key(s->variant, r->variant);
     copy_key(s->schedule, r->schedule);
     copy_key(s->size, r->size);
+    s->ranks = r->ranks;
     s->threads = r->threads;
     s->verified = true;
     for (size_t i = 0; i < n; i++) {
@@ -61,7 +65,8 @@ static void fill_group(struct summary_row *s, const struct keyed *g, size_t n,
     stats_compute(scratch, n, &s->t);
 }
 
-/* Scaling metrics of the rows [b, e) of one block against its 1-thread row:
+/* Scaling metrics of the rows [b, e) of one block against its row of one
+ * rank and one thread, with p = ranks x threads cores:
  * strong scaling: speedup T1/Tp, efficiency speedup/p, Karp-Flatt, Amdahl;
  * weak scaling: efficiency T(1, n)/T(p, p n), scaled speedup p x that. */
 static void add_scaling(struct summary_row *rows, size_t b, size_t e)
@@ -70,16 +75,17 @@ static void add_scaling(struct summary_row *rows, size_t b, size_t e)
     bool weak = summary_is_weak(rows[b].variant);
     size_t m = 0;
     for (size_t i = b; i < e; i++)
-        if (rows[i].threads == 1)
+        if (rows[i].threads == 1 && rows[i].ranks == 1)
             base = rows[i].t.median;
     for (size_t i = b; i < e; i++) {
         struct summary_row *s = &rows[i];
+        int p = s->ranks * s->threads;
         double ratio = base / s->t.median;
-        s->efficiency = weak ? ratio : ratio / s->threads;
-        s->speedup = weak ? ratio * s->threads : ratio;
-        s->karp_flatt = weak ? NAN : stats_karp_flatt(s->speedup, s->threads);
-        if (!weak && s->threads > 1 && m < SUMMARY_MAX_FIT) {
-            x[m] = s->threads;
+        s->efficiency = weak ? ratio : ratio / p;
+        s->speedup = weak ? ratio * p : ratio;
+        s->karp_flatt = weak ? NAN : stats_karp_flatt(s->speedup, p);
+        if (!weak && p > 1 && m < SUMMARY_MAX_FIT) {
+            x[m] = p;
             y[m++] = s->t.median / base;
         }
     }

@@ -33,6 +33,7 @@ static void start_row(const struct sweep *s, const struct workload *w,
     snprintf(row->variant, sizeof row->variant, "%s", w->variant);
     snprintf(row->schedule, sizeof row->schedule, "%s", w->schedule);
     snprintf(row->size, sizeof row->size, "%s", w->size);
+    row->ranks = par_size();
     row->threads = threads;
     row->repeat = repeat;
 }
