@@ -54,6 +54,7 @@ static struct run_row make_row(const char *run, int threads, int repeat, double 
     snprintf(r.variant, sizeof r.variant, "rows");
     snprintf(r.schedule, sizeof r.schedule, "dynamic,4");
     snprintf(r.size, sizeof r.size, "1000x8");
+    r.ranks = 1;
     r.threads = threads;
     r.repeat = repeat;
     r.seconds = s;
@@ -224,16 +225,16 @@ static void test_malformed_runs(void)
     size_t n;
     errmsg_t err;
     char text[1024];
-    snprintf(text, sizeof text, "%s\nr,t,h,bogosort,rows,dynamic,8x8,two,1,0.1,5,"
+    snprintf(text, sizeof text, "%s\nr,t,h,bogosort,rows,dynamic,8x8,1,two,1,0.1,5,"
              "50,0x1,true\n", csv_runs_header());
     write_file(path, text);
     CHECK(csv_runs_read(path, &rows, &n, &err) == STATUS_USAGE);
-    snprintf(expect, sizeof expect, "%s:2:8: bad threads value 'two'", path);
+    snprintf(expect, sizeof expect, "%s:2:9: bad threads value 'two'", path);
     CHECK_STR(err.text, expect);
     snprintf(text, sizeof text, "%s\nr,t,h\n", csv_runs_header());
     write_file(path, text);
     CHECK(csv_runs_read(path, &rows, &n, &err) == STATUS_USAGE);
-    snprintf(expect, sizeof expect, "%s:2: expected 14 fields, found 3", path);
+    snprintf(expect, sizeof expect, "%s:2: expected 15 fields, found 3", path);
     CHECK_STR(err.text, expect);
     write_file(path, "x,y\n");
     CHECK(csv_runs_read(path, &rows, &n, &err) == STATUS_USAGE);
@@ -260,9 +261,27 @@ static void test_summary_file(void)
         lines++;
     fclose(in);
     CHECK(lines == 3);
-    CHECK_STR(line, "a,bogosort,rows,\"dynamic,4\",1000x8,2,1,0.5,0.5,0.5,0.5,,,,,"
+    CHECK_STR(line, "a,bogosort,rows,\"dynamic,4\",1000x8,1,2,1,0.5,0.5,0.5,0.5,,,,,"
                     "2,1,0,0,true\n");
     CHECK(csv_summary_write("/nonexistent/dir/summary.csv", rows, 0, &err) == STATUS_IO);
+    unlink(path);
+}
+
+/* Regression (fuzz_csv): a quoted value holding a line break was copied
+ * into the message as it was, which then was two lines. */
+static void test_malformed_runs_one_line(void)
+{
+    char path[256], expect[512], text[1024];
+    temp_path(path, sizeof path, "bad_eol.csv");
+    struct run_row *rows;
+    size_t n;
+    errmsg_t err;
+    snprintf(text, sizeof text, "%s\nr,t,h,bogosort,rows,dynamic,8x8,1,\"1\n2\",1,"
+             "0.1,5,50,0x1,true\n", csv_runs_header());
+    write_file(path, text);
+    CHECK(csv_runs_read(path, &rows, &n, &err) == STATUS_USAGE);
+    snprintf(expect, sizeof expect, "%s:2:9: bad threads value '1?2'", path);
+    CHECK_STR(err.text, expect);
     unlink(path);
 }
 
@@ -280,5 +299,6 @@ int main(void)
     RUN(test_foreign_header_refused);
     RUN(test_malformed_runs);
     RUN(test_summary_file);
+    RUN(test_malformed_runs_one_line);
     return harness_report();
 }
