@@ -58,6 +58,17 @@ test_slurm_array() {
     check "array template refuses to run outside an array" [ $? -ne 0 ]
 }
 
+# Outside Slurm the shim runs each "srun --ntasks=N" as one plain process,
+# so this checks the flow (ranks loop, shared runs.csv, merge), not MPI.
+test_slurm_multinode() {
+    out="$TMP/s4"
+    run_template bench/slurm/multinode.sbatch SLURM_SUBMIT_DIR="$PWD" \
+        SLURM_NTASKS=2 SLURM_CPUS_PER_TASK=2 SLURM_JOB_ID=4244 OUT="$out"
+    check "exit 0" [ $? -eq 0 ]
+    check "2 rank counts x 2 workloads x 2 threads x 2 repeats" [ "$(data_rows "$out/runs.csv")" -eq 16 ]
+    check "merged summary" [ -s "$out/merged/summary.csv" ]
+}
+
 test_pbs() {
     out="$TMP/p1"
     run_template bench/pbs/sweep.pbs PBS_O_WORKDIR="$PWD" NCPUS=2 PBS_JOBID=99.server OUT="$out"
@@ -79,5 +90,6 @@ run_test test_syntax
 run_test test_slurm_sweep
 run_test test_slurm_loop
 run_test test_slurm_array
+run_test test_slurm_multinode
 run_test test_pbs
 finish
