@@ -176,6 +176,27 @@ function ptype(i) { return substr("7 5 9 13 11 15 6 4 8 12", 2 * ((i - 1) % 10) 
 function dtype(i) { return int((i - 1) / 10) % 4 + 1 }
 '
 
+# The speedup bound of the over-k strategy per run, from elbow.csv: with
+# one thread per k, a run cannot end before its costliest k does, so
+# speedup <= (sum of the per-k seconds) / (the largest). Lines "RUN<TAB>BOUND".
+bounds_awk='
+!csv_record() { next }
+recline == 1 { header(FILENAME, "run_id k seconds"); next }
+{
+    row(FILENAME, f)
+    id = f[col["run_id"]]; k = f[col["k"]]
+    if (!((id, k) in sec)) ks[id] = ks[id] " " k
+    sec[id, k] = f[col["seconds"]] + 0 # after a resume the last row of a k counts
+}
+END {
+    for (id in ks) {
+        n = split(ks[id], kk, " "); total = 0; top = 0
+        for (i = 1; i <= n; i++) { v = sec[id, kk[i]]; total += v; if (v > top) top = v }
+        if (top > 0) printf "%s\t%.6g\n", id, total / top
+    }
+}
+'
+
 # Validates summary.csv and writes the scaling plots' gnuplot script.
 scaling_awk='
 BEGIN { want = ENVIRON["PLOTS_RUN_ID"]; out = ENVIRON["PLOTS_OUT"]; nrows = 0; nruns = 0 }
@@ -260,6 +281,16 @@ END {
         bpmax[b] = r_t[last]
     }
     if (spmax < pmax) spmax = pmax
+    # over-k bound of the selected run (see bounds_awk), drawn when in range
+    bounds = ENVIRON["PLOTS_BOUNDS"]
+    while (bounds != "" && (getline bline < bounds) > 0) {
+        split(bline, pr, "\t")
+        if (pr[1] == sel) okbound = pr[2] + 0
+    }
+    for (b = 1; b <= nb; b++)
+        if (okbound > 0 && r_w[brow[b, 1]] == "elbow" && r_v[brow[b, 1]] == "over-k")
+            boundblock = b
+    if (boundblock && okbound <= 1.5 * spmax && okbound > spmax) spmax = okbound
 
     gp_common()
     # Data: one index per block; the Amdahl curves one index per fitted block.
@@ -351,6 +382,8 @@ END {
         printf ", \\\n        $B index %d using 1:5 with linespoints lw 2 pt %d ps 1.1 lc rgb \"%s\" dt %d title %s", b - 1, ptype(b), colour(b), dtype(b), gq(title[b] ((b in fitidx) ? sprintf("  (Amdahl fit f = %.3g)", bf[b]) : ""))
         if (b in fitidx)
             printf ", \\\n        $F index %d using 1:2 with lines lw 1.2 dt (8,5) lc rgb \"%s\" notitle", fitidx[b], colour(b)
+        if (b == boundblock)
+            printf ", \\\n        %s with lines lw 1.5 dt 3 lc rgb \"%s\" title %s", (okbound <= spmax ? sprintf("%.6g", okbound) : "NaN"), colour(b), gq(sprintf("over-k bound set by the largest k: speedup <= %.2f%s", okbound, okbound <= spmax ? "" : " (above this range)"))
     }
     print ""
     print "    unset output"
@@ -498,6 +531,10 @@ export PLOTS_RUN_ID="$run_id" PLOTS_RUN_ID_SET="$run_id_set" PLOTS_OUT="$tmp/out
     PLOTS_NOTE="$tmp/note"
 mkdir "$tmp/out" || die 3 "cannot create $tmp/out"
 
+if [ -s "$elbow" ]; then
+    awk "$csv_awk$bounds_awk" "$elbow" >"$tmp/bounds" || exit 2
+    export PLOTS_BOUNDS="$tmp/bounds"
+fi
 awk "$csv_awk$scaling_awk" "$summary" >"$tmp/scaling.gp" || exit 2
 
 do_elbow=0
