@@ -11,46 +11,52 @@ static const char CURVE_HEADER[] =
     "run_id,k,silhouette_mean,silhouette_std,inertia_mean,n_iter_mean,seconds";
 static const char CHOICE_HEADER[] = "run_id,rule,chosen_k,selected";
 
-static int append_curve(const char *path, const char *run_id,
-                        const struct elbow_point *curve, int nk, errmsg_t *err)
+/* Append a block of complete lines to a table with one write(2), so a
+ * concurrent run's block never lands inside this one. */
+static int append_block(const char *path, const char *header, const char *text,
+                        errmsg_t *err)
 {
     struct runs_file f;
-    char id[2 * CSV_ID_MAX + 3], line[CSV_ROW_MAX];
-    if (csv_field(id, sizeof id, run_id) < 0)
-        return errmsg_set(err, STATUS_IO, "%s: run id too long", path);
-    int rc = csv_append_open(&f, path, CURVE_HEADER, err);
-    for (int i = 0; i < nk && rc == STATUS_OK; i++) {
-        const struct elbow_point *p = &curve[i];
-        snprintf(line, sizeof line, "%s,%d,%.17g,%.17g,%.17g,%.17g,%.6g\n", id,
-                 p->k, p->silhouette_mean, p->silhouette_std, p->inertia_mean,
-                 p->n_iter_mean, p->seconds);
-        rc = csv_append_line(&f, line, err);
-    }
+    int rc = csv_append_open(&f, path, header, err);
+    if (rc != STATUS_OK)
+        return rc;
+    rc = csv_append_line(&f, text, err);
     int close_rc = csv_runs_close(&f, rc == STATUS_OK ? err : NULL);
     return rc == STATUS_OK ? close_rc : rc;
 }
 
-static int append_choice(const char *path, const char *run_id, const int *chosen,
+static int append_curve(const char *path, const char *id,
+                        const struct elbow_point *curve, int nk, errmsg_t *err)
+{
+    char *text = malloc((size_t)nk * CSV_ROW_MAX);
+    if (text == NULL)
+        return errmsg_set(err, STATUS_NOMEM, "elbow: out of memory");
+    size_t used = 0;
+    for (int i = 0; i < nk; i++) {
+        const struct elbow_point *p = &curve[i];
+        used += (size_t)snprintf(text + used, CSV_ROW_MAX,
+                                 "%s,%d,%.17g,%.17g,%.17g,%.17g,%.6g\n", id, p->k,
+                                 p->silhouette_mean, p->silhouette_std,
+                                 p->inertia_mean, p->n_iter_mean, p->seconds);
+    }
+    int rc = append_block(path, CURVE_HEADER, text, err);
+    free(text);
+    return rc;
+}
+
+static int append_choice(const char *path, const char *id, const int *chosen,
                          enum elbow_rule selected, errmsg_t *err)
 {
-    struct runs_file f;
-    char id[2 * CSV_ID_MAX + 3], line[CSV_ROW_MAX];
-    if (csv_field(id, sizeof id, run_id) < 0)
-        return errmsg_set(err, STATUS_IO, "%s: run id too long", path);
-    int rc = csv_append_open(&f, path, CHOICE_HEADER, err);
-    for (int r = 0; r < RULE_COUNT && rc == STATUS_OK; r++) {
-        if (chosen[r] > 0)
-            snprintf(line, sizeof line, "%s,%s,%d,%s\n", id,
-                     config_rule_name((enum elbow_rule)r), chosen[r],
-                     r == (int)selected ? "true" : "false");
-        else /* undefined: an empty cell */
-            snprintf(line, sizeof line, "%s,%s,,%s\n", id,
-                     config_rule_name((enum elbow_rule)r),
-                     r == (int)selected ? "true" : "false");
-        rc = csv_append_line(&f, line, err);
+    char text[RULE_COUNT * CSV_ROW_MAX], k[16];
+    size_t used = 0;
+    for (int r = 0; r < RULE_COUNT; r++) {
+        /* an undefined choice is an empty cell */
+        snprintf(k, sizeof k, chosen[r] > 0 ? "%d" : "", chosen[r]);
+        used += (size_t)snprintf(text + used, CSV_ROW_MAX, "%s,%s,%s,%s\n", id,
+                                 config_rule_name((enum elbow_rule)r), k,
+                                 r == (int)selected ? "true" : "false");
     }
-    int close_rc = csv_runs_close(&f, rc == STATUS_OK ? err : NULL);
-    return rc == STATUS_OK ? close_rc : rc;
+    return append_block(path, CHOICE_HEADER, text, err);
 }
 
 static void print_curve(const struct elbow_point *curve, int nk, const int *chosen,
@@ -86,14 +92,16 @@ int elbow_output_write(const struct elbow *e, const struct config *cfg,
     int chosen[RULE_COUNT];
     elbow_curve(e, curve);
     elbow_choose(curve, e->nk, chosen);
-    char path[OUTPUT_PATH_MAX];
-    int rc = output_path(path, sizeof path, cfg->output_dir, "elbow.csv", err);
+    char path[OUTPUT_PATH_MAX], id[2 * CSV_ID_MAX + 3];
+    int rc = csv_field(id, sizeof id, run_id) < 0
+                 ? errmsg_set(err, STATUS_IO, "run id too long")
+                 : output_path(path, sizeof path, cfg->output_dir, "elbow.csv", err);
     if (rc == STATUS_OK)
-        rc = append_curve(path, run_id, curve, e->nk, err);
+        rc = append_curve(path, id, curve, e->nk, err);
     if (rc == STATUS_OK)
         rc = output_path(path, sizeof path, cfg->output_dir, "elbow_choice.csv", err);
     if (rc == STATUS_OK)
-        rc = append_choice(path, run_id, chosen, cfg->rule, err);
+        rc = append_choice(path, id, chosen, cfg->rule, err);
     if (rc == STATUS_OK)
         print_curve(curve, e->nk, chosen, cfg->rule);
     free(curve);
