@@ -51,7 +51,10 @@ static int append_choice(const char *path, const char *id, const int *chosen,
     size_t used = 0;
     for (int r = 0; r < RULE_COUNT; r++) {
         /* an undefined choice is an empty cell */
-        snprintf(k, sizeof k, chosen[r] > 0 ? "%d" : "", chosen[r]);
+        if (chosen[r] > 0)
+            snprintf(k, sizeof k, "%d", chosen[r]);
+        else
+            k[0] = '\0';
         used += (size_t)snprintf(text + used, CSV_ROW_MAX, "%s,%s,%s,%s\n", id,
                                  config_rule_name((enum elbow_rule)r), k,
                                  r == (int)selected ? "true" : "false");
