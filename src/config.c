@@ -198,6 +198,17 @@ static int lookup_name(const char *text, const char *const *names, int n)
     return -1;
 }
 
+/* Messages quote the user's text, which may hold a newline or another
+ * control character; replace those so that the message stays one line. */
+static int one_line(int rc, errmsg_t *err)
+{
+    if (rc != STATUS_OK && err != NULL)
+        for (char *p = err->text; *p != '\0'; p++)
+            if (iscntrl((unsigned char)*p))
+                *p = '?';
+    return rc;
+}
+
 static int parse_choice(const char *opt, const char *text,
                         const char *const *names, int n, int *out,
                         errmsg_t *err)
@@ -217,7 +228,7 @@ static int parse_choice(const char *opt, const char *text,
     return STATUS_OK;
 }
 
-int config_parse_schedule(const char *text, struct schedule *out, errmsg_t *err)
+static int parse_schedule(const char *text, struct schedule *out, errmsg_t *err)
 {
     char kind[CONFIG_SCHEDULE_TEXT];
     const char *comma = strchr(text, ',');
@@ -237,8 +248,18 @@ int config_parse_schedule(const char *text, struct schedule *out, errmsg_t *err)
         if (rc != STATUS_OK)
             return rc;
     }
-    snprintf(out->text, sizeof out->text, "%s", text);
+    /* Written as parsed ("dynamic,04" -> "dynamic,4"): a long spelling
+     * must not be cut to another chunk size in the CSVs. */
+    if (comma != NULL)
+        snprintf(out->text, sizeof out->text, "%s,%d", schedule_names[idx], out->chunk);
+    else
+        snprintf(out->text, sizeof out->text, "%s", schedule_names[idx]);
     return STATUS_OK;
+}
+
+int config_parse_schedule(const char *text, struct schedule *out, errmsg_t *err)
+{
+    return one_line(parse_schedule(text, out, err), err);
 }
 
 /* One list entry: N, A-B or A-B:S, or "max". Marks the counts in `seen`. */
@@ -318,7 +339,8 @@ static int parse_threads_named(const char *opt, const char *text, int nprocs,
 int config_parse_threads(const char *text, int nprocs, int *out, int *count,
                          errmsg_t *err)
 {
-    return parse_threads_named("--threads", text, nprocs, out, count, err);
+    return one_line(parse_threads_named("--threads", text, nprocs, out, count, err),
+                    err);
 }
 
 /* Without --threads: one count from OMP_NUM_THREADS (its first level), else
@@ -376,7 +398,7 @@ static int apply_common_option(struct config *cfg, int id, const char *arg,
                                   "are not allowed");
         cfg->tag = arg;
         return STATUS_OK;
-    case OPT_SCHEDULE: return config_parse_schedule(arg, &cfg->schedule, err);
+    case OPT_SCHEDULE: return parse_schedule(arg, &cfg->schedule, err);
     case OPT_SCALING:
         rc = parse_choice("--scaling", arg, scaling_names, 2, &v, err);
         cfg->scaling = (enum scaling)v;
@@ -447,12 +469,26 @@ static int apply_elbow_option(struct config *cfg, int id, const char *arg,
     }
 }
 
+/* The long option without a value whose id is `val`, or NULL. */
+static const char *flag_name(int val)
+{
+    for (const struct option *o = config_options; o->name != NULL; o++)
+        if (o->val == val && o->has_arg == no_argument)
+            return o->name;
+    return NULL;
+}
+
 /* getopt's own complaints, rephrased as one line naming the option. */
 static int option_error(int c, char **argv, errmsg_t *err)
 {
     const char *text = argv[optind - 1];
     if (c == ':')
         return errmsg_set(err, STATUS_USAGE, "%s: missing value", text);
+    /* "--quiet=1": getopt sets optopt to the flag's id, which may be no
+     * character at all (OPT_RESUME). */
+    const char *flag = optopt != 0 ? flag_name(optopt) : NULL;
+    if (flag != NULL)
+        return errmsg_set(err, STATUS_USAGE, "--%s: takes no value", flag);
     if (optopt != 0)
         return errmsg_set(err, STATUS_USAGE, "-%c: unknown option (see --help)", optopt);
     return errmsg_set(err, STATUS_USAGE, "%s: unknown option (see --help)", text);
@@ -462,7 +498,10 @@ static int parse_options(int argc, char **argv, struct config *cfg,
                          bool *threads_given, errmsg_t *err)
 {
     int c, idx;
-    optind = 1;
+    /* 0, not 1: glibc then forgets its pointer into the previous argv (the
+     * rest of a cluster such as "-zq" after an error), which a later call
+     * with another argv would read. */
+    optind = 0;
     opterr = 0;
     while ((c = getopt_long(argc, argv, config_short_options, config_options,
                             &idx)) != -1) {
@@ -579,7 +618,7 @@ static int validate_elbow(const struct config *cfg, errmsg_t *err)
     return STATUS_OK;
 }
 
-int config_parse(int argc, char **argv, struct config *cfg, errmsg_t *err)
+static int parse_config(int argc, char **argv, struct config *cfg, errmsg_t *err)
 {
     bool threads_given = false;
     config_defaults(cfg);
@@ -601,6 +640,11 @@ int config_parse(int argc, char **argv, struct config *cfg, errmsg_t *err)
     if ((rc = validate_sizes(cfg, err)) != STATUS_OK)
         return rc;
     return validate_elbow(cfg, err);
+}
+
+int config_parse(int argc, char **argv, struct config *cfg, errmsg_t *err)
+{
+    return one_line(parse_config(argc, argv, cfg, err), err);
 }
 
 static uint64_t fnv1a(const char *text)

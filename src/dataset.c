@@ -1,6 +1,7 @@
 /* dataset: see include/dataset.h. */
 #include "dataset.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -319,8 +320,20 @@ static int no_rows_error(const struct loader *ld)
                       ld->path);
 }
 
-int dataset_load_csv(const char *path, long label_column, struct dataset *out,
-                     errmsg_t *err)
+/* Messages quote the file's text (and its name), which may hold a carriage
+ * return or another control character; replace those so that the message
+ * stays one line. */
+static int one_line(int rc, errmsg_t *err)
+{
+    if (rc != STATUS_OK && err != NULL)
+        for (char *p = err->text; *p != '\0'; p++)
+            if (iscntrl((unsigned char)*p))
+                *p = '?';
+    return rc;
+}
+
+static int load_csv(const char *path, long label_column, struct dataset *out,
+                    errmsg_t *err)
 {
     *out = (struct dataset){0, 0, NULL, NULL};
     if (label_column < DATASET_NO_LABEL)
@@ -341,6 +354,12 @@ int dataset_load_csv(const char *path, long label_column, struct dataset *out,
     if (rc != STATUS_OK)
         dataset_free(out);
     return rc;
+}
+
+int dataset_load_csv(const char *path, long label_column, struct dataset *out,
+                     errmsg_t *err)
+{
+    return one_line(load_csv(path, label_column, out, err), err);
 }
 
 /* ---- writer ---- */

@@ -183,6 +183,66 @@ static void test_size_overflow(void)
           STATUS_OK);
 }
 
+/* Regression (fuzz_options): after an error inside an option cluster
+ * ("-zq"), getopt kept a pointer to the rest of it, and the next parse, of
+ * another command line, read that as options. */
+static void test_getopt_state_reset(void)
+{
+    struct config cfg;
+    errmsg_t err;
+    CHECK(PARSE(&cfg, &err, "-zq", "bogosort") == STATUS_USAGE);
+    CHECK_STR(err.text, "-z: unknown option (see --help)");
+    CHECK(PARSE(&cfg, &err, "bogosort") == STATUS_OK && !cfg.quiet);
+    CHECK(PARSE(&cfg, &err, "-zr", "bogosort") == STATUS_USAGE);
+    CHECK(PARSE(&cfg, &err, "-t", "1") == STATUS_USAGE);
+    CHECK_STR(err.text, "missing WORKLOAD (bogosort|elbow|all; see --help)");
+}
+
+/* Regression (fuzz_options): a flag given a value ("--no-scale=1") was
+ * named by getopt's id for it, a control character for long-only flags. */
+static void test_flag_given_value(void)
+{
+    struct config cfg;
+    errmsg_t err;
+    CHECK(PARSE(&cfg, &err, "elbow", "--no-scale=1") == STATUS_USAGE);
+    CHECK_STR(err.text, "--no-scale: takes no value");
+    CHECK(PARSE(&cfg, &err, "bogosort", "--resume=x") == STATUS_USAGE);
+    CHECK_STR(err.text, "--resume: takes no value");
+    CHECK(PARSE(&cfg, &err, "bogosort", "--quiet=yes") == STATUS_USAGE);
+    CHECK_STR(err.text, "--quiet: takes no value");
+    CHECK(PARSE(&cfg, &err, "bogosort", "--bogus=1") == STATUS_USAGE);
+    CHECK_STR(err.text, "--bogus=1: unknown option (see --help)");
+}
+
+/* Regression (fuzz_threads): a value holding a carriage return or newline
+ * was quoted as it was, and the message was no longer one line. */
+static void test_messages_one_line(void)
+{
+    int t[CONFIG_MAX_THREAD_COUNTS], n;
+    struct config cfg;
+    errmsg_t err;
+    CHECK(threads("1,m\rx", 8, t, &n, &err) == STATUS_USAGE);
+    CHECK_STR(err.text, "--threads: bad entry 'm?x' (expected N, A-B or "
+                        "A-B:STEP with counts 1..4096, or max)");
+    CHECK(PARSE(&cfg, &err, "bogo\nsort") == STATUS_USAGE);
+    CHECK_STR(err.text, "unknown workload 'bogo?sort' (accepted bogosort|elbow|all)");
+}
+
+/* Regression (fuzz_options): a schedule spelt longer than its CSV field
+ * ("dynamic," and 28 digits) was cut there, to another chunk size. */
+static void test_schedule_text_as_parsed(void)
+{
+    struct schedule s;
+    errmsg_t err;
+    CHECK(config_parse_schedule("dynamic,0000000000000000000000000004", &s, &err) ==
+              STATUS_OK && s.chunk == 4);
+    CHECK_STR(s.text, "dynamic,4");
+    CHECK(config_parse_schedule("guided,+16", &s, &err) == STATUS_OK);
+    CHECK_STR(s.text, "guided,16");
+    CHECK(config_parse_schedule("static", &s, &err) == STATUS_OK);
+    CHECK_STR(s.text, "static");
+}
+
 int main(void)
 {
     RUN(test_thread_lists);
@@ -195,5 +255,9 @@ int main(void)
     RUN(test_usage_errors);
     RUN(test_elbow_ranges);
     RUN(test_size_overflow);
+    RUN(test_getopt_state_reset);
+    RUN(test_flag_given_value);
+    RUN(test_messages_one_line);
+    RUN(test_schedule_text_as_parsed);
     return harness_report();
 }

@@ -372,6 +372,14 @@ static void test_tmp_dir_left_clean(void)
     CHECK_MSG(rmdir(tmp_dir) == 0, "rmdir %s: %s", tmp_dir, strerror(errno));
 }
 
+/* Regression (fuzz_csv): a carriage return inside a field was copied into
+ * the message, which then did not print as one line. */
+static void test_error_control_chars(void)
+{
+    check_error_text("a,x0\n1.5,-2\n3,4\r5\n", -1,
+                     ":3:3: field 2: \"4?5\" is not a number");
+}
+
 int main(void)
 {
     const char *base = getenv("TMPDIR");
@@ -398,6 +406,7 @@ int main(void)
     RUN(test_error_empty_field);
     RUN(test_error_ragged);
     RUN(test_error_labels);
-    RUN(test_tmp_dir_left_clean);
+    RUN(test_error_control_chars);
+    RUN(test_tmp_dir_left_clean); /* last: removes the directory */
     return harness_report();
 }
