@@ -1,0 +1,222 @@
+/* fuzz_options: the input is a command line, one argument per NUL- or
+ * newline-separated token, after argv[0] = "ompsweep". config_parse runs
+ * twice, on two copies of the arguments, the first overwritten before the
+ * second parse; both must give the same answer (getopt keeps state between
+ * calls). On success the config must hold documented values only; on
+ * failure the message must be one line. The first token also goes to
+ * config_parse_schedule. */
+#include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "fuzz_check.h"
+
+enum {
+    MAX_INPUT = 4096,
+    MAX_ARGS = 64,      /* tokens taken from the input */
+    SCHEDULE_CHUNK_MAX = 1000000000,
+    COLS_MAX = 16
+};
+
+struct argv_copy {
+    int argc;
+    char *argv[MAX_ARGS + 2]; /* argv[0], the tokens, NULL */
+    char *owned[MAX_ARGS + 1]; /* what to free: getopt permutes argv */
+};
+
+/* Split data at '\0' and '\n' into separately allocated arguments. */
+static void split_args(const uint8_t *data, size_t size, struct argv_copy *a)
+{
+    a->argc = 0;
+    a->owned[a->argc] = a->argv[a->argc] = fuzz_strndup((const uint8_t *)"ompsweep", 8);
+    a->argc++;
+    /* A trailing separator does not add an empty argument. */
+    for (size_t start = 0; start < size && a->argc <= MAX_ARGS;) {
+        size_t end = start;
+        while (end < size && data[end] != '\0' && data[end] != '\n')
+            end++;
+        a->owned[a->argc] = a->argv[a->argc] = fuzz_strndup(data + start, end - start);
+        a->argc++;
+        start = end + 1;
+    }
+    a->argv[a->argc] = NULL;
+}
+
+static void free_args(struct argv_copy *a)
+{
+    for (int i = 0; i < a->argc; i++)
+        free(a->owned[i]);
+}
+
+static void check_schedule(const struct schedule *s)
+{
+    FUZZ_ASSERT(s->kind >= SCHEDULE_STATIC && s->kind <= SCHEDULE_GUIDED,
+                "schedule kind %d", (int)s->kind);
+    FUZZ_ASSERT(s->chunk >= 0 && s->chunk <= SCHEDULE_CHUNK_MAX, "chunk %d", s->chunk);
+    size_t len = strnlen(s->text, sizeof s->text);
+    FUZZ_ASSERT(len > 0 && len < sizeof s->text, "schedule text length %zu", len);
+    /* The text goes to the CSVs: read back, it must mean the same schedule. */
+    struct schedule again;
+    errmsg_t err;
+    FUZZ_ASSERT(config_parse_schedule(s->text, &again, &err) == STATUS_OK,
+                "schedule text '%s' does not parse: %s", s->text, err.text);
+    FUZZ_ASSERT(again.kind == s->kind && again.chunk == s->chunk,
+                "schedule text '%s' reads back as %d,%d, not %d,%d", s->text,
+                (int)again.kind, again.chunk, (int)s->kind, s->chunk);
+}
+
+static void check_threads(const struct config *c)
+{
+    FUZZ_ASSERT(c->nthreads >= 1 && c->nthreads <= CONFIG_MAX_THREAD_COUNTS,
+                "nthreads %d", c->nthreads);
+    for (int i = 0; i < c->nthreads; i++) {
+        FUZZ_ASSERT(c->threads[i] >= 1 && c->threads[i] <= CONFIG_MAX_THREADS,
+                    "threads[%d] = %d", i, c->threads[i]);
+        FUZZ_ASSERT(i == 0 || c->threads[i - 1] < c->threads[i],
+                    "threads not ascending at %d", i);
+    }
+}
+
+static void check_elbow(const struct config *c)
+{
+    FUZZ_ASSERT(c->samples >= 3 && c->features >= 1 && c->centers >= 1,
+                "samples %zu features %zu centers %d", c->samples, c->features,
+                c->centers);
+    FUZZ_ASSERT(c->k_min >= 2 && c->k_max >= c->k_min, "k %d..%d", c->k_min, c->k_max);
+    FUZZ_ASSERT(c->folds >= 2 && c->n_init >= 1 && c->max_iter >= 1 && c->pca >= 0,
+                "folds %d n_init %d max_iter %d pca %d", c->folds, c->n_init,
+                c->max_iter, c->pca);
+    FUZZ_ASSERT(isfinite(c->cluster_std) && c->cluster_std >= 0.0, "cluster_std %g",
+                c->cluster_std);
+    FUZZ_ASSERT(isfinite(c->tol) && c->tol >= 0.0 && c->tol <= 1.0, "tol %g", c->tol);
+    FUZZ_ASSERT(c->label_column >= -1, "label_column %ld", c->label_column);
+    FUZZ_ASSERT(c->parallel == ELBOW_OVER_K || c->parallel == ELBOW_TASKS, "parallel");
+    FUZZ_ASSERT(c->rule >= RULE_MAXDELTA && c->rule < RULE_COUNT, "rule");
+    if (c->data_file != NULL)
+        return; /* sizes come from the file */
+    FUZZ_ASSERT((size_t)c->k_max < c->samples && (size_t)c->folds <= c->samples &&
+                (size_t)c->pca <= c->features,
+                "k_max %d folds %d pca %d vs samples %zu features %zu", c->k_max,
+                c->folds, c->pca, c->samples, c->features);
+}
+
+static void check_run(const struct config *c)
+{
+    const unsigned all = WORKLOAD_BOGOSORT | WORKLOAD_ELBOW;
+    FUZZ_ASSERT(c->workloads != 0 && (c->workloads & ~all) == 0, "workloads %u",
+                c->workloads);
+    check_threads(c);
+    check_schedule(&c->schedule);
+    FUZZ_ASSERT(c->repeats >= 1 && c->warmup >= 0, "repeats %d warmup %d",
+                c->repeats, c->warmup);
+    FUZZ_ASSERT(c->output_dir != NULL && c->output_dir[0] != '\0', "output dir");
+    FUZZ_ASSERT(c->rows >= 1 && c->cols >= 1 && c->cols <= COLS_MAX &&
+                c->max_value >= 0, "rows %zu cols %zu max %d", c->rows, c->cols,
+                c->max_value);
+    FUZZ_ASSERT(c->partition == PARTITION_CHUNKS || c->partition == PARTITION_ROWS,
+                "partition");
+    FUZZ_ASSERT(c->scaling == SCALING_STRONG || c->scaling == SCALING_WEAK, "scaling");
+    if (c->tag != NULL)
+        for (const char *p = c->tag; *p != '\0'; p++)
+            FUZZ_ASSERT((unsigned char)*p >= 0x20 && *p != 0x7f, "control in tag");
+    check_elbow(c);
+    char key[CONFIG_KEY_LEN];
+    config_key(c, key, sizeof key);
+    FUZZ_ASSERT(strlen(key) == CONFIG_KEY_LEN - 1 &&
+                strspn(key, "0123456789abcdef") == CONFIG_KEY_LEN - 1, "key '%s'", key);
+}
+
+/* Every summarize input is one of the arguments. */
+static void check_summarize(const struct config *c, const struct argv_copy *a)
+{
+    FUZZ_ASSERT(c->ninputs >= 1 && c->ninputs < a->argc, "ninputs %d", c->ninputs);
+    for (int i = 0; i < c->ninputs; i++) {
+        bool found = false;
+        for (int j = 1; j < a->argc && !found; j++)
+            found = c->inputs[i] == a->owned[j];
+        FUZZ_ASSERT(found, "summarize input %d is not an argument", i);
+    }
+}
+
+/* Parse the arguments; returns rc, with the message and key in *err, *key. */
+static int parse_once(struct argv_copy *a, errmsg_t *err, char *key)
+{
+    struct config *c = malloc(sizeof *c);
+    if (c == NULL)
+        abort();
+    memset(err, 0, sizeof *err);
+    key[0] = '\0';
+    int rc = config_parse(a->argc, a->argv, c, err);
+    FUZZ_ASSERT(rc == STATUS_OK || rc == STATUS_USAGE, "rc %d", rc);
+    if (rc != STATUS_OK)
+        fuzz_check_message(err);
+    else if (c->action == ACTION_RUN) {
+        check_run(c);
+        config_key(c, key, CONFIG_KEY_LEN);
+    } else if (c->action == ACTION_SUMMARIZE)
+        check_summarize(c, a);
+    else
+        FUZZ_ASSERT(c->action == ACTION_HELP || c->action == ACTION_VERSION,
+                    "action %d", (int)c->action);
+    free(c);
+    return rc;
+}
+
+/* Overwrite the arguments with "qqq...": a parser that still reads them
+ * (getopt's pointer into an option cluster) then sees -q options. glibc's
+ * getopt is not instrumented, so ASan alone would not see that read. */
+static void scribble_args(struct argv_copy *a)
+{
+    for (int i = 0; i < a->argc; i++)
+        memset(a->owned[i], 'q', strlen(a->owned[i]));
+}
+
+static void fuzz_schedule(const uint8_t *data, size_t size)
+{
+    size_t len = 0;
+    while (len < size && data[len] != '\0' && data[len] != '\n')
+        len++;
+    char *text = fuzz_strndup(data, len);
+    struct schedule s;
+    errmsg_t err = {{0}};
+    int rc = config_parse_schedule(text, &s, &err);
+    FUZZ_ASSERT(rc == STATUS_OK || rc == STATUS_USAGE, "rc %d", rc);
+    if (rc == STATUS_OK)
+        check_schedule(&s);
+    else
+        fuzz_check_message(&err);
+    free(text);
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc;
+    (void)argv;
+    unsetenv("OMP_NUM_THREADS"); /* the default sweep, not one count */
+    return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (size > MAX_INPUT)
+        return 0;
+    struct argv_copy first, second;
+    errmsg_t err1, err2;
+    char key1[CONFIG_KEY_LEN], key2[CONFIG_KEY_LEN];
+    split_args(data, size, &first);
+    int rc1 = parse_once(&first, &err1, key1);
+    scribble_args(&first);
+    split_args(data, size, &second);
+    int rc2 = parse_once(&second, &err2, key2);
+    free_args(&first);
+    free_args(&second);
+    FUZZ_ASSERT(rc1 == rc2, "second parse gave %d, first %d", rc2, rc1);
+    FUZZ_ASSERT(rc1 == STATUS_OK || strcmp(err1.text, err2.text) == 0,
+                "second parse said \"%s\", first \"%s\"", err2.text, err1.text);
+    FUZZ_ASSERT(strcmp(key1, key2) == 0, "keys %s and %s", key1, key2);
+    fuzz_schedule(data, size);
+    return 0;
+}
