@@ -45,9 +45,12 @@ struct kmeans_data {
 struct kmeans_work {
     size_t n;
     int kmax, d;
-    double *dist, *trial, *best; /* n each: k-means++ distances; dist also
-                                    holds relocation distances */
-    size_t *cand;                /* local trials: candidate indices */
+    double *dist;     /* n: relocation distances */
+    double *seed_buf; /* k-means++: each candidate's closest squared
+                         distances, 4 candidates interleaved per group */
+    double *ck;       /* k-means++: checkpoints of each candidate's
+                         cumulative sums, every 64 samples */
+    size_t *cand;     /* k-means++ candidates (local trials), padded */
     double *centers, *centers_new, *cmul; /* kmax x d: centred centres,
                                              next ones, -2 x centres */
     double *cnorm, *weight;               /* kmax */

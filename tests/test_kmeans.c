@@ -1,6 +1,7 @@
 /* Tests for src/kmeans.c: Lloyd from given centres against scikit-learn
- * fixtures (tests/fixtures/gen_pipeline_fixtures.py), k-means++ and restart
- * properties, the d == 2 kernels against the generic ones, and errors. */
+ * fixtures (tests/fixtures/gen_pipeline_fixtures.py), k-means++ against a
+ * plain reference and its properties, restarts, the d == 2 kernels against
+ * the generic ones, and errors. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -157,6 +158,125 @@ static void test_plusplus_deterministic_and_on_data(void)
     kmeans_work_free(&w);
     kmeans_data_free(&kd);
     free(X);
+}
+
+/* The plain greedy k-means++ the fused kernel must reproduce bit for bit:
+ * a full cumulative-sum table searched with lower_bound for the draws, and
+ * each candidate's potential summed in SUM_LANES (4) interleaved partial
+ * sums, combined pairwise, then the tail in order. X is row-major n x d
+ * with mean exactly 0, so kmeans_data_init's centring leaves it as is. */
+static void reference_plusplus(const double *X, size_t n, size_t d, int k,
+                               rng_t *rng, int *indices)
+{
+    double *dist = malloc(n * sizeof *dist), *cum = malloc(n * sizeof *cum);
+    double *trial = malloc(n * sizeof *trial), *best = malloc(n * sizeof *best);
+    const int trials = 2 + (int)log((double)k);
+    size_t chosen = (size_t)rng_bounded(rng, n);
+    for (size_t i = 0; i < n; i++)
+        dist[i] = HUGE_VAL;
+    for (int c = 0;; c++) {
+        indices[c] = (int)chosen;
+        for (size_t i = 0; i < n; i++) {
+            double s = 0.0;
+            for (size_t f = 0; f < d; f++) {
+                double t = X[i * d + f] - X[chosen * d + f];
+                s = f == 0 ? t * t : s + t * t;
+            }
+            dist[i] = s < dist[i] ? s : dist[i];
+        }
+        if (c + 1 == k)
+            break;
+        double total = 0.0;
+        for (size_t i = 0; i < n; i++)
+            cum[i] = total += dist[i];
+        size_t cand[32];
+        for (int t = 0; t < trials; t++) {
+            double r = rng_uniform(rng) * total;
+            size_t lo = 0;
+            while (lo < n && cum[lo] < r)
+                lo++;
+            cand[t] = lo < n ? lo : n - 1;
+        }
+        double best_pot = 0.0;
+        for (int t = 0; t < trials; t++) {
+            double acc[4] = {0.0}, pot;
+            size_t i = 0;
+            for (; i < n; i++) {
+                double s = 0.0;
+                for (size_t f = 0; f < d; f++) {
+                    double u = X[i * d + f] - X[cand[t] * d + f];
+                    s = f == 0 ? u * u : s + u * u;
+                }
+                trial[i] = s < dist[i] ? s : dist[i];
+            }
+            for (i = 0; i + 4 <= n; i += 4)
+                for (int l = 0; l < 4; l++)
+                    acc[l] += trial[i + (size_t)l];
+            pot = (acc[0] + acc[1]) + (acc[2] + acc[3]);
+            for (; i < n; i++)
+                pot += trial[i];
+            if (t == 0 || pot < best_pot) {
+                best_pot = pot;
+                chosen = cand[t];
+                memcpy(best, trial, n * sizeof *best);
+            }
+        }
+        memcpy(dist, best, n * sizeof *dist);
+    }
+    free(dist), free(cum), free(trial), free(best);
+}
+
+/* Pseudo-random data (n x d) on a coarse grid, so that equal distances
+ * and ties occur, with mean exactly 0 (points come in pairs p, -p, and a
+ * zero row when n is odd): kmeans_data_init then leaves them as they are. */
+static double *grid_data(size_t n, size_t d, uint64_t seed)
+{
+    double *X = malloc(n * d * sizeof *X);
+    rng_t rng = rng_stream(seed, 0);
+    for (size_t i = 0; i + 1 < n; i += 2)
+        for (size_t f = 0; f < d; f++) {
+            X[i * d + f] = ((double)rng_bounded(&rng, 9) - 4.0) * 0.5;
+            X[(i + 1) * d + f] = -X[i * d + f];
+        }
+    for (size_t f = 0; n % 2 == 1 && f < d; f++)
+        X[(n - 1) * d + f] = 0.0;
+    return X;
+}
+
+/* kmeans_plusplus (one pass per step for up to 4 candidates, sums
+ * checkpointed per block) picks exactly the reference's samples: sizes
+ * around the vector width and the checkpoint block, k with 2, 3, 4 and 5
+ * candidates (two groups), d = 2 (the fused kernel) and d = 3. */
+static void test_plusplus_matches_reference(void)
+{
+    static const size_t NS[] = {1, 3, 5, 63, 64, 65, 130, 257};
+    static const int KS[] = {2, 3, 9, 25};
+    for (size_t d = 2; d <= 3; d++)
+        for (size_t a = 0; a < sizeof NS / sizeof NS[0]; a++)
+            for (size_t b = 0; b < sizeof KS / sizeof KS[0]; b++) {
+                size_t n = NS[a];
+                int k = KS[b] < (int)n ? KS[b] : (int)n;
+                double *X = grid_data(n, d, 100 * d + a), c[25 * 3];
+                int got[25], want[25];
+                struct kmeans_data kd;
+                struct kmeans_work w;
+                rng_t r1 = rng_stream(9, a * 10 + b), r2 = r1;
+                if (kmeans_data_init(&kd, X, n, (int)d, NULL) != STATUS_OK ||
+                    kmeans_work_init(&w, n, k, (int)d, NULL) != STATUS_OK) {
+                    CHECK(0);
+                    free(X);
+                    return;
+                }
+                CHECK(kmeans_plusplus(&kd, k, &r1, &w, c, got, NULL) ==
+                      STATUS_OK);
+                reference_plusplus(X, n, d, k, &r2, want);
+                CHECK_MSG(memcmp(got, want, (size_t)k * sizeof *got) == 0,
+                          "n=%zu d=%zu k=%d", n, d, k);
+                CHECK(memcmp(&r1, &r2, sizeof r1) == 0);
+                kmeans_work_free(&w);
+                kmeans_data_free(&kd);
+                free(X);
+            }
 }
 
 /* kmeans_single = kmeans_plusplus + kmeans_lloyd from its centres. */
@@ -345,6 +465,7 @@ int main(void)
     RUN(test_lloyd_two_empty_clusters);
     RUN(test_lloyd_d5);
     RUN(test_plusplus_deterministic_and_on_data);
+    RUN(test_plusplus_matches_reference);
     RUN(test_single_is_plusplus_then_lloyd);
     RUN(test_n_init_keeps_best);
     RUN(test_d2_path_matches_generic);
