@@ -6,6 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Never contract a * b + c into an fma behind the code's back (clang does
+ * by default, gcc in ISO C mode does not): the scalar and vector paths
+ * then round alike under either compiler. */
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#endif
+
 #if defined(__AVX__) || defined(__SSE2__)
 #include <immintrin.h>
 #endif
@@ -16,6 +23,10 @@ enum { TILE = 512 };
 /* Independent partial sums in segment reductions (vectorisable, fixed
  * order). */
 enum { SUM_LANES = 4 };
+/* Zeros after the sorted coordinates: segment_d2 computes the last
+ * m % SUM_LANES distances of a segment as one vector, reading up to
+ * SUM_LANES - 1 values past it. */
+enum { XS_PAD = SUM_LANES };
 
 /* Samples sorted by cluster, and the per-(cluster, sample) distance sums. */
 struct sil {
@@ -108,6 +119,78 @@ static void add_segments(const struct sil *S, const double *buf, size_t j0,
     }
 }
 
+#if defined(__AVX__)
+/* |(x, y) - (px, py)| for 4 samples: sub, mul, add, sqrt, as the scalar
+ * code. */
+static inline __m256d dist4(const double *x, const double *y, __m256d px,
+                            __m256d py)
+{
+    __m256d dx = _mm256_sub_pd(_mm256_loadu_pd(x), px);
+    __m256d dy = _mm256_sub_pd(_mm256_loadu_pd(y), py);
+    return _mm256_sqrt_pd(
+        _mm256_add_pd(_mm256_mul_pd(dx, dx), _mm256_mul_pd(dy, dy)));
+}
+#endif
+
+/* d == 2, one cluster segment of the row of sorted position p: returns
+ * the sum of the distances |x_p - x_j| over j in [j0, j0 + m), in
+ * sum_lanes' order, and adds each to col[j - j0]. May read up to
+ * SUM_LANES - 1 coordinates past the segment (see XS_PAD). */
+static double segment_d2(const struct sil *S, size_t p, size_t j0, size_t m,
+                         double *restrict col)
+{
+    const double *restrict x = S->xs + j0, *restrict y = S->xs + S->n + j0;
+    const double px = S->xs[p], py = S->xs[S->n + p];
+    double s, tail[SUM_LANES];
+    size_t t = 0;
+#if defined(__AVX__)
+    const __m256d vx = _mm256_set1_pd(px), vy = _mm256_set1_pd(py);
+    __m256d acc = _mm256_setzero_pd();
+    for (; t + SUM_LANES <= m; t += SUM_LANES) {
+        __m256d dv = dist4(x + t, y + t, vx, vy);
+        _mm256_storeu_pd(col + t, _mm256_add_pd(_mm256_loadu_pd(col + t), dv));
+        acc = _mm256_add_pd(acc, dv);
+    }
+    if (t < m) /* the last m % SUM_LANES distances, as one vector */
+        _mm256_storeu_pd(tail, dist4(x + t, y + t, vx, vy));
+    double lane[SUM_LANES];
+    _mm256_storeu_pd(lane, acc);
+    s = (lane[0] + lane[1]) + (lane[2] + lane[3]);
+#else
+    double acc[SUM_LANES] = {0.0};
+    for (; t + SUM_LANES <= m; t += SUM_LANES)
+        for (size_t l = 0; l < SUM_LANES; l++) {
+            double dx = x[t + l] - px, dy = y[t + l] - py;
+            double dist = sqrt(dx * dx + dy * dy);
+            col[t + l] += dist;
+            acc[l] += dist;
+        }
+    for (size_t l = 0; t + l < m; l++) {
+        double dx = x[t + l] - px, dy = y[t + l] - py;
+        tail[l] = sqrt(dx * dx + dy * dy);
+    }
+    s = (acc[0] + acc[1]) + (acc[2] + acc[3]);
+#endif
+    for (size_t l = 0; t + l < m; l++) {
+        col[t + l] += tail[l];
+        s += tail[l];
+    }
+    return s;
+}
+
+/* d == 2: add_segments(tile_distances(...)) in one pass, each cluster
+ * segment of the tile [j0, j0 + m) summed as it is computed. */
+static void fused_segments(struct sil *S, size_t p, size_t j0, size_t m,
+                           double *col)
+{
+    const size_t n = S->n, end = j0 + m;
+    for (size_t pos = j0, c = (size_t)S->cl[j0]; pos < end; c++) {
+        size_t stop = S->start[c + 1] < end ? S->start[c + 1] : end;
+        S->sums[c * n + p] += segment_d2(S, p, pos, stop - pos, col + pos);
+        pos = stop;
+    }
+}
+
 /* Each pair p < j once: d(p, j) goes to sums[cl(j)][p] (segment sums) and
  * to sums[cl(p)][j] (a contiguous, vectorised add). */
 static void pass_symmetric(struct sil *S)
@@ -118,6 +201,10 @@ static void pass_symmetric(struct sil *S)
         double *col = S->sums + (size_t)S->cl[p] * n;
         for (size_t j0 = p + 1; j0 < n; j0 += TILE) {
             size_t m = n - j0 < TILE ? n - j0 : TILE;
+            if (S->d == 2) {
+                fused_segments(S, p, j0, m, col);
+                continue;
+            }
             tile_distances(S, p, j0, m, buf, col + j0);
             add_segments(S, buf, j0, m, S->sums + p, n);
         }
@@ -204,12 +291,15 @@ static int sil_alloc(struct sil *S, size_t n, size_t d, int m)
     S->d = d;
     S->m = m;
     S->symmetric = m <= SILHOUETTE_SYM_MAX_CLUSTERS;
-    S->xs = malloc(n * d * sizeof *S->xs);
+    S->xs = malloc((n * d + XS_PAD) * sizeof *S->xs);
     S->start = malloc(((size_t)m + 1) * sizeof *S->start);
     S->cl = malloc(n * sizeof *S->cl);
     S->orig = malloc(n * sizeof *S->orig);
     S->sums = calloc((size_t)m * (S->symmetric ? n : 1), sizeof *S->sums);
-    return S->xs && S->start && S->cl && S->orig && S->sums ? 0 : -1;
+    if (!S->xs || !S->start || !S->cl || !S->orig || !S->sums)
+        return -1;
+    memset(S->xs + n * d, 0, XS_PAD * sizeof *S->xs);
+    return 0;
 }
 
 /* Stable counting sort of the samples by label into S (label order =
