@@ -6,12 +6,35 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Never contract a * b + c into an fma behind the code's back (clang does
+ * by default, gcc in ISO C mode does not): the scalar and vector paths
+ * then round alike under either compiler. */
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#endif
+
+#if defined(__AVX__)
+#include <immintrin.h>
+#endif
+
+/* Whether the covariance's multiply-adds fuse: where the target has a fast
+ * fma. gcc says so with FP_FAST_FMA; clang does not define it, so __FMA__
+ * stands for it. */
+#if defined(FP_FAST_FMA) || defined(__FMA__)
+#define PRE_FUSED 1
+#else
+#define PRE_FUSED 0
+#endif
+
 /* Covariance register blocking: COV_BLOCK_ROWS samples times COV_BLOCK_COLS
  * covariance rows per pass, so each load feeds several products and the
  * d x d triangle is swept n / COV_BLOCK_ROWS times, not n times. */
 enum { COV_BLOCK_ROWS = 8, COV_BLOCK_COLS = 4 }; /* cov_rows4 unrolls 4 */
 /* Implicit QL converges in 1-2 sweeps per eigenvalue; this only stops NaN. */
 enum { QL_MAX_SWEEPS = 60 };
+/* Samples projected together (independent sums) by project_rows: groups
+ * of 4 (a vector) side by side. */
+enum { PROJ_GROUPS = 2, PROJ_SAMPLES = 4 * PROJ_GROUPS };
 
 /* ---------------------------------------------------------------- scaler */
 
@@ -91,11 +114,12 @@ void preprocess_scaler_free(struct preprocess_scaler *s)
 
 /* ------------------------------------------------------------ covariance */
 
+#if !defined(__AVX__)
 /* a * b + c, fused where the target has a fast fma (results then differ
  * from the unfused build only in the last bit, never between runs). */
 static inline double mul_add(double a, double b, double c)
 {
-#ifdef FP_FAST_FMA
+#if PRE_FUSED
     return fma(a, b, c);
 #else
     return a * b + c;
@@ -161,6 +185,125 @@ static void covariance_upper(const double *X, const double *mean, size_t n,
             cov_row1(cov, blk, du, i);
     }
 }
+#endif
+
+#if defined(__AVX__)
+/* AVX covariance, the same sums as covariance_upper: COV_PANEL_BLOCKS
+ * blocks of samples are centred into a panel whose rows are padded with
+ * zeros to a multiple of COV_LANES columns, and the padded triangle is
+ * updated tile by tile, COV_TILE_ROWS rows x COV_TILE_VECS vectors, each
+ * block's COV_BLOCK_ROWS-term sums held in registers. */
+enum { COV_LANES = 4, COV_PANEL_BLOCKS = 4, COV_TILE_ROWS = 4,
+       COV_TILE_VECS = 2 };
+enum { COV_PANEL_ROWS = COV_PANEL_BLOCKS * COV_BLOCK_ROWS };
+
+static inline __m256d vmul_add(__m256d a, __m256d b, __m256d c)
+{
+#if PRE_FUSED
+    return _mm256_fmadd_pd(a, b, c);
+#else
+    return _mm256_add_pd(_mm256_mul_pd(a, b), c);
+#endif
+}
+
+/* Rows i..i+COV_TILE_ROWS-1, columns j..j+COV_LANES*nv-1 of cp (stride dp)
+ * += the panel's blocks, one after the other (nv <= COV_TILE_VECS). Per
+ * entry: a chain of COV_BLOCK_ROWS mul_adds from 0, added to the entry,
+ * exactly as cov_rows4. */
+static inline void cov_tile(double *restrict cp, const double *restrict panel,
+                            size_t dp, size_t blocks, size_t i, size_t j,
+                            int nv)
+{
+    const double *a = panel + i, *bp = panel + j; /* walk down the panel */
+    for (size_t blk = 0; blk < blocks; blk++) {
+        __m256d s[COV_TILE_ROWS][COV_TILE_VECS];
+        for (int r = 0; r < COV_TILE_ROWS; r++)
+            for (int v = 0; v < nv; v++)
+                s[r][v] = _mm256_setzero_pd();
+        for (size_t q = 0; q < COV_BLOCK_ROWS; q++, a += dp, bp += dp) {
+            __m256d bv[COV_TILE_VECS];
+            for (int v = 0; v < nv; v++)
+                bv[v] = _mm256_loadu_pd(bp + COV_LANES * v);
+            for (int r = 0; r < COV_TILE_ROWS; r++) {
+                __m256d ar = _mm256_broadcast_sd(a + r);
+                for (int v = 0; v < nv; v++)
+                    s[r][v] = vmul_add(ar, bv[v], s[r][v]);
+            }
+        }
+        for (int r = 0; r < COV_TILE_ROWS; r++)
+            for (int v = 0; v < nv; v++) {
+                double *c = cp + (i + (size_t)r) * dp + j +
+                            COV_LANES * (size_t)v;
+                _mm256_storeu_pd(c, _mm256_add_pd(_mm256_loadu_pd(c),
+                                                  s[r][v]));
+            }
+    }
+}
+
+/* Samples r0..r0+rows-1, centred, into the panel (stride dp), zero-padded
+ * to whole blocks and to dp columns; returns the number of blocks. */
+static size_t cov_panel(const double *X, const double *mean, size_t du,
+                        size_t dp, size_t r0, size_t rows, double *panel)
+{
+    size_t blocks = (rows + COV_BLOCK_ROWS - 1) / COV_BLOCK_ROWS;
+    for (size_t r = 0; r < blocks * COV_BLOCK_ROWS; r++)
+        for (size_t f = 0; f < dp; f++)
+            panel[r * dp + f] = r < rows && f < du
+                                    ? X[(r0 + r) * du + f] - mean[f]
+                                    : 0.0;
+    return blocks;
+}
+
+/* covariance_upper with AVX; scratch holds cov_scratch(d) doubles. */
+static void covariance_upper_avx(const double *X, const double *mean,
+                                 size_t n, int d, double *cov,
+                                 double *scratch)
+{
+    const size_t du = (size_t)d;
+    const size_t dp = (du + COV_LANES - 1) / COV_LANES * COV_LANES;
+    double *cp = scratch, *panel = scratch + dp * dp;
+    memset(cp, 0, dp * dp * sizeof *cp);
+    for (size_t r0 = 0; r0 < n; r0 += COV_PANEL_ROWS) {
+        size_t rows = n - r0 < COV_PANEL_ROWS ? n - r0 : COV_PANEL_ROWS;
+        size_t blocks = cov_panel(X, mean, du, dp, r0, rows, panel);
+        for (size_t i = 0; i < dp; i += COV_TILE_ROWS) {
+            size_t j = i; /* the tile's left entries below the diagonal
+                             land in the ignored lower triangle */
+            for (; j + COV_LANES * COV_TILE_VECS <= dp;
+                 j += COV_LANES * COV_TILE_VECS)
+                cov_tile(cp, panel, dp, blocks, i, j, COV_TILE_VECS);
+            if (j < dp)
+                cov_tile(cp, panel, dp, blocks, i, j,
+                         (int)((dp - j) / COV_LANES));
+        }
+    }
+    for (size_t i = 0; i < du; i++)
+        memcpy(cov + i * du + i, cp + i * dp + i, (du - i) * sizeof *cov);
+}
+#endif
+
+/* Scratch doubles the covariance needs besides cov (d x d); at least the
+ * 3d the eigensolver uses afterwards. */
+static size_t cov_scratch(size_t d)
+{
+#if defined(__AVX__)
+    const size_t dp = (d + COV_LANES - 1) / COV_LANES * COV_LANES;
+    return dp * dp + COV_PANEL_ROWS * dp;
+#else
+    return (COV_BLOCK_ROWS > 3 ? COV_BLOCK_ROWS : 3) * d;
+#endif
+}
+
+/* Upper triangle of cov = X_c^T X_c, the AVX kernel where built. */
+static void covariance(const double *X, const double *mean, size_t n, int d,
+                       double *cov, double *scratch)
+{
+#if defined(__AVX__)
+    covariance_upper_avx(X, mean, n, d, cov, scratch);
+#else
+    covariance_upper(X, mean, n, d, cov, scratch);
+#endif
+}
 
 /* ------------------------------------------------- symmetric eigensolver */
 
@@ -214,8 +357,10 @@ static void householder_reduce(double *z, int n, double *diag, double *off)
 
 /* Turn the reflectors left in z by householder_reduce into the orthogonal
  * transform Q (z = Q on return) and move the tridiagonal diagonal into diag;
- * off is shifted down so off[i] couples i and i+1. */
-static void accumulate_reflectors(double *z, int n, double *diag, double *off)
+ * off is shifted down so off[i] couples i and i+1. g: n doubles of
+ * scratch. */
+static void accumulate_reflectors(double *z, int n, double *diag, double *off,
+                                  double *g)
 {
     const size_t nu = (size_t)n;
     diag[0] = 0.0;
@@ -223,12 +368,22 @@ static void accumulate_reflectors(double *z, int n, double *diag, double *off)
     for (size_t i = 0; i < nu; i++) {
         double *zi = z + i * nu;
         if (diag[i] != 0.0) {
-            for (size_t j = 0; j < i; j++) {
-                double g = 0.0;
-                for (size_t k = 0; k < i; k++)
-                    g += zi[k] * z[k * nu + j];
-                for (size_t k = 0; k < i; k++)
-                    z[k * nu + j] -= g * z[k * nu + i];
+            /* g_j = sum_k zi[k] z[k][j] (k ascending), then z[k][j] -=
+             * g_j z[k][i]: the classic j-outer loop reads and updates
+             * columns; no g_j depends on an update (column j only), so all
+             * are formed first and both loops run along rows. */
+            for (size_t j = 0; j < i; j++)
+                g[j] = 0.0;
+            for (size_t k = 0; k < i; k++) {
+                const double *zk = z + k * nu;
+                for (size_t j = 0; j < i; j++)
+                    g[j] += zi[k] * zk[j];
+            }
+            for (size_t k = 0; k < i; k++) {
+                double *zk = z + k * nu;
+                const double zki = zk[i];
+                for (size_t j = 0; j < i; j++)
+                    zk[j] -= g[j] * zki;
             }
         }
         diag[i] = zi[i];
@@ -241,9 +396,22 @@ static void accumulate_reflectors(double *z, int n, double *diag, double *off)
     off[nu - 1] = 0.0;
 }
 
+/* Columns i and i+1 of the eigenvector matrix, stored as rows u and v of
+ * its transpose: (u, v) = (c u - s v, s u + c v), element by element. */
+static void rotate_rows(double *restrict u, double *restrict v, int n,
+                        double c, double s)
+{
+    for (size_t k = 0; k < (size_t)n; k++) {
+        double f = v[k];
+        v[k] = s * u[k] + c * f;
+        u[k] = c * u[k] - s * f;
+    }
+}
+
 /* One implicit-shift QL step on the block l..m of the tridiagonal matrix,
- * rotating the eigenvector columns of z (n x n) along. */
-static void ql_step(double *z, int n, double *diag, double *off, int l, int m)
+ * rotating the eigenvectors, rows of zt (n x n), along. */
+static void ql_step(double *zt, int n, double *diag, double *off, int l,
+                    int m)
 {
     double g = (diag[l + 1] - diag[l]) / (2.0 * off[l]);
     double r = hypot(g, 1.0);
@@ -264,12 +432,8 @@ static void ql_step(double *z, int n, double *diag, double *off, int l, int m)
         r = (diag[i] - g) * s + 2.0 * c * b;
         diag[i + 1] = g + (p = s * r);
         g = c * r - b;
-        for (int k = 0; k < n; k++) {
-            double *zk = z + (size_t)k * (size_t)n;
-            f = zk[i + 1];
-            zk[i + 1] = s * zk[i] + c * f;
-            zk[i] = c * zk[i] - s * f;
-        }
+        rotate_rows(zt + (size_t)i * (size_t)n, zt + (size_t)(i + 1) * (size_t)n,
+                    n, c, s);
     }
     diag[l] -= p;
     off[l] = g;
@@ -277,9 +441,10 @@ static void ql_step(double *z, int n, double *diag, double *off, int l, int m)
 }
 
 /* Eigen-decomposition of the tridiagonal (diag, off) with implicit QL;
- * z holds Q on entry and the eigenvectors (columns) on return.
- * Returns -1 if an eigenvalue does not converge (NaN input). */
-static int tridiagonal_ql(double *z, int n, double *diag, double *off)
+ * zt holds Q transposed on entry and the eigenvectors (rows) on return:
+ * the rotations then run along rows. Returns -1 if an eigenvalue does not
+ * converge (NaN input). */
+static int tridiagonal_ql(double *zt, int n, double *diag, double *off)
 {
     for (int l = 0; l < n; l++) {
         for (int sweep = 0;; sweep++) {
@@ -293,10 +458,21 @@ static int tridiagonal_ql(double *z, int n, double *diag, double *off)
                 break;
             if (sweep == QL_MAX_SWEEPS || !isfinite(off[m]))
                 return -1;
-            ql_step(z, n, diag, off, l, m);
+            ql_step(zt, n, diag, off, l, m);
         }
     }
     return 0;
+}
+
+/* In-place transpose of the square z (n x n). */
+static void transpose(double *z, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < i; j++) {
+            double t = z[i * n + j];
+            z[i * n + j] = z[j * n + i];
+            z[j * n + i] = t;
+        }
 }
 
 /* ------------------------------------------------------------------- PCA */
@@ -317,9 +493,9 @@ static int pca_alloc(struct preprocess_pca *p, int d, int ncomp)
     return 0;
 }
 
-/* Copy the ncomp eigenvectors of largest eigenvalue (columns of z) into
+/* Copy the ncomp eigenvectors of largest eigenvalue (rows of zt) into
  * p->components, by descending eigenvalue (lower index first on ties). */
-static void pca_pick(struct preprocess_pca *p, const double *z,
+static void pca_pick(struct preprocess_pca *p, const double *zt,
                      double *eigval, double total, double n_minus_1)
 {
     const size_t d = (size_t)p->d;
@@ -331,38 +507,110 @@ static void pca_pick(struct preprocess_pca *p, const double *z,
         double ev = eigval[best] > 0.0 ? eigval[best] / n_minus_1 : 0.0;
         p->explained_variance[c] = ev;
         p->explained_variance_ratio[c] = total > 0.0 ? ev / total : 0.0;
-        for (size_t f = 0; f < d; f++)
-            p->components[(size_t)c * d + f] = z[f * d + best];
+        memcpy(p->components + (size_t)c * d, zt + best * d,
+               d * sizeof *zt);
         eigval[best] = -INFINITY;
     }
 }
 
-/* svd_flip (u-based): orient each component so that the training sample
- * with the largest |projection| (the first one on ties) projects positively. */
-static void pca_fix_signs(struct preprocess_pca *p, const double *X, size_t n)
+#if defined(__AVX__)
+/* Sums s[4] += columns of the 4 x 4 block p (p[q] = sample q's products
+ * for 4 consecutive features): transposed, then one vector add per
+ * feature, so each sample still adds its terms feature by feature. */
+static inline __m256d add_transposed(__m256d s, const __m256d *p)
 {
-    const size_t d = (size_t)p->d;
-    for (int c = 0; c < p->ncomp; c++) {
-        double *v = p->components + (size_t)c * d;
-        double best = 0.0, best_abs = -1.0;
-        for (size_t i = 0; i < n; i++) {
-            double s = 0.0;
-            for (size_t f = 0; f < d; f++)
-                s += (X[i * d + f] - p->mean[f]) * v[f];
-            if (fabs(s) > best_abs) {
-                best_abs = fabs(s);
-                best = s;
+    __m256d t0 = _mm256_unpacklo_pd(p[0], p[1]);
+    __m256d t1 = _mm256_unpackhi_pd(p[0], p[1]);
+    __m256d t2 = _mm256_unpacklo_pd(p[2], p[3]);
+    __m256d t3 = _mm256_unpackhi_pd(p[2], p[3]);
+    s = _mm256_add_pd(s, _mm256_permute2f128_pd(t0, t2, 0x20));
+    s = _mm256_add_pd(s, _mm256_permute2f128_pd(t1, t3, 0x20));
+    s = _mm256_add_pd(s, _mm256_permute2f128_pd(t0, t2, 0x31));
+    return _mm256_add_pd(s, _mm256_permute2f128_pd(t1, t3, 0x31));
+}
+
+/* project_rows for a full group with AVX: the products along features,
+ * PROJ_GROUPS groups of 4 samples side by side. Returns the features done
+ * (a multiple of 4); s holds the PROJ_SAMPLES partial sums. */
+static size_t project_avx(const double *x, size_t d, const double *mean,
+                          const double *v, double *s)
+{
+    __m256d acc[PROJ_GROUPS];
+    for (size_t g = 0; g < PROJ_GROUPS; g++)
+        acc[g] = _mm256_setzero_pd();
+    size_t f = 0;
+    for (; f + 4 <= d; f += 4) {
+        const __m256d mf = _mm256_loadu_pd(mean + f), vf = _mm256_loadu_pd(v + f);
+        for (size_t g = 0; g < PROJ_GROUPS; g++) {
+            __m256d p[4];
+            for (size_t q = 0; q < 4; q++) {
+                __m256d xq = _mm256_loadu_pd(x + (4 * g + q) * d + f);
+                p[q] = _mm256_mul_pd(_mm256_sub_pd(xq, mf), vf);
             }
+            acc[g] = add_transposed(acc[g], p);
         }
-        if (best < 0.0)
-            for (size_t f = 0; f < d; f++)
-                v[f] = -v[f];
     }
+    for (size_t g = 0; g < PROJ_GROUPS; g++)
+        _mm256_storeu_pd(s + 4 * g, acc[g]);
+    return f;
+}
+#endif
+
+/* Projections of samples i..i+m-1 (m <= PROJ_SAMPLES) of X (stride d) on
+ * v after centring by mean: out[q] = sum_f (X[i+q][f] - mean[f]) v[f],
+ * f ascending. A full group runs its PROJ_SAMPLES sums side by side, so
+ * they overlap instead of each waiting on its own additions. */
+static void project_rows(const double *X, size_t d, size_t i, size_t m,
+                         const double *mean, const double *v, double *out)
+{
+    const double *x = X + i * d;
+    double s[PROJ_SAMPLES] = {0.0};
+    size_t f0 = 0;
+#if defined(__AVX__)
+    if (m == PROJ_SAMPLES)
+        f0 = project_avx(x, d, mean, v, s);
+#endif
+    for (size_t q = 0; q < m; q++)
+        for (size_t f = f0; f < d; f++) {
+            double t = (x[q * d + f] - mean[f]) * v[f]; /* never fused */
+            s[q] += t;
+        }
+    memcpy(out, s, m * sizeof *out);
+}
+
+/* svd_flip (u-based): orient each component so that the training sample
+ * with the largest |projection| (the first one on ties) projects positively.
+ * One pass over X for all components: each group of rows is projected on
+ * every component while it is in cache. */
+static void pca_fix_signs(struct preprocess_pca *p, const double *X, size_t n,
+                          double *best)
+{
+    const size_t d = (size_t)p->d, nc = (size_t)p->ncomp;
+    double *best_abs = best + nc, proj[PROJ_SAMPLES];
+    for (size_t c = 0; c < nc; c++) {
+        best[c] = 0.0;
+        best_abs[c] = -1.0;
+    }
+    for (size_t i = 0; i < n; i += PROJ_SAMPLES) {
+        size_t m = n - i < PROJ_SAMPLES ? n - i : PROJ_SAMPLES;
+        for (size_t c = 0; c < nc; c++) {
+            project_rows(X, d, i, m, p->mean, p->components + c * d, proj);
+            for (size_t q = 0; q < m; q++)
+                if (fabs(proj[q]) > best_abs[c]) {
+                    best_abs[c] = fabs(proj[q]);
+                    best[c] = proj[q];
+                }
+        }
+    }
+    for (size_t c = 0; c < nc; c++)
+        if (best[c] < 0.0)
+            for (size_t f = 0; f < d; f++)
+                p->components[c * d + f] = -p->components[c * d + f];
 }
 
 /* Eigen-decompose the covariance whose upper triangle is in cov (d x d,
  * unnormalised) and fill p's components and variances. cov is destroyed;
- * work holds 2d doubles. */
+ * work holds 3d doubles. */
 static int pca_solve(struct preprocess_pca *p, double *cov, double *work,
                      size_t n)
 {
@@ -376,7 +624,8 @@ static int pca_solve(struct preprocess_pca *p, double *cov, double *work,
     }
     double *diag = work, *off = work + du;
     householder_reduce(cov, d, diag, off);
-    accumulate_reflectors(cov, d, diag, off);
+    accumulate_reflectors(cov, d, diag, off, work + 2 * du);
+    transpose(cov, du);
     if (tridiagonal_ql(cov, d, diag, off) != 0)
         return -1;
     const double n_minus_1 = (double)(n - 1);
@@ -396,22 +645,24 @@ int preprocess_pca_fit(struct preprocess_pca *p, const double *X, size_t n,
                           "PCA: %d components requested; must be in 1..%zu",
                           ncomp, n < (size_t)d ? n : (size_t)d);
     const size_t du = (size_t)d;
-    double *cov = malloc((du * du + COV_BLOCK_ROWS * du) * sizeof *cov);
+    double *cov = malloc((du * du + cov_scratch(du)) * sizeof *cov);
     if (cov == NULL || pca_alloc(p, d, ncomp) != 0) {
         free(cov);
         return errmsg_set(err, STATUS_NOMEM, "PCA: out of memory (d=%d)", d);
     }
-    double *scratch = cov + du * du; /* block rows, then 2d eigen work */
+    double *scratch = cov + du * du; /* covariance, then 3d eigen work,
+                                        then 2 ncomp for the signs */
     column_mean(X, n, d, p->mean);
-    covariance_upper(X, p->mean, n, d, cov, scratch);
+    covariance(X, p->mean, n, d, cov, scratch);
     int rc = pca_solve(p, cov, scratch, n);
+    if (rc == 0)
+        pca_fix_signs(p, X, n, scratch);
     free(cov);
     if (rc != 0) {
         preprocess_pca_free(p);
         return errmsg_set(err, STATUS_USAGE,
                           "PCA: eigensolver did not converge (non-finite data?)");
     }
-    pca_fix_signs(p, X, n);
     return STATUS_OK;
 }
 
@@ -419,14 +670,15 @@ void preprocess_pca_apply(const struct preprocess_pca *p, const double *X,
                           size_t n, double *out)
 {
     const size_t d = (size_t)p->d, nc = (size_t)p->ncomp;
-    for (size_t i = 0; i < n; i++)
+    double proj[PROJ_SAMPLES];
+    for (size_t i = 0; i < n; i += PROJ_SAMPLES) {
+        size_t m = n - i < PROJ_SAMPLES ? n - i : PROJ_SAMPLES;
         for (size_t c = 0; c < nc; c++) {
-            const double *v = p->components + c * d;
-            double s = 0.0;
-            for (size_t f = 0; f < d; f++)
-                s += (X[i * d + f] - p->mean[f]) * v[f];
-            out[i * nc + c] = s;
+            project_rows(X, d, i, m, p->mean, p->components + c * d, proj);
+            for (size_t q = 0; q < m; q++)
+                out[(i + q) * nc + c] = proj[q];
         }
+    }
 }
 
 void preprocess_pca_free(struct preprocess_pca *p)
