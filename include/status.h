@@ -23,7 +23,8 @@ typedef struct errmsg {
     char text[ERRMSG_MAX];
 } errmsg_t;
 
-/* printf into e->text (truncated to fit). Returns `code`, so a failing
+/* printf into e->text (truncated to fit; control characters become '?' so
+ * the message stays one line). Returns `code`, so a failing
  * function can write `return errmsg_set(err, STATUS_USAGE, "...", ...);`. */
 int errmsg_set(errmsg_t *e, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -198,17 +198,6 @@ static int lookup_name(const char *text, const char *const *names, int n)
     return -1;
 }
 
-/* Messages quote the user's text, which may hold a newline or another
- * control character; replace those so that the message stays one line. */
-static int one_line(int rc, errmsg_t *err)
-{
-    if (rc != STATUS_OK && err != NULL)
-        for (char *p = err->text; *p != '\0'; p++)
-            if (iscntrl((unsigned char)*p))
-                *p = '?';
-    return rc;
-}
-
 static int parse_choice(const char *opt, const char *text,
                         const char *const *names, int n, int *out,
                         errmsg_t *err)
@@ -259,7 +248,7 @@ static int parse_schedule(const char *text, struct schedule *out, errmsg_t *err)
 
 int config_parse_schedule(const char *text, struct schedule *out, errmsg_t *err)
 {
-    return one_line(parse_schedule(text, out, err), err);
+    return parse_schedule(text, out, err);
 }
 
 /* One list entry: N, A-B or A-B:S, or "max". Marks the counts in `seen`. */
@@ -339,8 +328,7 @@ static int parse_threads_named(const char *opt, const char *text, int nprocs,
 int config_parse_threads(const char *text, int nprocs, int *out, int *count,
                          errmsg_t *err)
 {
-    return one_line(parse_threads_named("--threads", text, nprocs, out, count, err),
-                    err);
+    return parse_threads_named("--threads", text, nprocs, out, count, err);
 }
 
 /* Without --threads: one count from OMP_NUM_THREADS (its first level), else
@@ -644,7 +632,7 @@ static int parse_config(int argc, char **argv, struct config *cfg, errmsg_t *err
 
 int config_parse(int argc, char **argv, struct config *cfg, errmsg_t *err)
 {
-    return one_line(parse_config(argc, argv, cfg, err), err);
+    return parse_config(argc, argv, cfg, err);
 }
 
 static uint64_t fnv1a(const char *text)

@@ -295,6 +295,10 @@ static int parse_runs(const char *path, struct cursor *c, struct run_row *rows,
     while ((n = next_record(c, scratch, f)) != 0) {
         if (n == 1 && f[0][0] == '\0')
             continue; /* blank line */
+        if (n < 0)
+            return errmsg_set(err, STATUS_USAGE, "%s:%zu: unterminated quote or a "
+                              "record longer than %d bytes", path, c->line,
+                              READ_RECORD_MAX);
         if (n != CSV_RUNS_COLUMNS)
             return errmsg_set(err, STATUS_USAGE, "%s:%zu: expected %d fields, "
                               "found %d", path, c->line, CSV_RUNS_COLUMNS, n);
@@ -305,18 +309,6 @@ static int parse_runs(const char *path, struct cursor *c, struct run_row *rows,
         (*count)++;
     }
     return STATUS_OK;
-}
-
-/* Messages quote the file's text (and its name), which may hold a carriage
- * return or another control character; replace those so that the message
- * stays one line. */
-static int one_line(int rc, errmsg_t *err)
-{
-    if (rc != STATUS_OK && err != NULL)
-        for (char *p = err->text; *p != '\0'; p++)
-            if (iscntrl((unsigned char)*p))
-                *p = '?';
-    return rc;
 }
 
 static int runs_read(const char *path, struct run_row **rows, size_t *count,
@@ -348,7 +340,7 @@ static int runs_read(const char *path, struct run_row **rows, size_t *count,
 int csv_runs_read(const char *path, struct run_row **rows, size_t *count,
                   errmsg_t *err)
 {
-    return one_line(runs_read(path, rows, count, err), err);
+    return runs_read(path, rows, count, err);
 }
 
 /* Summary ---------------------------------------------------------------- */

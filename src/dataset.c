@@ -320,18 +320,6 @@ static int no_rows_error(const struct loader *ld)
                       ld->path);
 }
 
-/* Messages quote the file's text (and its name), which may hold a carriage
- * return or another control character; replace those so that the message
- * stays one line. */
-static int one_line(int rc, errmsg_t *err)
-{
-    if (rc != STATUS_OK && err != NULL)
-        for (char *p = err->text; *p != '\0'; p++)
-            if (iscntrl((unsigned char)*p))
-                *p = '?';
-    return rc;
-}
-
 static int load_csv(const char *path, long label_column, struct dataset *out,
                     errmsg_t *err)
 {
@@ -359,7 +347,7 @@ static int load_csv(const char *path, long label_column, struct dataset *out,
 int dataset_load_csv(const char *path, long label_column, struct dataset *out,
                      errmsg_t *err)
 {
-    return one_line(load_csv(path, label_column, out, err), err);
+    return load_csv(path, label_column, out, err);
 }
 
 /* ---- writer ---- */

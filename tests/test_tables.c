@@ -236,6 +236,12 @@ static void test_malformed_runs(void)
     CHECK(csv_runs_read(path, &rows, &n, &err) == STATUS_USAGE);
     snprintf(expect, sizeof expect, "%s:2: expected 15 fields, found 3", path);
     CHECK_STR(err.text, expect);
+    snprintf(text, sizeof text, "%s\nr,\"unterminated\n", csv_runs_header());
+    write_file(path, text);
+    CHECK(csv_runs_read(path, &rows, &n, &err) == STATUS_USAGE);
+    snprintf(expect, sizeof expect, "%s:2: unterminated quote or a record longer "
+             "than 4096 bytes", path);
+    CHECK_STR(err.text, expect);
     write_file(path, "x,y\n");
     CHECK(csv_runs_read(path, &rows, &n, &err) == STATUS_USAGE);
     CHECK(csv_runs_read("/nonexistent/runs.csv", &rows, &n, &err) == STATUS_USAGE);
