@@ -246,11 +246,16 @@ static size_t cov_panel(const double *X, const double *mean, size_t du,
                         size_t dp, size_t r0, size_t rows, double *panel)
 {
     size_t blocks = (rows + COV_BLOCK_ROWS - 1) / COV_BLOCK_ROWS;
-    for (size_t r = 0; r < blocks * COV_BLOCK_ROWS; r++)
-        for (size_t f = 0; f < dp; f++)
-            panel[r * dp + f] = r < rows && f < du
-                                    ? X[(r0 + r) * du + f] - mean[f]
-                                    : 0.0;
+    for (size_t r = 0; r < rows; r++) {
+        const double *x = X + (r0 + r) * du;
+        double *p = panel + r * dp;
+        for (size_t f = 0; f < du; f++)
+            p[f] = x[f] - mean[f];
+        for (size_t f = du; f < dp; f++)
+            p[f] = 0.0;
+    }
+    memset(panel + rows * dp, 0,
+           (blocks * COV_BLOCK_ROWS - rows) * dp * sizeof *panel);
     return blocks;
 }
 
