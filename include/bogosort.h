@@ -9,8 +9,10 @@
  * below 2^-16. Digit d decodes to the Fisher-Yates swap indices
  * j_i = (d / (c (c-1) ... (i+2))) mod (i+1), applied as swap(row[i], row[j_i])
  * for i = c-1 down to 1. Rows of up to 8 values apply the same swaps through
- * a precomputed permutation table (and AVX2 when built for it): the results
- * are identical, only faster. */
+ * a precomputed permutation table, as one byte shuffle of the row when its
+ * values fit in a byte (0..127, the default 0..100; SSSE3) or one lane
+ * permute (AVX2) otherwise, when built for them: the results are identical,
+ * only faster. */
 #ifndef OMPSWEEP_BOGOSORT_H
 #define OMPSWEEP_BOGOSORT_H
 

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#ifdef __AVX2__
+#if defined(__AVX2__) || defined(__SSSE3__)
 #include <immintrin.h>
 #endif
 
@@ -146,15 +146,66 @@ static inline uint64_t sort_lanes(int *lanes, const uint32_t *perms,
 }
 #endif
 
+#if defined(__SSSE3__)
+/* Rows of values in 0..INT8_MAX, the default: the row as the low 8 bytes
+ * of an SSE register, one byte shuffle per bogo-shuffle. The row state is
+ * a serial chain through every shuffle, and a byte shuffle has a latency of
+ * 1 cycle where the cross-lane 32-bit permute of sort_lanes has several;
+ * the permutations and the sortedness test are the same. Padding lanes
+ * hold INT8_MAX, and the high 8 bytes are ignored. */
+static inline uint64_t sort_bytes(int *lanes, const uint32_t *perms,
+                                  uint64_t digits, uint64_t bound,
+                                  int per_draw, rng_t *rng)
+{
+    const __m128i nibble = _mm_set1_epi8(PERM_LANE_MASK);
+    int8_t bytes[16] = {0};
+    for (int k = 0; k < BOGOSORT_TABLE_COLS; k++)
+        bytes[k] = (int8_t)lanes[k];
+    __m128i v = _mm_loadu_si128((const __m128i *)bytes);
+    struct digit_source src = {0, 0};
+    uint64_t count = 0;
+    for (;;) {
+        __m128i prev = _mm_slli_epi64(v, 8); /* byte k + 1 <- byte k */
+        if ((_mm_movemask_epi8(_mm_cmpgt_epi8(prev, v)) & 0xff) == 0)
+            break;
+        __m128i m = _mm_cvtsi32_si128(
+            (int)perms[next_digit(&src, digits, bound, per_draw, rng)]);
+        __m128i idx = _mm_unpacklo_epi8( /* nibble k -> byte k */
+            _mm_and_si128(m, nibble),
+            _mm_and_si128(_mm_srli_epi16(m, PERM_LANE_BITS), nibble));
+        v = _mm_shuffle_epi8(v, idx);
+        count++;
+    }
+    _mm_storeu_si128((__m128i *)bytes, v);
+    for (int k = 0; k < BOGOSORT_TABLE_COLS; k++)
+        lanes[k] = bytes[k];
+    return count;
+}
+#endif
+
 /* Table path. The default 8-wide row gets its own call so the digit
  * arithmetic divides by compile-time constants. */
 static uint64_t sort_row_table(int *row, const struct bogosort *b, rng_t *rng)
 {
     enum { FACT8 = 40320 };
     int lanes[BOGOSORT_TABLE_COLS];
+    uint64_t count;
+#if defined(__SSSE3__)
+    if (b->max_value <= INT8_MAX) {
+        for (size_t k = 0; k < BOGOSORT_TABLE_COLS; k++)
+            lanes[k] = k < b->cols ? row[k] : INT8_MAX;
+        if (b->cols == BOGOSORT_TABLE_COLS)
+            count = sort_bytes(lanes, b->perms, FACT8,
+                               (uint64_t)FACT8 * FACT8 * FACT8, 3, rng);
+        else
+            count = sort_bytes(lanes, b->perms, b->plan.digits,
+                               b->plan.bound, b->plan.per_draw, rng);
+        memcpy(row, lanes, b->cols * sizeof *row);
+        return count;
+    }
+#endif
     for (size_t k = 0; k < BOGOSORT_TABLE_COLS; k++)
         lanes[k] = k < b->cols ? row[k] : INT_MAX;
-    uint64_t count;
     if (b->cols == BOGOSORT_TABLE_COLS)
         count = sort_lanes(lanes, b->perms, FACT8,
                            (uint64_t)FACT8 * FACT8 * FACT8, 3, rng);
