@@ -525,7 +525,7 @@ static void nearest_block_d2(const double *restrict x,
 
 #if defined(__AVX__)
 /* Vectors of 4 samples per register block in nearest_d2_avx. */
-enum { NEAREST_VECS = 2 };
+enum { NEAREST_VECS = 4 };
 
 /* d == 2 with AVX: nearest_block_d2's arithmetic for the first
  * 4 * NEAREST_VECS * floor(m / (4 * NEAREST_VECS)) samples, running minima
