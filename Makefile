@@ -114,9 +114,10 @@ $(BUILD) $(BUILD)/tests:
 	mkdir -p $@
 
 # The default study of this machine: both workloads over 1,2,4,... up to the
-# number of logical CPUs, 5 timed repeats each, tables in results/.
+# number of logical CPUs, 11 timed repeats each (enough for a 95% confidence
+# interval of the median), tables in results/.
 run: ompsweep
-	./ompsweep all -o results
+	./ompsweep all --repeats 11 -o results
 
 test: ompsweep $(TEST_BINS) $(TEST_MPI)
 	@$(TEST_ENV) OMPSWEEP=$(BUILD)/ompsweep OMPSWEEP_MPI=$(TEST_MPI) \
