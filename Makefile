@@ -38,7 +38,7 @@ LDFLAGS += -fopenmp
 # archer tool (Debian's libomp-dev); libgomp would report false races.
 ifeq ($(TSAN),1)
   LLVM_LIB := $(shell llvm-config --libdir 2>/dev/null || echo /usr/lib/llvm-14/lib)
-  CC       := clang
+  override CC := clang
   CFLAGS   := $(filter-out -fopenmp,$(CFLAGS)) -fopenmp=libomp -g -fsanitize=thread
   CPPFLAGS += -DOMPSWEEP_SANITIZE=1
   LDFLAGS  := -fopenmp=libomp -fsanitize=thread -L$(LLVM_LIB) -Wl,-rpath,$(LLVM_LIB)
@@ -46,7 +46,7 @@ ifeq ($(TSAN),1)
 endif
 
 ifeq ($(MPI),1)
-  CC       := mpicc
+  override CC := mpicc
   CPPFLAGS += -DOMPSWEEP_MPI=1
 endif
 
@@ -69,7 +69,7 @@ TEST_BINS := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
 BUILD_INFO := -DOMPSWEEP_VERSION='"$(VERSION)"' -DOMPSWEEP_GIT_COMMIT='"$(GIT_COMMIT)"' \
               -DOMPSWEEP_CFLAGS='"$(CFLAGS)"' -DOMPSWEEP_OPTIMIZED=$(if $(filter 0,$(OPTIMIZE)),0,1)
 
-.PHONY: all run test clean ompsweep compare plots fuzz binary
+.PHONY: all run test clean ompsweep compare plots fuzz binary micro
 all: ompsweep
 
 # Phony so that switching knobs always refreshes ./ompsweep from the build
@@ -131,6 +131,10 @@ compare: ompsweep
 # Plots from the CSVs in results/ (needs gnuplot-nox).
 plots:
 	bench/plots.sh results
+
+# Kernel micro-benchmarks: rate and fraction of a measured hardware limit.
+micro:
+	$(MAKE) -f bench/micro.mk CC=$(CC)
 
 # libFuzzer harnesses (clang), each for FUZZ_SECONDS seconds.
 fuzz:
