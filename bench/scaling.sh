@@ -7,7 +7,8 @@
 # usage: bench/scaling.sh WORKLOAD [ROUNDS] [T] [ompsweep options...]
 #   e.g. bench/scaling.sh bogosort 15 2
 #        bench/scaling.sh elbow 11 2 --parallel tasks
-# Output: the merged table on stdout; the runs file in $OUT (default a
+# Output: the merged table on stdout; the runs file (and warnings.log, the
+# per-run warnings) in $OUT (default a
 # temporary directory, removed at the end).
 set -eu
 workload=${1:?usage: bench/scaling.sh WORKLOAD [ROUNDS] [T] [options...]}
@@ -20,7 +21,7 @@ out=${OUT:-$(mktemp -d)}
 i=0
 while [ "$i" -lt "$rounds" ]; do
     for t in 1 "$threads"; do
-        "$ompsweep" "$workload" -t "$t" -r 1 -w 1 -q -o "$out" "$@" >/dev/null
+        "$ompsweep" "$workload" -t "$t" -r 1 -w 1 -q -o "$out" "$@" >/dev/null 2>>"$out/warnings.log"
     done
     i=$((i + 1))
 done
