@@ -366,15 +366,21 @@ int main(int argc, char **argv)
         fprintf(stderr, "ompsweep: MPI_Init_thread: MPI_THREAD_FUNNELED unavailable\n");
         return STATUS_IO;
     }
+    /* getopt_long reorders argv; metadata.json keeps the command as typed. */
+    char **typed = malloc((size_t)(argc + 1) * sizeof *typed);
+    if (typed == NULL)
+        return STATUS_NOMEM;
+    memcpy(typed, argv, (size_t)(argc + 1) * sizeof *typed);
     int rc = config_parse(argc, argv, &cfg, &err);
     if (rc == STATUS_OK)
-        rc = dispatch(&cfg, argc, argv, &agreed, &err);
+        rc = dispatch(&cfg, argc, typed, &agreed, &err);
     if (rc != STATUS_OK && !agreed && par_size() > 1) {
         fail(rc, &err);
         par_abort(rc);
     }
     if (rc != STATUS_OK && par_root())
         fail(rc, &err);
+    free(typed);
     par_finalize();
     return rc;
 }
