@@ -17,6 +17,7 @@
 enum {
     SHOWN_FIELD_CHARS = 40, /* longer fields are cut in messages */
     INITIAL_ROWS = 1024,
+    INITIAL_VALUES = 1 << 17, /* doubles reserved before the rows grow */
     INITIAL_FIELDS = 64,
     TEMP_NAME_TRIES = 100,  /* temp names taken by other writers */
     TEMP_SUFFIX_MAX = 48,   /* room for ".tmp.<pid>.<try>" */
@@ -222,7 +223,12 @@ static int reserve_row(struct loader *ld)
     struct dataset *ds = ld->ds;
     if (ds->n < ld->cap_rows)
         return STATUS_OK;
-    const size_t cap = ld->cap_rows ? 2 * ld->cap_rows : INITIAL_ROWS;
+    /* Start small for wide rows: a 1-row file of a million fields must not
+     * reserve 1024 rows of them. */
+    size_t first = INITIAL_ROWS;
+    if (first > INITIAL_VALUES / ds->d)
+        first = INITIAL_VALUES / ds->d > 0 ? INITIAL_VALUES / ds->d : 1;
+    const size_t cap = ld->cap_rows ? 2 * ld->cap_rows : first;
     if (cap < ld->cap_rows || cap > SIZE_MAX / sizeof(double) / ds->d)
         return nomem(ld);
     double *x = realloc(ds->x, cap * ds->d * sizeof *x);
