@@ -42,7 +42,8 @@ ifeq ($(TSAN),1)
   CFLAGS   := $(filter-out -fopenmp,$(CFLAGS)) -fopenmp=libomp -g -fsanitize=thread
   CPPFLAGS += -DOMPSWEEP_SANITIZE=1
   LDFLAGS  := -fopenmp=libomp -fsanitize=thread -L$(LLVM_LIB) -Wl,-rpath,$(LLVM_LIB)
-  TEST_ENV := OMP_TOOL_LIBRARIES=$(LLVM_LIB)/libarcher.so TSAN_OPTIONS='halt_on_error=1 ignore_noninstrumented_modules=1'
+  TEST_ENV := OMP_TOOL_LIBRARIES=$(LLVM_LIB)/libarcher.so \
+              TSAN_OPTIONS='halt_on_error=1 ignore_noninstrumented_modules=1 suppressions=$(CURDIR)/tests/tsan.supp'
 endif
 
 ifeq ($(MPI),1)
