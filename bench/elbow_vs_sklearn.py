@@ -3,10 +3,9 @@
 ompsweep on the same data, and print both silhouette curves and times side
 by side.
 
-The scikit-learn side is the notebook's pipeline: StandardScaler -> PCA(2) ->
-KMeans(k), scored by 5-fold cross-validation where each fold's score is the
-silhouette of the held-out fold (cross_val_score with the estimator's own
-score, which is what GridSearchCV(cv=5) with an empty grid computes). The data
+The scikit-learn side is the notebook's pipeline, as bench/peer.py runs it:
+StandardScaler -> PCA(2) -> KMeans(k), scored by GridSearchCV(cv=5) where
+each fold's score is the silhouette of the held-out fold. The data
 is make_blobs(random_state=SEED); ompsweep generates the same matrix bit for
 bit. scikit-learn runs single-threaded (its OpenMP and BLAS pools limited to
 one thread) so the times compare one core with one core.
@@ -26,45 +25,14 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("MKL_NUM_THREADS", "1")
 
-import numpy as np  # noqa: E402
-from sklearn.base import BaseEstimator  # noqa: E402
-from sklearn.cluster import KMeans  # noqa: E402
 from sklearn.datasets import make_blobs  # noqa: E402
-from sklearn.decomposition import PCA  # noqa: E402
-from sklearn.metrics import silhouette_score  # noqa: E402
-from sklearn.model_selection import cross_val_score  # noqa: E402
-from sklearn.pipeline import Pipeline  # noqa: E402
-from sklearn.preprocessing import StandardScaler  # noqa: E402
 
-
-class ClusterScore(BaseEstimator):
-    """KMeans whose score is the silhouette of the data it is given."""
-
-    def __init__(self, n_clusters=2, n_init=10, random_state=None):
-        self.n_clusters = n_clusters
-        self.n_init = n_init
-        self.random_state = random_state
-
-    def fit(self, X, y=None):
-        self.model_ = KMeans(n_clusters=self.n_clusters, n_init=self.n_init,
-                             random_state=self.random_state).fit(X)
-        return self
-
-    def score(self, X, y=None):
-        return silhouette_score(X, self.model_.predict(X))
+from peer import choose_k, k_score  # noqa: E402  (bench/peer.py: the same pipeline)
 
 
 def sklearn_curve(X, ks, folds, seed):
-    scores = []
-    for k in ks:
-        pipe = Pipeline([("scale", StandardScaler()), ("pca", PCA(n_components=2)),
-                         ("kmeans", ClusterScore(n_clusters=k, random_state=seed))])
-        scores.append(cross_val_score(pipe, X, cv=folds).mean())
-    return scores
-
-
-def maxdelta(ks, scores):
-    return ks[int(np.argmax(np.diff(scores))) + 1]
+    """The mean held-out silhouette for each k, as the notebook's GridSearchCV."""
+    return [k_score(X, k, folds, n_init=10, seed=seed, refit=False)[0] for k in ks]
 
 
 def ompsweep_curve(args, outdir):
@@ -108,8 +76,9 @@ def main():
     print("k,sklearn_silhouette,ompsweep_silhouette,abs_diff")
     for k, a, b in zip(ks, sk, om):
         print(f"{k},{a:.6f},{b:.6f},{abs(a - b):.6f}")
-    print(f"# maxdelta k: sklearn {maxdelta(ks, sk)}, ompsweep {maxdelta(ks, om)}")
-    print(f"# max k:      sklearn {ks[int(np.argmax(sk))]}, ompsweep {ks[int(np.argmax(om))]}")
+    (sk_delta, sk_max), (om_delta, om_max) = choose_k(ks, sk), choose_k(ks, om)
+    print(f"# maxdelta k: sklearn {sk_delta}, ompsweep {om_delta}")
+    print(f"# max k:      sklearn {sk_max}, ompsweep {om_max}")
     print(f"# seconds: sklearn (1 thread) {sk_seconds:.3f}, ompsweep "
           f"({args.threads} thread(s), {args.parallel}) {om_seconds:.4f}, "
           f"ratio {sk_seconds / om_seconds:.1f}x")
