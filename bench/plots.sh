@@ -202,7 +202,7 @@ scaling_awk='
 BEGIN { want = ENVIRON["PLOTS_RUN_ID"]; out = ENVIRON["PLOTS_OUT"]; nrows = 0; nruns = 0 }
 !csv_record() { next }
 recline == 1 {
-    header(FILENAME, "run_id workload variant schedule size threads n median min max speedup efficiency amdahl_serial")
+    header(FILENAME, "run_id workload variant schedule size ranks threads n median min max speedup efficiency amdahl_serial")
     next
 }
 {
@@ -211,6 +211,11 @@ recline == 1 {
     t = f[col["threads"]]
     if (t !~ /^[0-9]+$/ || t + 0 < 1)
         fail(FILENAME ":" recline ": threads \"" t "\" is not a positive integer")
+    rk = f[col["ranks"]]
+    if (rk !~ /^[0-9]+$/ || rk + 0 < 1)
+        fail(FILENAME ":" recline ": ranks \"" rk "\" is not a positive integer")
+    if (rk + 0 > 1) anyranks = 1
+    t = t * rk # the x axis counts cores: MPI ranks x threads per rank
     split("median min max", must, " ")
     for (j = 1; j <= 3; j++)
         if (!is_num(f[col[must[j]]]))
@@ -336,7 +341,7 @@ END {
     print "W = 1000; H = " height
     print "OUT = " gq(out)
     print "RUN = " gq(run_label(sel))
-    print "set xlabel \"threads p\""
+    print "set xlabel " (anyranks ? "\"cores p = MPI ranks x threads\"" : "\"threads p\"")
     if (logx) print "set logscale x 2"
     print "set xrange [" xlo ":" xhi "]"
     if (tics != "") print "set xtics (" tics ")"
