@@ -217,7 +217,7 @@ static int parse_choice(const char *opt, const char *text,
     return STATUS_OK;
 }
 
-static int parse_schedule(const char *text, struct schedule *out, errmsg_t *err)
+int config_parse_schedule(const char *text, struct schedule *out, errmsg_t *err)
 {
     char kind[CONFIG_SCHEDULE_TEXT];
     const char *comma = strchr(text, ',');
@@ -244,11 +244,6 @@ static int parse_schedule(const char *text, struct schedule *out, errmsg_t *err)
     else
         snprintf(out->text, sizeof out->text, "%s", schedule_names[idx]);
     return STATUS_OK;
-}
-
-int config_parse_schedule(const char *text, struct schedule *out, errmsg_t *err)
-{
-    return parse_schedule(text, out, err);
 }
 
 /* One list entry: N, A-B or A-B:S, or "max". Marks the counts in `seen`. */
@@ -386,7 +381,7 @@ static int apply_common_option(struct config *cfg, int id, const char *arg,
                                   "are not allowed");
         cfg->tag = arg;
         return STATUS_OK;
-    case OPT_SCHEDULE: return parse_schedule(arg, &cfg->schedule, err);
+    case OPT_SCHEDULE: return config_parse_schedule(arg, &cfg->schedule, err);
     case OPT_SCALING:
         rc = parse_choice("--scaling", arg, scaling_names, 2, &v, err);
         cfg->scaling = (enum scaling)v;
@@ -606,7 +601,7 @@ static int validate_elbow(const struct config *cfg, errmsg_t *err)
     return STATUS_OK;
 }
 
-static int parse_config(int argc, char **argv, struct config *cfg, errmsg_t *err)
+int config_parse(int argc, char **argv, struct config *cfg, errmsg_t *err)
 {
     bool threads_given = false;
     config_defaults(cfg);
@@ -628,11 +623,6 @@ static int parse_config(int argc, char **argv, struct config *cfg, errmsg_t *err
     if ((rc = validate_sizes(cfg, err)) != STATUS_OK)
         return rc;
     return validate_elbow(cfg, err);
-}
-
-int config_parse(int argc, char **argv, struct config *cfg, errmsg_t *err)
-{
-    return parse_config(argc, argv, cfg, err);
 }
 
 static uint64_t fnv1a(const char *text)

@@ -311,7 +311,7 @@ static int parse_runs(const char *path, struct cursor *c, struct run_row *rows,
     return STATUS_OK;
 }
 
-static int runs_read(const char *path, struct run_row **rows, size_t *count,
+int csv_runs_read(const char *path, struct run_row **rows, size_t *count,
                      errmsg_t *err)
 {
     char *buf = NULL;
@@ -335,12 +335,6 @@ static int runs_read(const char *path, struct run_row **rows, size_t *count,
         *rows = NULL;
     }
     return rc;
-}
-
-int csv_runs_read(const char *path, struct run_row **rows, size_t *count,
-                  errmsg_t *err)
-{
-    return runs_read(path, rows, count, err);
 }
 
 /* Summary ---------------------------------------------------------------- */

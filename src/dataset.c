@@ -326,7 +326,7 @@ static int no_rows_error(const struct loader *ld)
                       ld->path);
 }
 
-static int load_csv(const char *path, long label_column, struct dataset *out,
+int dataset_load_csv(const char *path, long label_column, struct dataset *out,
                     errmsg_t *err)
 {
     *out = (struct dataset){0, 0, NULL, NULL};
@@ -348,12 +348,6 @@ static int load_csv(const char *path, long label_column, struct dataset *out,
     if (rc != STATUS_OK)
         dataset_free(out);
     return rc;
-}
-
-int dataset_load_csv(const char *path, long label_column, struct dataset *out,
-                     errmsg_t *err)
-{
-    return load_csv(path, label_column, out, err);
 }
 
 /* ---- writer ---- */
