@@ -56,6 +56,7 @@ struct elbow {
     struct elbow_fold *folds;
     struct elbow_thread *threads; /* per-thread workspaces */
     struct elbow_slot *slots;     /* per (k, fold, restart): tasks only */
+    int *restarts_done;           /* per (k, fold): tasks only */
     double *silhouette, *inertia, *seconds; /* per (k, fold) */
     int *n_iter;
     int *owner;      /* per (k, fold): the rank that computes it */

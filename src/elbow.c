@@ -22,6 +22,7 @@ struct elbow_fold {
     double *train, *test; /* n_train x dim, n_test x dim */
     struct kmeans_data kd;
     double tol_abs;
+    bool ready; /* preprocessed: set by the task that did it */
 };
 
 /* One restart's result, kept for the tasks strategy's ordered reduction. */
@@ -70,6 +71,7 @@ static void release_fold(struct elbow_fold *fo)
     free(fo->test);
     kmeans_data_free(&fo->kd);
     fo->train = fo->test = NULL;
+    fo->ready = false;
 }
 
 /* Split the input into a contiguous copy of the training rows and of the
@@ -144,6 +146,7 @@ static int prepare_fold(struct elbow *e, struct elbow_fold *fo)
         rc = kmeans_data_init(&fo->kd, fo->train, fo->n_train, e->dim, &err);
     if (rc == STATUS_OK)
         fo->tol_abs = kmeans_tol_abs(&fo->kd, e->p.tol);
+    fo->ready = rc == STATUS_OK;
     return rc;
 }
 
@@ -246,25 +249,11 @@ static void run_over_k(struct elbow *e)
     e->lloyd_iterations = iterations;
 }
 
-/* tasks: one restart into its own slot. */
-static void fit_slot(struct elbow *e, int ki, int f, int r)
-{
-    struct elbow_slot *s = &e->slots[slot_index(e, ki, f, r)];
-    struct elbow_thread *t = my_thread(e);
-    if (t == NULL)
-        return;
-    double t0 = omp_get_wtime();
-    record_failure(e, fit_restart(e, ki, f, r, &t->work, &s->res));
-    s->seconds = omp_get_wtime() - t0;
-}
-
 /* tasks: the best restart in restart order (as over-k picks it), then the
  * score of the held-out fold. */
-static void reduce_and_score(struct elbow *e, int ki, int f)
+static void reduce_and_score(struct elbow *e, int ki, int f,
+                             struct elbow_thread *t)
 {
-    struct elbow_thread *t = my_thread(e);
-    if (t == NULL)
-        return;
     const struct elbow_slot *slots = &e->slots[slot_index(e, ki, f, 0)];
     const struct kmeans_result *best = &slots[0].res;
     double seconds = slots[0].seconds, t0 = omp_get_wtime();
@@ -277,26 +266,55 @@ static void reduce_and_score(struct elbow *e, int ki, int f)
     e->seconds[cell_index(e, ki, f)] = seconds + (omp_get_wtime() - t0);
 }
 
+/* tasks: one restart into its own slot. The restart that completes its
+ * cell, whichever it is, reduces and scores the cell at once: no barrier
+ * between the fits and the scores, and the result does not depend on
+ * which restart finished last. */
+static void fit_slot(struct elbow *e, int ki, int f, int r)
+{
+    struct elbow_slot *s = &e->slots[slot_index(e, ki, f, r)];
+    struct elbow_thread *t = my_thread(e);
+    if (t == NULL || !e->folds[f].ready) /* its failure is recorded */
+        return;
+    double t0 = omp_get_wtime();
+    int rc = fit_restart(e, ki, f, r, &t->work, &s->res);
+    s->seconds = omp_get_wtime() - t0;
+    record_failure(e, rc);
+    int done;
+    int *counter = &e->restarts_done[cell_index(e, ki, f)];
+    /* acq_rel: the last one sees every other restart's slot */
+#pragma omp atomic capture acq_rel
+    done = ++*counter;
+    if (done == e->p.n_init)
+        reduce_and_score(e, ki, f, t);
+}
+
+/* Fold preprocessing and fits are one task graph: a fold's fits depend
+ * only on that fold (need_fold[f] serves as its dependence address), so
+ * they start as soon as it is ready instead of after the slowest fold
+ * (5 folds on 2 threads would leave one thread idle for a whole fold). */
 static void run_tasks(struct elbow *e)
 {
     int nk = e->nk, folds = e->p.folds, n_init = e->p.n_init;
+    memset(e->restarts_done, 0, (size_t)nk * (size_t)folds *
+                                    sizeof *e->restarts_done);
 #pragma omp parallel default(none) shared(e, nk, folds, n_init)
 #pragma omp single
     {
+        for (int f = 0; f < folds; f++) {
+            if (!e->need_fold[f])
+                continue;
+#pragma omp task default(none) firstprivate(f) shared(e) \
+    depend(out: e->need_fold[f])
+            record_failure(e, prepare_fold(e, &e->folds[f]));
+        }
         for (int ki = nk - 1; ki >= 0; ki--) /* costliest first */
             for (int f = 0; f < folds; f++)
                 for (int r = 0; r < n_init && mine(e, ki, f); r++) {
-#pragma omp task default(none) firstprivate(ki, f, r) shared(e)
+#pragma omp task default(none) firstprivate(ki, f, r) shared(e) \
+    depend(in: e->need_fold[f])
                     fit_slot(e, ki, f, r);
                 }
-#pragma omp taskwait
-        for (int ki = nk - 1; ki >= 0; ki--)
-            for (int f = 0; f < folds; f++) {
-                if (!mine(e, ki, f))
-                    continue;
-#pragma omp task default(none) firstprivate(ki, f) shared(e)
-                reduce_and_score(e, ki, f);
-            }
     }
     uint64_t iterations = 0;
     for (int ki = 0; ki < nk; ki++)
@@ -310,12 +328,12 @@ void elbow_run(struct elbow *e)
 {
     e->status = STATUS_OK;
     e->lloyd_iterations = 0;
-    prepare_folds(e);
-    if (e->status != STATUS_OK)
-        return;
-    if (e->p.parallel == ELBOW_TASKS)
+    if (e->p.parallel == ELBOW_TASKS) {
         run_tasks(e);
-    else
+        return;
+    }
+    prepare_folds(e);
+    if (e->status == STATUS_OK)
         run_over_k(e);
 }
 
@@ -518,7 +536,9 @@ static int alloc_slots(struct elbow *e, size_t max_train)
 {
     size_t nslots = (size_t)e->nk * (size_t)e->p.folds * (size_t)e->p.n_init;
     e->slots = calloc(nslots, sizeof *e->slots);
-    if (e->slots == NULL)
+    e->restarts_done = calloc((size_t)e->nk * (size_t)e->p.folds,
+                              sizeof *e->restarts_done);
+    if (e->slots == NULL || e->restarts_done == NULL)
         return STATUS_NOMEM;
     for (size_t i = 0; i < nslots; i++)
         if (result_alloc(&e->slots[i].res, e->p.k_max, e->dim, max_train) != STATUS_OK)
@@ -624,6 +644,7 @@ void elbow_free(struct elbow *e)
     free(e->folds);
     free(e->threads);
     free(e->slots);
+    free(e->restarts_done);
     free(e->silhouette);
     free(e->inertia);
     free(e->seconds);
