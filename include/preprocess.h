@@ -10,6 +10,7 @@
 #ifndef OMPSWEEP_PREPROCESS_H
 #define OMPSWEEP_PREPROCESS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "status.h"
@@ -64,5 +65,26 @@ void preprocess_pca_apply(const struct preprocess_pca *p, const double *X,
                           size_t n, double *out);
 
 void preprocess_pca_free(struct preprocess_pca *p);
+
+/* A KFold split of X (n x d): the test rows are the block
+ * [test_begin, test_begin + n_test), the training rows all others, in order. */
+struct preprocess_split {
+    const double *X;
+    size_t n, test_begin, n_test;
+    int d;
+};
+
+/* The scaler (if scale) then a PCA with ncomp components (none if 0),
+ * fitted on the split's training rows and applied to both parts:
+ * train_out (n - n_test rows) and test_out (n_test rows), with ncomp
+ * columns (d without PCA). Bit for bit what copying the rows out and
+ * calling the fit and apply functions above gives, in 6 passes over the
+ * data instead of 10 and with no data-sized allocation: scratch holds
+ * preprocess_fold_scratch(n, d, ncomp) doubles (NULL if that is 0).
+ * Errors as those functions'. */
+int preprocess_fold(const struct preprocess_split *sp, bool scale, int ncomp,
+                    double *scratch, double *train_out, double *test_out,
+                    errmsg_t *err);
+size_t preprocess_fold_scratch(size_t n, int d, int ncomp);
 
 #endif

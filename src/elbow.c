@@ -74,74 +74,44 @@ static void release_fold(struct elbow_fold *fo)
     fo->ready = false;
 }
 
-/* Split the input into a contiguous copy of the training rows and of the
- * test rows. */
-static int split_fold(const struct elbow *e, const struct elbow_fold *fo,
-                      double **train, double **test)
+/* A free preprocessing scratch from the pool. No more than
+ * min(threads, folds) folds are ever preprocessed at once, and the pool has
+ * that many, so it runs dry only when the thread count exceeds max_threads. */
+static double *scratch_acquire(struct elbow *e)
 {
-    size_t d = (size_t)e->d, head = fo->test_begin;
-    *train = malloc(fo->n_train * d * sizeof **train);
-    *test = malloc(fo->n_test * d * sizeof **test);
-    if (*train == NULL || *test == NULL) {
-        free(*train), free(*test);
-        *train = *test = NULL;
-        return STATUS_NOMEM;
-    }
-    memcpy(*train, e->x, head * d * sizeof **train);
-    memcpy(*train + head * d, e->x + (head + fo->n_test) * d,
-           (fo->n_train - head) * d * sizeof **train);
-    memcpy(*test, e->x + head * d, fo->n_test * d * sizeof **test);
-    return STATUS_OK;
-}
-
-/* Scaler then PCA, both fitted on the training rows and applied to both. */
-static int transform_fold(const struct elbow *e, struct elbow_fold *fo,
-                          double *train, double *test)
-{
-    errmsg_t err;
-    int rc = STATUS_OK;
-    if (e->p.scale) {
-        struct preprocess_scaler s;
-        rc = preprocess_scaler_fit(&s, train, fo->n_train, e->d, &err);
-        if (rc != STATUS_OK) {
-            free(train);
-            free(test);
-            return rc;
+    double *s = NULL;
+#pragma omp critical(elbow_scratch)
+    for (int i = 0; i < e->n_scratch && s == NULL; i++)
+        if (!e->scratch_busy[i]) {
+            e->scratch_busy[i] = true;
+            s = e->scratch[i];
         }
-        preprocess_scaler_apply(&s, train, fo->n_train, train);
-        preprocess_scaler_apply(&s, test, fo->n_test, test);
-        preprocess_scaler_free(&s);
-    }
-    if (e->p.pca == 0) {
-        fo->train = train;
-        fo->test = test;
-        return STATUS_OK;
-    }
-    struct preprocess_pca pca;
-    fo->train = malloc(fo->n_train * (size_t)e->dim * sizeof *fo->train);
-    fo->test = malloc(fo->n_test * (size_t)e->dim * sizeof *fo->test);
-    if (fo->train == NULL || fo->test == NULL)
-        rc = STATUS_NOMEM;
-    if (rc == STATUS_OK)
-        rc = preprocess_pca_fit(&pca, train, fo->n_train, e->d, e->dim, &err);
-    if (rc == STATUS_OK) {
-        preprocess_pca_apply(&pca, train, fo->n_train, fo->train);
-        preprocess_pca_apply(&pca, test, fo->n_test, fo->test);
-        preprocess_pca_free(&pca);
-    }
-    free(train);
-    free(test);
-    return rc;
+    return s;
 }
 
+static void scratch_release(struct elbow *e, const double *s)
+{
+#pragma omp critical(elbow_scratch)
+    for (int i = 0; i < e->n_scratch; i++)
+        if (e->scratch[i] == s)
+            e->scratch_busy[i] = false;
+}
+
+/* Scaler and PCA fitted on the fold's training rows, applied to both
+ * parts, then the training rows prepared for k-means. */
 static int prepare_fold(struct elbow *e, struct elbow_fold *fo)
 {
-    double *train, *test;
     errmsg_t err;
-    release_fold(fo);
-    int rc = split_fold(e, fo, &train, &test);
-    if (rc == STATUS_OK)
-        rc = transform_fold(e, fo, train, test);
+    kmeans_data_free(&fo->kd);
+    fo->ready = false;
+    double *scratch = scratch_acquire(e);
+    if (scratch == NULL)
+        return STATUS_USAGE; /* more threads than elbow_init was told */
+    const struct preprocess_split sp = {e->x, e->n, fo->test_begin,
+                                        fo->n_test, e->d};
+    int rc = preprocess_fold(&sp, e->p.scale, e->p.pca, scratch, fo->train,
+                             fo->test, &err);
+    scratch_release(e, scratch);
     if (rc == STATUS_OK)
         rc = kmeans_data_init(&fo->kd, fo->train, fo->n_train, e->dim, &err);
     if (rc == STATUS_OK)
@@ -561,6 +531,36 @@ static int alloc_cells(struct elbow *e)
                ? STATUS_OK : STATUS_NOMEM;
 }
 
+/* The preprocessed rows of each fold this rank needs, and the scratch pool
+ * (see scratch_acquire): allocated once, outside the timed runs. */
+static int alloc_prep(struct elbow *e)
+{
+    int needed = 0;
+    for (int f = 0; f < e->p.folds; f++) {
+        struct elbow_fold *fo = &e->folds[f];
+        if (!e->need_fold[f])
+            continue;
+        needed++;
+        fo->train = malloc(fo->n_train * (size_t)e->dim * sizeof *fo->train);
+        fo->test = malloc((fo->n_test ? fo->n_test : 1) * (size_t)e->dim *
+                          sizeof *fo->test);
+        if (fo->train == NULL || fo->test == NULL)
+            return STATUS_NOMEM;
+    }
+    e->n_scratch = needed < e->p.max_threads ? needed : e->p.max_threads;
+    e->scratch = calloc((size_t)e->n_scratch + 1, sizeof *e->scratch);
+    e->scratch_busy = calloc((size_t)e->n_scratch + 1, sizeof *e->scratch_busy);
+    if (e->scratch == NULL || e->scratch_busy == NULL)
+        return STATUS_NOMEM;
+    size_t doubles = preprocess_fold_scratch(e->n, e->d, e->p.pca);
+    for (int i = 0; i < e->n_scratch; i++) {
+        e->scratch[i] = malloc((doubles ? doubles : 1) * sizeof **e->scratch);
+        if (e->scratch[i] == NULL)
+            return STATUS_NOMEM;
+    }
+    return STATUS_OK;
+}
+
 /* Estimated cost of a cell: k-means++ and Lloyd grow with k; the score and
  * the preprocessing do not (ELBOW_FIXED_COST, in units of one cluster). */
 enum { ELBOW_FIXED_COST = 4 };
@@ -621,9 +621,10 @@ int elbow_init(struct elbow *e, const double *x, size_t n, int d,
         elbow_fold_bounds(n, p->folds, f, &fo->test_begin, &fo->n_test);
         fo->n_train = n - fo->n_test;
     }
-    if (assign_cells(e) != STATUS_OK) {
+    if (assign_cells(e) != STATUS_OK || alloc_prep(e) != STATUS_OK) {
         elbow_free(e);
-        return errmsg_set(err, STATUS_NOMEM, "elbow: out of memory");
+        return errmsg_set(err, STATUS_NOMEM, "elbow: out of memory for %zu x %d "
+                          "data", n, d);
     }
     return STATUS_OK;
 }
@@ -641,6 +642,10 @@ void elbow_free(struct elbow *e)
     size_t nslots = (size_t)e->nk * (size_t)e->p.folds * (size_t)e->p.n_init;
     for (size_t i = 0; e->slots != NULL && i < nslots; i++)
         result_free(&e->slots[i].res);
+    for (int i = 0; e->scratch != NULL && i < e->n_scratch; i++)
+        free(e->scratch[i]);
+    free(e->scratch);
+    free(e->scratch_busy);
     free(e->folds);
     free(e->threads);
     free(e->slots);

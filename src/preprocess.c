@@ -38,14 +38,33 @@ enum { PROJ_GROUPS = 2, PROJ_SAMPLES = 4 * PROJ_GROUPS };
 
 /* ---------------------------------------------------------------- scaler */
 
-/* Column means of X (n x d). */
-static void column_mean(const double *X, size_t n, int d, double *mean)
+/* Rows of X taken in order from up to two ranges [begin, end): a whole
+ * matrix, or the training rows of a split (around its test block). */
+struct row_ranges {
+    size_t begin[2], end[2];
+};
+
+static struct row_ranges all_rows(size_t n)
+{
+    return (struct row_ranges){{0, n}, {n, n}};
+}
+
+static struct row_ranges train_rows(const struct preprocess_split *sp)
+{
+    return (struct row_ranges){{0, sp->test_begin + sp->n_test},
+                               {sp->test_begin, sp->n}};
+}
+
+/* Column means of the rows of X (d columns) in rr, n of them. */
+static void column_mean(const double *X, struct row_ranges rr, size_t n,
+                        int d, double *mean)
 {
     for (int f = 0; f < d; f++)
         mean[f] = 0.0;
-    for (size_t i = 0; i < n; i++)
-        for (int f = 0; f < d; f++)
-            mean[f] += X[i * (size_t)d + f];
+    for (int part = 0; part < 2; part++)
+        for (size_t i = rr.begin[part]; i < rr.end[part]; i++)
+            for (int f = 0; f < d; f++)
+                mean[f] += X[i * (size_t)d + f];
     for (int f = 0; f < d; f++)
         mean[f] /= (double)n;
 }
@@ -53,24 +72,27 @@ static void column_mean(const double *X, size_t n, int d, double *mean)
 /* Corrected two-pass mean and population variance of each column
  * (Chan, Golub & LeVeque), as scikit-learn's _incremental_mean_and_var
  * computes them on a first fit. `corr` is scratch of length d. */
-static void column_mean_var(const double *X, size_t n, int d, double *mean,
-                            double *var, double *corr)
+static void column_mean_var(const double *X, struct row_ranges rr, size_t n,
+                            int d, double *mean, double *var, double *corr)
 {
-    column_mean(X, n, d, mean);
+    column_mean(X, rr, n, d, mean);
     for (int f = 0; f < d; f++)
         var[f] = corr[f] = 0.0;
-    for (size_t i = 0; i < n; i++)
-        for (int f = 0; f < d; f++) {
-            double t = X[i * (size_t)d + f] - mean[f];
-            corr[f] += t;
-            var[f] += t * t;
-        }
+    for (int part = 0; part < 2; part++)
+        for (size_t i = rr.begin[part]; i < rr.end[part]; i++)
+            for (int f = 0; f < d; f++) {
+                double t = X[i * (size_t)d + f] - mean[f];
+                corr[f] += t;
+                var[f] += t * t;
+            }
     for (int f = 0; f < d; f++)
         var[f] = (var[f] - corr[f] * corr[f] / (double)n) / (double)n;
 }
 
-int preprocess_scaler_fit(struct preprocess_scaler *s, const double *X,
-                          size_t n, int d, errmsg_t *err)
+/* The scaler fitted on the n rows of X in rr. */
+static int scaler_fit_rows(struct preprocess_scaler *s, const double *X,
+                           struct row_ranges rr, size_t n, int d,
+                           errmsg_t *err)
 {
     memset(s, 0, sizeof *s);
     if (n < 1 || d < 1)
@@ -84,7 +106,7 @@ int preprocess_scaler_fit(struct preprocess_scaler *s, const double *X,
     s->mean = block;
     s->var = block + d;
     s->scale = block + 2 * (size_t)d;
-    column_mean_var(X, n, d, s->mean, s->var, s->scale);
+    column_mean_var(X, rr, n, d, s->mean, s->var, s->scale);
 
     const double nd = (double)n;
     for (int f = 0; f < d; f++) {
@@ -95,6 +117,12 @@ int preprocess_scaler_fit(struct preprocess_scaler *s, const double *X,
         s->scale[f] = s->var[f] <= bound ? 1.0 : sqrt(s->var[f]);
     }
     return STATUS_OK;
+}
+
+int preprocess_scaler_fit(struct preprocess_scaler *s, const double *X,
+                          size_t n, int d, errmsg_t *err)
+{
+    return scaler_fit_rows(s, X, all_rows(n), n, d, err);
 }
 
 void preprocess_scaler_apply(const struct preprocess_scaler *s,
@@ -584,33 +612,27 @@ static void project_rows(const double *X, size_t d, size_t i, size_t m,
 }
 
 /* svd_flip (u-based): orient each component so that the training sample
- * with the largest |projection| (the first one on ties) projects positively.
- * One pass over X for all components: each group of rows is projected on
- * every component while it is in cache. */
-static void pca_fix_signs(struct preprocess_pca *p, const double *X, size_t n,
-                          double *best)
+ * with the largest |projection| (the first one on ties) projects
+ * positively. proj holds the n training projections (n x ncomp); a column
+ * is negated with its component, which is exact (rounding is symmetric),
+ * so proj stays what projecting on the oriented components gives. */
+static void pca_orient(struct preprocess_pca *p, double *proj, size_t n)
 {
     const size_t d = (size_t)p->d, nc = (size_t)p->ncomp;
-    double *best_abs = best + nc, proj[PROJ_SAMPLES];
     for (size_t c = 0; c < nc; c++) {
-        best[c] = 0.0;
-        best_abs[c] = -1.0;
+        double best = 0.0, best_abs = -1.0;
+        for (size_t i = 0; i < n; i++)
+            if (fabs(proj[i * nc + c]) > best_abs) {
+                best_abs = fabs(proj[i * nc + c]);
+                best = proj[i * nc + c];
+            }
+        if (!(best < 0.0))
+            continue;
+        for (size_t f = 0; f < d; f++)
+            p->components[c * d + f] = -p->components[c * d + f];
+        for (size_t i = 0; i < n; i++)
+            proj[i * nc + c] = -proj[i * nc + c];
     }
-    for (size_t i = 0; i < n; i += PROJ_SAMPLES) {
-        size_t m = n - i < PROJ_SAMPLES ? n - i : PROJ_SAMPLES;
-        for (size_t c = 0; c < nc; c++) {
-            project_rows(X, d, i, m, p->mean, p->components + c * d, proj);
-            for (size_t q = 0; q < m; q++)
-                if (fabs(proj[q]) > best_abs[c]) {
-                    best_abs[c] = fabs(proj[q]);
-                    best[c] = proj[q];
-                }
-        }
-    }
-    for (size_t c = 0; c < nc; c++)
-        if (best[c] < 0.0)
-            for (size_t f = 0; f < d; f++)
-                p->components[c * d + f] = -p->components[c * d + f];
 }
 
 /* Eigen-decompose the covariance whose upper triangle is in cov (d x d,
@@ -638,10 +660,8 @@ static int pca_solve(struct preprocess_pca *p, double *cov, double *work,
     return 0;
 }
 
-int preprocess_pca_fit(struct preprocess_pca *p, const double *X, size_t n,
-                       int d, int ncomp, errmsg_t *err)
+static int pca_check(size_t n, int d, int ncomp, errmsg_t *err)
 {
-    memset(p, 0, sizeof *p);
     if (n < 2 || d < 1)
         return errmsg_set(err, STATUS_USAGE,
                           "PCA: need at least 2 samples and 1 feature");
@@ -649,19 +669,23 @@ int preprocess_pca_fit(struct preprocess_pca *p, const double *X, size_t n,
         return errmsg_set(err, STATUS_USAGE,
                           "PCA: %d components requested; must be in 1..%zu",
                           ncomp, n < (size_t)d ? n : (size_t)d);
-    const size_t du = (size_t)d;
+    return STATUS_OK;
+}
+
+/* Components and variances of X (n x p->d) whose column means are in
+ * p->mean; the signs are left to the caller. On error p is freed. */
+static int pca_fit_centred(struct preprocess_pca *p, const double *X,
+                           size_t n, errmsg_t *err)
+{
+    const size_t du = (size_t)p->d;
     double *cov = malloc((du * du + cov_scratch(du)) * sizeof *cov);
-    if (cov == NULL || pca_alloc(p, d, ncomp) != 0) {
-        free(cov);
-        return errmsg_set(err, STATUS_NOMEM, "PCA: out of memory (d=%d)", d);
+    if (cov == NULL) {
+        preprocess_pca_free(p);
+        return errmsg_set(err, STATUS_NOMEM, "PCA: out of memory (d=%d)", p->d);
     }
-    double *scratch = cov + du * du; /* covariance, then 3d eigen work,
-                                        then 2 ncomp for the signs */
-    column_mean(X, n, d, p->mean);
-    covariance(X, p->mean, n, d, cov, scratch);
+    double *scratch = cov + du * du; /* covariance, then 3d eigen work */
+    covariance(X, p->mean, n, p->d, cov, scratch);
     int rc = pca_solve(p, cov, scratch, n);
-    if (rc == 0)
-        pca_fix_signs(p, X, n, scratch);
     free(cov);
     if (rc != 0) {
         preprocess_pca_free(p);
@@ -669,6 +693,28 @@ int preprocess_pca_fit(struct preprocess_pca *p, const double *X, size_t n,
                           "PCA: eigensolver did not converge (non-finite data?)");
     }
     return STATUS_OK;
+}
+
+int preprocess_pca_fit(struct preprocess_pca *p, const double *X, size_t n,
+                       int d, int ncomp, errmsg_t *err)
+{
+    memset(p, 0, sizeof *p);
+    int rc = pca_check(n, d, ncomp, err);
+    if (rc != STATUS_OK)
+        return rc;
+    double *proj = malloc(n * (size_t)ncomp * sizeof *proj);
+    if (proj == NULL || pca_alloc(p, d, ncomp) != 0) {
+        free(proj);
+        return errmsg_set(err, STATUS_NOMEM, "PCA: out of memory (d=%d)", d);
+    }
+    column_mean(X, all_rows(n), n, d, p->mean);
+    rc = pca_fit_centred(p, X, n, err);
+    if (rc == STATUS_OK) {
+        preprocess_pca_apply(p, X, n, proj);
+        pca_orient(p, proj, n);
+    }
+    free(proj);
+    return rc;
 }
 
 void preprocess_pca_apply(const struct preprocess_pca *p, const double *X,
@@ -690,4 +736,83 @@ void preprocess_pca_free(struct preprocess_pca *p)
 {
     free(p->mean);
     memset(p, 0, sizeof *p);
+}
+
+/* ------------------------------------------------------- fold pipeline */
+
+/* Rows of X in rr, scaled by s (copied if s is NULL), into out in order;
+ * their column sums added to sum unless it is NULL. */
+static void scale_rows(const double *X, struct row_ranges rr, int d,
+                       const struct preprocess_scaler *s, double *out,
+                       double *sum)
+{
+    const size_t du = (size_t)d;
+    for (int part = 0; part < 2; part++)
+        for (size_t i = rr.begin[part]; i < rr.end[part]; i++, out += du) {
+            const double *x = X + i * du;
+            if (s != NULL)
+                for (size_t f = 0; f < du; f++)
+                    out[f] = (x[f] - s->mean[f]) / s->scale[f];
+            else
+                memcpy(out, x, du * sizeof *out);
+            for (size_t f = 0; sum != NULL && f < du; f++)
+                sum[f] += out[f];
+        }
+}
+
+size_t preprocess_fold_scratch(size_t n, int d, int ncomp)
+{
+    return ncomp > 0 ? n * (size_t)d : 0;
+}
+
+/* PCA on the scaled rows in scratch (training rows first), whose column
+ * sums are in p->mean, then both projections. */
+static int fold_pca(struct preprocess_pca *p, const struct preprocess_split *sp,
+                    const double *scratch, double *train_out,
+                    double *test_out, errmsg_t *err)
+{
+    const size_t n_train = sp->n - sp->n_test;
+    for (int f = 0; f < sp->d; f++)
+        p->mean[f] /= (double)n_train;
+    int rc = pca_fit_centred(p, scratch, n_train, err);
+    if (rc != STATUS_OK)
+        return rc;
+    preprocess_pca_apply(p, scratch, n_train, train_out);
+    pca_orient(p, train_out, n_train);
+    preprocess_pca_apply(p, scratch + n_train * (size_t)sp->d, sp->n_test,
+                         test_out);
+    preprocess_pca_free(p);
+    return STATUS_OK;
+}
+
+int preprocess_fold(const struct preprocess_split *sp, bool scale, int ncomp,
+                    double *scratch, double *train_out, double *test_out,
+                    errmsg_t *err)
+{
+    const size_t n_train = sp->n - sp->n_test;
+    const struct row_ranges test = {{sp->test_begin, 0},
+                                    {sp->test_begin + sp->n_test, 0}};
+    struct preprocess_scaler s = {0};
+    struct preprocess_pca p = {0};
+    int rc = ncomp > 0 ? pca_check(n_train, sp->d, ncomp, err) : STATUS_OK;
+    if (rc == STATUS_OK && scale)
+        rc = scaler_fit_rows(&s, sp->X, train_rows(sp), n_train, sp->d, err);
+    if (rc == STATUS_OK && ncomp > 0 && pca_alloc(&p, sp->d, ncomp) != 0)
+        rc = errmsg_set(err, STATUS_NOMEM, "PCA: out of memory (d=%d)", sp->d);
+    if (rc != STATUS_OK) {
+        preprocess_scaler_free(&s);
+        return rc;
+    }
+    const struct preprocess_scaler *sc = scale ? &s : NULL;
+    if (ncomp == 0) {
+        scale_rows(sp->X, train_rows(sp), sp->d, sc, train_out, NULL);
+        scale_rows(sp->X, test, sp->d, sc, test_out, NULL);
+        preprocess_scaler_free(&s);
+        return STATUS_OK;
+    }
+    memset(p.mean, 0, (size_t)sp->d * sizeof *p.mean);
+    scale_rows(sp->X, train_rows(sp), sp->d, sc, scratch, p.mean);
+    scale_rows(sp->X, test, sp->d, sc, scratch + n_train * (size_t)sp->d, NULL);
+    preprocess_scaler_free(&s);
+    return fold_pca(&p, sp, scratch, train_out, test_out, err);
 }

@@ -187,6 +187,89 @@ static void test_pca_eigenpairs(void)
     free(X);
 }
 
+/* The reference for preprocess_fold: copy the training and test rows out,
+ * then the separate fit and apply functions. */
+static int fold_reference(const struct preprocess_split *sp, bool scale,
+                          int ncomp, double *train_out, double *test_out)
+{
+    const size_t d = (size_t)sp->d, nt = sp->n - sp->n_test, head = sp->test_begin;
+    double *tr = malloc(nt * d * sizeof *tr), *te = malloc(sp->n_test * d * sizeof *te);
+    int rc = tr != NULL && te != NULL ? STATUS_OK : STATUS_NOMEM;
+    if (rc == STATUS_OK) {
+        memcpy(tr, sp->X, head * d * sizeof *tr);
+        memcpy(tr + head * d, sp->X + (head + sp->n_test) * d,
+               (nt - head) * d * sizeof *tr);
+        memcpy(te, sp->X + head * d, sp->n_test * d * sizeof *te);
+    }
+    struct preprocess_scaler s;
+    if (rc == STATUS_OK && scale &&
+        (rc = preprocess_scaler_fit(&s, tr, nt, sp->d, NULL)) == STATUS_OK) {
+        preprocess_scaler_apply(&s, tr, nt, tr);
+        preprocess_scaler_apply(&s, te, sp->n_test, te);
+        preprocess_scaler_free(&s);
+    }
+    struct preprocess_pca p;
+    if (rc == STATUS_OK && ncomp > 0 &&
+        (rc = preprocess_pca_fit(&p, tr, nt, sp->d, ncomp, NULL)) == STATUS_OK) {
+        preprocess_pca_apply(&p, tr, nt, train_out);
+        preprocess_pca_apply(&p, te, sp->n_test, test_out);
+        preprocess_pca_free(&p);
+    } else if (rc == STATUS_OK && ncomp == 0) {
+        memcpy(train_out, tr, nt * d * sizeof *tr);
+        memcpy(test_out, te, sp->n_test * d * sizeof *te);
+    }
+    free(tr);
+    free(te);
+    return rc;
+}
+
+/* preprocess_fold equals the separate steps bit for bit: test block first,
+ * inside and last, sizes off the vector and block widths, with and without
+ * the scaler and the PCA. */
+static void test_fold_matches_separate_steps(void)
+{
+    const size_t n = 203;
+    const int d = 13;
+    double *X = random_matrix(n, d, 11);
+    const size_t big = n * (size_t)d;
+    double *want = malloc(2 * big * sizeof *want), *got = malloc(2 * big * sizeof *got);
+    double *scratch = malloc(preprocess_fold_scratch(n, d, 3) * sizeof *scratch);
+    static const size_t begins[] = {0, 61, 162}, sizes[] = {41, 41, 41};
+    static const int ncomps[] = {0, 3, 13};
+    if (X == NULL || want == NULL || got == NULL || scratch == NULL) {
+        CHECK(0);
+        goto done;
+    }
+    CHECK(preprocess_fold_scratch(n, d, 0) == 0);
+    for (int b = 0; b < 3; b++)
+        for (int c = 0; c < 3; c++)
+            for (int scale = 0; scale <= 1; scale++) {
+                const struct preprocess_split sp = {X, n, begins[b], sizes[b], d};
+                const size_t nt = n - sizes[b];
+                const size_t cols = ncomps[c] > 0 ? (size_t)ncomps[c] : (size_t)d;
+                double *scr = ncomps[c] == 13 ? malloc(big * sizeof *scr) : scratch;
+                memset(got, 0xA5, 2 * big * sizeof *got);
+                CHECK(fold_reference(&sp, scale, ncomps[c], want, want + big) == STATUS_OK);
+                CHECK(preprocess_fold(&sp, scale, ncomps[c], scr, got, got + big,
+                                      NULL) == STATUS_OK);
+                CHECK_MSG(memcmp(got, want, nt * cols * sizeof *got) == 0,
+                          "train: begin %zu, ncomp %d, scale %d", begins[b],
+                          ncomps[c], scale);
+                CHECK_MSG(memcmp(got + big, want + big, sizes[b] * cols *
+                                 sizeof *got) == 0,
+                          "test: begin %zu, ncomp %d, scale %d", begins[b],
+                          ncomps[c], scale);
+                if (scr != scratch)
+                    free(scr);
+            }
+    errmsg_t err;
+    const struct preprocess_split tiny = {X, 3, 1, 2, d};
+    CHECK(preprocess_fold(&tiny, true, 1, scratch, got, got + big, &err) ==
+          STATUS_USAGE); /* one training row: no PCA */
+done:
+    free(X), free(want), free(got), free(scratch);
+}
+
 int main(void)
 {
     RUN(test_scaler_matches_sklearn);
@@ -194,5 +277,6 @@ int main(void)
     RUN(test_pca3_matches_sklearn);
     RUN(test_pca_errors);
     RUN(test_pca_eigenpairs);
+    RUN(test_fold_matches_separate_steps);
     return harness_report();
 }

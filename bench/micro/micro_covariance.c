@@ -28,7 +28,7 @@ int main(void)
         return 1;
     const double limit = micro_peak_fma();
     const double fmas = (double)n * (double)(d * (d + 1) / 2);
-    column_mean(f.scaled, n, (int)d, mean);
+    column_mean(f.scaled, all_rows(n), n, (int)d, mean);
     double best = HUGE_VAL;
     for (int rep = 0; rep < MICRO_REPEATS; rep++) {
         double t0 = micro_now();
