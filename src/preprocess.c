@@ -216,14 +216,18 @@ static void covariance_upper(const double *X, const double *mean, size_t n,
 #endif
 
 #if defined(__AVX__)
-/* AVX covariance, the same sums as covariance_upper: COV_PANEL_BLOCKS
- * blocks of samples are centred into a panel whose rows are padded with
- * zeros to a multiple of COV_LANES columns, and the padded triangle is
- * updated tile by tile, COV_TILE_ROWS rows x COV_TILE_VECS vectors, each
- * block's COV_BLOCK_ROWS-term sums held in registers. */
+/* AVX covariance, the same sums as covariance_upper. COV_PANEL_BLOCKS
+ * blocks of samples are centred and packed feature-block by feature-block:
+ * packed[fb][q][l] = sample q, feature COV_LANES fb + l, zero-padded past n
+ * and past d, so a tile reads both its operands at fixed offsets from two
+ * pointers. The padded triangle is updated tile by tile, COV_TILE_ROWS
+ * rows x up to COV_TILE_VECS vectors (12 accumulators: enough independent
+ * fma chains to cover the fma latency), each block's COV_BLOCK_ROWS-term
+ * sums held in registers. */
 enum { COV_LANES = 4, COV_PANEL_BLOCKS = 4, COV_TILE_ROWS = 4,
-       COV_TILE_VECS = 2 };
-enum { COV_PANEL_ROWS = COV_PANEL_BLOCKS * COV_BLOCK_ROWS };
+       COV_TILE_VECS = 3 };
+enum { COV_PANEL_ROWS = COV_PANEL_BLOCKS * COV_BLOCK_ROWS,
+       COV_FB_STRIDE = COV_PANEL_ROWS * COV_LANES }; /* doubles per feature block */
 
 static inline __m256d vmul_add(__m256d a, __m256d b, __m256d c)
 {
@@ -234,56 +238,65 @@ static inline __m256d vmul_add(__m256d a, __m256d b, __m256d c)
 #endif
 }
 
-/* Rows i..i+COV_TILE_ROWS-1, columns j..j+COV_LANES*nv-1 of cp (stride dp)
- * += the panel's blocks, one after the other (nv <= COV_TILE_VECS). Per
- * entry: a chain of COV_BLOCK_ROWS mul_adds from 0, added to the entry,
- * exactly as cov_rows4. */
-static inline void cov_tile(double *restrict cp, const double *restrict panel,
-                            size_t dp, size_t blocks, size_t i, size_t j,
-                            int nv)
+/* Rows COV_LANES ib.. (COV_TILE_ROWS of them) x feature blocks jb..jb+nv-1
+ * of cp (stride dp) += the panel's blocks, one after the other. Per entry:
+ * a chain of COV_BLOCK_ROWS mul_adds from 0, added to the entry, exactly as
+ * cov_rows4. Called with a constant nv, so each width compiles on its own. */
+static inline void cov_tile(double *restrict cp, size_t dp,
+                            const double *restrict packed, size_t blocks,
+                            size_t ib, size_t jb, int nv)
 {
-    const double *a = panel + i, *bp = panel + j; /* walk down the panel */
+    const double *a = packed + ib * COV_FB_STRIDE;
+    const double *b = packed + jb * COV_FB_STRIDE;
+    double *c = cp + ib * COV_LANES * dp + jb * COV_LANES;
     for (size_t blk = 0; blk < blocks; blk++) {
         __m256d s[COV_TILE_ROWS][COV_TILE_VECS];
         for (int r = 0; r < COV_TILE_ROWS; r++)
             for (int v = 0; v < nv; v++)
                 s[r][v] = _mm256_setzero_pd();
-        for (size_t q = 0; q < COV_BLOCK_ROWS; q++, a += dp, bp += dp) {
+        for (int q = 0; q < COV_BLOCK_ROWS; q++) {
             __m256d bv[COV_TILE_VECS];
             for (int v = 0; v < nv; v++)
-                bv[v] = _mm256_loadu_pd(bp + COV_LANES * v);
+                bv[v] = _mm256_loadu_pd(b + v * COV_FB_STRIDE + q * COV_LANES);
             for (int r = 0; r < COV_TILE_ROWS; r++) {
-                __m256d ar = _mm256_broadcast_sd(a + r);
+                __m256d ar = _mm256_broadcast_sd(a + q * COV_LANES + r);
                 for (int v = 0; v < nv; v++)
                     s[r][v] = vmul_add(ar, bv[v], s[r][v]);
             }
         }
+        a += COV_BLOCK_ROWS * COV_LANES;
+        b += COV_BLOCK_ROWS * COV_LANES;
         for (int r = 0; r < COV_TILE_ROWS; r++)
             for (int v = 0; v < nv; v++) {
-                double *c = cp + (i + (size_t)r) * dp + j +
-                            COV_LANES * (size_t)v;
-                _mm256_storeu_pd(c, _mm256_add_pd(_mm256_loadu_pd(c),
-                                                  s[r][v]));
+                double *e = c + (size_t)r * dp + (size_t)v * COV_LANES;
+                _mm256_storeu_pd(e, _mm256_add_pd(_mm256_loadu_pd(e), s[r][v]));
             }
     }
 }
 
-/* Samples r0..r0+rows-1, centred, into the panel (stride dp), zero-padded
- * to whole blocks and to dp columns; returns the number of blocks. */
-static size_t cov_panel(const double *X, const double *mean, size_t du,
-                        size_t dp, size_t r0, size_t rows, double *panel)
+/* Samples r0..r0+rows-1, centred, packed (see above) for fb feature blocks
+ * and zero-padded to whole sample blocks; returns the number of blocks. */
+static size_t cov_pack(const double *X, const double *mean, size_t du,
+                       size_t fb, size_t r0, size_t rows, double *packed)
 {
     size_t blocks = (rows + COV_BLOCK_ROWS - 1) / COV_BLOCK_ROWS;
-    for (size_t r = 0; r < rows; r++) {
+    size_t padded = blocks * COV_BLOCK_ROWS, full = du / COV_LANES;
+    for (size_t r = 0; r < padded; r++) {
+        double *p = packed + r * COV_LANES;
+        if (r >= rows) {
+            for (size_t b = 0; b < fb; b++)
+                memset(p + b * COV_FB_STRIDE, 0, COV_LANES * sizeof *p);
+            continue;
+        }
         const double *x = X + (r0 + r) * du;
-        double *p = panel + r * dp;
-        for (size_t f = 0; f < du; f++)
-            p[f] = x[f] - mean[f];
-        for (size_t f = du; f < dp; f++)
-            p[f] = 0.0;
+        for (size_t b = 0; b < full; b++, p += COV_FB_STRIDE)
+            for (size_t l = 0; l < COV_LANES; l++)
+                p[l] = x[b * COV_LANES + l] - mean[b * COV_LANES + l];
+        for (size_t l = 0; full < fb && l < COV_LANES; l++) {
+            size_t f = full * COV_LANES + l;
+            p[l] = f < du ? x[f] - mean[f] : 0.0;
+        }
     }
-    memset(panel + rows * dp, 0,
-           (blocks * COV_BLOCK_ROWS - rows) * dp * sizeof *panel);
     return blocks;
 }
 
@@ -293,21 +306,21 @@ static void covariance_upper_avx(const double *X, const double *mean,
                                  double *scratch)
 {
     const size_t du = (size_t)d;
-    const size_t dp = (du + COV_LANES - 1) / COV_LANES * COV_LANES;
-    double *cp = scratch, *panel = scratch + dp * dp;
+    const size_t fb = (du + COV_LANES - 1) / COV_LANES, dp = fb * COV_LANES;
+    double *cp = scratch, *packed = scratch + dp * dp;
     memset(cp, 0, dp * dp * sizeof *cp);
     for (size_t r0 = 0; r0 < n; r0 += COV_PANEL_ROWS) {
         size_t rows = n - r0 < COV_PANEL_ROWS ? n - r0 : COV_PANEL_ROWS;
-        size_t blocks = cov_panel(X, mean, du, dp, r0, rows, panel);
-        for (size_t i = 0; i < dp; i += COV_TILE_ROWS) {
-            size_t j = i; /* the tile's left entries below the diagonal
-                             land in the ignored lower triangle */
-            for (; j + COV_LANES * COV_TILE_VECS <= dp;
-                 j += COV_LANES * COV_TILE_VECS)
-                cov_tile(cp, panel, dp, blocks, i, j, COV_TILE_VECS);
-            if (j < dp)
-                cov_tile(cp, panel, dp, blocks, i, j,
-                         (int)((dp - j) / COV_LANES));
+        size_t blocks = cov_pack(X, mean, du, fb, r0, rows, packed);
+        for (size_t ib = 0; ib < fb; ib++) {
+            size_t jb = ib; /* the diagonal tile's entries below the
+                               diagonal land in the ignored lower triangle */
+            for (; jb + COV_TILE_VECS <= fb; jb += COV_TILE_VECS)
+                cov_tile(cp, dp, packed, blocks, ib, jb, COV_TILE_VECS);
+            if (fb - jb == 2)
+                cov_tile(cp, dp, packed, blocks, ib, jb, 2);
+            else if (fb - jb == 1)
+                cov_tile(cp, dp, packed, blocks, ib, jb, 1);
         }
     }
     for (size_t i = 0; i < du; i++)
