@@ -327,8 +327,11 @@ int config_parse_threads(const char *text, int nprocs, int *out, int *count,
 }
 
 /* Without --threads: one count from OMP_NUM_THREADS (its first level), else
- * powers of two up to the number of processors, plus that number. */
-static int default_threads(struct config *cfg, int nprocs, errmsg_t *err)
+ * powers of two up to the number of processors, plus that number. The
+ * variable is checked before any OpenMP call: some runtimes misbehave when
+ * they start up with a malformed value (LLVM's libomp 14 can abort or
+ * exhaust memory on OMP_NUM_THREADS=zero), and ours is the clearer error. */
+static int default_threads(struct config *cfg, errmsg_t *err)
 {
     const char *env = getenv("OMP_NUM_THREADS");
     if (env != NULL && env[0] != '\0') {
@@ -346,6 +349,9 @@ static int default_threads(struct config *cfg, int nprocs, errmsg_t *err)
         cfg->nthreads = 1;
         return STATUS_OK;
     }
+    int nprocs = omp_get_num_procs();
+    if (nprocs > CONFIG_MAX_THREADS)
+        nprocs = CONFIG_MAX_THREADS;
     cfg->nthreads = 0;
     for (int t = 1; t < nprocs; t *= 2)
         cfg->threads[cfg->nthreads++] = t;
@@ -613,13 +619,8 @@ int config_parse(int argc, char **argv, struct config *cfg, errmsg_t *err)
         return rc;
     if (cfg->action == ACTION_SUMMARIZE)
         return STATUS_OK;
-    if (!threads_given) {
-        int nprocs = omp_get_num_procs();
-        rc = default_threads(cfg, nprocs < CONFIG_MAX_THREADS ? nprocs
-                                                               : CONFIG_MAX_THREADS, err);
-        if (rc != STATUS_OK)
-            return rc;
-    }
+    if (!threads_given && (rc = default_threads(cfg, err)) != STATUS_OK)
+        return rc;
     if ((rc = validate_sizes(cfg, err)) != STATUS_OK)
         return rc;
     return validate_elbow(cfg, err);
