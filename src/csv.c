@@ -151,7 +151,8 @@ enum { READ_FIELDS_MAX = 32, READ_RECORD_MAX = 4096 };
 
 struct cursor {
     const char *p, *end;
-    size_t line;
+    size_t line;      /* physical line where the current record starts */
+    size_t next_line; /* ... and where the next one starts */
 };
 
 /* Decode one RFC 4180 record into NUL-separated fields in `scratch`.
@@ -164,7 +165,7 @@ static int next_record(struct cursor *c, char *scratch, char **fields)
     int n = 0;
     fields[n++] = scratch;
     bool quoted = false;
-    c->line++;
+    c->line = c->next_line;
     for (; c->p < c->end; c->p++) {
         char ch = *c->p;
         if (k + 2 >= READ_RECORD_MAX)
@@ -176,6 +177,7 @@ static int next_record(struct cursor *c, char *scratch, char **fields)
                 quoted = false;
             else
                 scratch[k++] = ch;
+            c->next_line += ch == '\n'; /* a line break inside a value */
         } else if (ch == '"') {
             quoted = true;
         } else if (ch == ',') {
@@ -185,6 +187,7 @@ static int next_record(struct cursor *c, char *scratch, char **fields)
             fields[n++] = scratch + k;
         } else if (ch == '\n') {
             c->p++;
+            c->next_line++;
             break;
         } else if (ch != '\r') {
             scratch[k++] = ch;
@@ -327,7 +330,7 @@ int csv_runs_read(const char *path, struct run_row **rows, size_t *count,
         free(buf);
         return errmsg_set(err, STATUS_NOMEM, "%s: out of memory", path);
     }
-    struct cursor c = {buf, buf + len, 0};
+    struct cursor c = {buf, buf + len, 0, 1};
     rc = parse_runs(path, &c, *rows, count, err);
     free(buf);
     if (rc != STATUS_OK) {

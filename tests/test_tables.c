@@ -274,7 +274,8 @@ static void test_summary_file(void)
 }
 
 /* Regression (fuzz_csv): a quoted value holding a line break was copied
- * into the message as it was, which then was two lines. */
+ * into the message as it was, which then was two lines. And the records
+ * after such a value are named by their physical line, not their count. */
 static void test_malformed_runs_one_line(void)
 {
     char path[256], expect[512], text[1024];
@@ -287,6 +288,13 @@ static void test_malformed_runs_one_line(void)
     write_file(path, text);
     CHECK(csv_runs_read(path, &rows, &n, &err) == STATUS_USAGE);
     snprintf(expect, sizeof expect, "%s:2:9: bad threads value '1?2'", path);
+    CHECK_STR(err.text, expect);
+    snprintf(text, sizeof text, "%s\nr,t,\"two\nline host\",bogosort,rows,dynamic,"
+             "8x8,1,1,1,0.1,5,50,0x1,true\n\nr,t,h,bogosort,rows,dynamic,8x8,1,1,1,"
+             "0.1,5,50,0x1,maybe\n", csv_runs_header());
+    write_file(path, text);
+    CHECK(csv_runs_read(path, &rows, &n, &err) == STATUS_USAGE);
+    snprintf(expect, sizeof expect, "%s:5:15: bad verified value 'maybe'", path);
     CHECK_STR(err.text, expect);
     unlink(path);
 }
