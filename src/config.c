@@ -467,12 +467,36 @@ static const char *flag_name(int val)
     return NULL;
 }
 
+/* When `text` ("--re", "--re=3") abbreviates more than one long option:
+ * their names, ", "-separated, into list. */
+static bool ambiguous_option(const char *text, char *list, size_t cap)
+{
+    if (strncmp(text, "--", 2) != 0)
+        return false;
+    const char *name = text + 2;
+    size_t len = strcspn(name, "="), used = 0;
+    int matches = 0;
+    list[0] = '\0';
+    for (const struct option *o = config_options; o->name != NULL; o++)
+        if (len > 0 && strncmp(o->name, name, len) == 0 && used < cap) {
+            int w = snprintf(list + used, cap - used, "%s--%s",
+                             matches > 0 ? ", " : "", o->name);
+            used += w > 0 ? (size_t)w : 0;
+            matches++;
+        }
+    return matches > 1;
+}
+
 /* getopt's own complaints, rephrased as one line naming the option. */
 static int option_error(int c, char **argv, errmsg_t *err)
 {
     const char *text = argv[optind - 1];
+    char list[256];
     if (c == ':')
         return errmsg_set(err, STATUS_USAGE, "%s: missing value", text);
+    if (optopt == 0 && ambiguous_option(text, list, sizeof list))
+        return errmsg_set(err, STATUS_USAGE, "%s: ambiguous option (could be %s)",
+                          text, list);
     /* "--quiet=1": getopt sets optopt to the flag's id, which may be no
      * character at all (OPT_RESUME). */
     const char *flag = optopt != 0 ? flag_name(optopt) : NULL;
