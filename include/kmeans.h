@@ -71,6 +71,12 @@ int kmeans_data_init(struct kmeans_data *kd, const double *X, size_t n, int d,
                      errmsg_t *err);
 void kmeans_data_free(struct kmeans_data *kd);
 
+/* kmeans_data_init in two steps, for data refreshed in place: allocate for
+ * n x d once, then centre any n x d matrix X into it (bit for bit what
+ * kmeans_data_init gives). */
+int kmeans_data_alloc(struct kmeans_data *kd, size_t n, int d, errmsg_t *err);
+void kmeans_data_set(struct kmeans_data *kd, const double *X);
+
 /* scikit-learn's tolerance scaling: mean over features of np.var(X, axis=0)
  * (ddof 0), times tol; 0 when tol is 0. X is n x d. */
 double kmeans_tolerance(const double *X, size_t n, int d, double tol);

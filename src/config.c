@@ -326,28 +326,34 @@ int config_parse_threads(const char *text, int nprocs, int *out, int *count,
     return parse_threads_named("--threads", text, nprocs, out, count, err);
 }
 
-/* Without --threads: one count from OMP_NUM_THREADS (its first level), else
- * powers of two up to the number of processors, plus that number. The
- * variable is checked before any OpenMP call: some runtimes misbehave when
- * they start up with a malformed value (LLVM's libomp 14 can abort or
- * exhaust memory on OMP_NUM_THREADS=zero), and ours is the clearer error. */
-static int default_threads(struct config *cfg, errmsg_t *err)
+/* The first level of OMP_NUM_THREADS in *out, 0 when unset or empty.
+ * Checked before any OpenMP call, with or without --threads: some runtimes
+ * misbehave when they start up with a malformed value (LLVM's libomp 14
+ * can abort or exhaust memory on OMP_NUM_THREADS=zero), and ours is the
+ * clearer error. */
+static int env_threads(long *out, errmsg_t *err)
 {
     const char *env = getenv("OMP_NUM_THREADS");
-    if (env != NULL && env[0] != '\0') {
-        char first[32];
-        size_t len = strcspn(env, ",");
-        if (len >= sizeof first)
-            len = sizeof first - 1;
-        memcpy(first, env, len);
-        first[len] = '\0';
-        long t;
-        int rc = parse_long("OMP_NUM_THREADS", first, 1, CONFIG_MAX_THREADS, &t, err);
-        if (rc != STATUS_OK)
-            return rc;
-        cfg->threads[0] = (int)t;
-        cfg->nthreads = 1;
+    *out = 0;
+    if (env == NULL || env[0] == '\0')
         return STATUS_OK;
+    char first[32];
+    size_t len = strcspn(env, ",");
+    if (len >= sizeof first)
+        len = sizeof first - 1;
+    memcpy(first, env, len);
+    first[len] = '\0';
+    return parse_long("OMP_NUM_THREADS", first, 1, CONFIG_MAX_THREADS, out, err);
+}
+
+/* Without --threads: the one count env_threads found, else powers of two
+ * up to the number of processors, plus that number. */
+static void default_threads(struct config *cfg, long env)
+{
+    if (env > 0) {
+        cfg->threads[0] = (int)env;
+        cfg->nthreads = 1;
+        return;
     }
     int nprocs = omp_get_num_procs();
     if (nprocs > CONFIG_MAX_THREADS)
@@ -356,7 +362,6 @@ static int default_threads(struct config *cfg, errmsg_t *err)
     for (int t = 1; t < nprocs; t *= 2)
         cfg->threads[cfg->nthreads++] = t;
     cfg->threads[cfg->nthreads++] = nprocs;
-    return STATUS_OK;
 }
 
 enum { OPTION_NOT_MINE = -1 };
@@ -634,8 +639,12 @@ static int validate_elbow(const struct config *cfg, errmsg_t *err)
 int config_parse(int argc, char **argv, struct config *cfg, errmsg_t *err)
 {
     bool threads_given = false;
+    long env;
     config_defaults(cfg);
-    int rc = parse_options(argc, argv, cfg, &threads_given, err);
+    int rc = env_threads(&env, err);
+    if (rc != STATUS_OK)
+        return rc;
+    rc = parse_options(argc, argv, cfg, &threads_given, err);
     if (rc != STATUS_OK || cfg->action == ACTION_HELP ||
         cfg->action == ACTION_VERSION)
         return rc;
@@ -643,8 +652,8 @@ int config_parse(int argc, char **argv, struct config *cfg, errmsg_t *err)
         return rc;
     if (cfg->action == ACTION_SUMMARIZE)
         return STATUS_OK;
-    if (!threads_given && (rc = default_threads(cfg, err)) != STATUS_OK)
-        return rc;
+    if (!threads_given)
+        default_threads(cfg, env);
     if ((rc = validate_sizes(cfg, err)) != STATUS_OK)
         return rc;
     return validate_elbow(cfg, err);

@@ -102,7 +102,6 @@ static void scratch_release(struct elbow *e, const double *s)
 static int prepare_fold(struct elbow *e, struct elbow_fold *fo)
 {
     errmsg_t err;
-    kmeans_data_free(&fo->kd);
     fo->ready = false;
     double *scratch = scratch_acquire(e);
     if (scratch == NULL)
@@ -112,12 +111,12 @@ static int prepare_fold(struct elbow *e, struct elbow_fold *fo)
     int rc = preprocess_fold(&sp, e->p.scale, e->p.pca, scratch, fo->train,
                              fo->test, &err);
     scratch_release(e, scratch);
-    if (rc == STATUS_OK)
-        rc = kmeans_data_init(&fo->kd, fo->train, fo->n_train, e->dim, &err);
-    if (rc == STATUS_OK)
-        fo->tol_abs = kmeans_tol_abs(&fo->kd, e->p.tol);
-    fo->ready = rc == STATUS_OK;
-    return rc;
+    if (rc != STATUS_OK)
+        return rc;
+    kmeans_data_set(&fo->kd, fo->train);
+    fo->tol_abs = kmeans_tol_abs(&fo->kd, e->p.tol);
+    fo->ready = true;
+    return STATUS_OK;
 }
 
 static void prepare_folds(struct elbow *e)
@@ -249,7 +248,10 @@ static void fit_slot(struct elbow *e, int ki, int f, int r)
     double t0 = omp_get_wtime();
     int rc = fit_restart(e, ki, f, r, &t->work, &s->res);
     s->seconds = omp_get_wtime() - t0;
-    record_failure(e, rc);
+    if (rc != STATUS_OK) { /* the cell is never scored; the run fails */
+        record_failure(e, rc);
+        return;
+    }
     int done;
     int *counter = &e->restarts_done[cell_index(e, ki, f)];
     /* acq_rel: the last one sees every other restart's slot */
@@ -260,9 +262,10 @@ static void fit_slot(struct elbow *e, int ki, int f, int r)
 }
 
 /* Fold preprocessing and fits are one task graph: a fold's fits depend
- * only on that fold (need_fold[f] serves as its dependence address), so
- * they start as soon as it is ready instead of after the slowest fold
- * (5 folds on 2 threads would leave one thread idle for a whole fold). */
+ * only on that fold, so they start as soon as it is ready instead of after
+ * the slowest fold (5 folds on 2 threads would leave one thread idle for a
+ * whole fold). No task has a scheduling point inside, so a thread runs one
+ * at a time: its workspace and a pool scratch serve one task at a time. */
 static void run_tasks(struct elbow *e)
 {
     int nk = e->nk, folds = e->p.folds, n_init = e->p.n_init;
@@ -275,14 +278,14 @@ static void run_tasks(struct elbow *e)
             if (!e->need_fold[f])
                 continue;
 #pragma omp task default(none) firstprivate(f) shared(e) \
-    depend(out: e->need_fold[f])
+    depend(out: e->folds[f])
             record_failure(e, prepare_fold(e, &e->folds[f]));
         }
         for (int ki = nk - 1; ki >= 0; ki--) /* costliest first */
             for (int f = 0; f < folds; f++)
                 for (int r = 0; r < n_init && mine(e, ki, f); r++) {
 #pragma omp task default(none) firstprivate(ki, f, r) shared(e) \
-    depend(in: e->need_fold[f])
+    depend(in: e->folds[f])
                     fit_slot(e, ki, f, r);
                 }
     }
@@ -544,7 +547,8 @@ static int alloc_prep(struct elbow *e)
         fo->train = malloc(fo->n_train * (size_t)e->dim * sizeof *fo->train);
         fo->test = malloc((fo->n_test ? fo->n_test : 1) * (size_t)e->dim *
                           sizeof *fo->test);
-        if (fo->train == NULL || fo->test == NULL)
+        if (fo->train == NULL || fo->test == NULL ||
+            kmeans_data_alloc(&fo->kd, fo->n_train, e->dim, NULL) != STATUS_OK)
             return STATUS_NOMEM;
     }
     e->n_scratch = needed < e->p.max_threads ? needed : e->p.max_threads;

@@ -106,8 +106,7 @@ double kmeans_tol_abs(const struct kmeans_data *kd, double tol)
     return tol == 0.0 ? 0.0 : kd->var_mean * tol;
 }
 
-int kmeans_data_init(struct kmeans_data *kd, const double *X, size_t n, int d,
-                     errmsg_t *err)
+int kmeans_data_alloc(struct kmeans_data *kd, size_t n, int d, errmsg_t *err)
 {
     memset(kd, 0, sizeof *kd);
     if (n < 1 || d < 1)
@@ -123,6 +122,14 @@ int kmeans_data_init(struct kmeans_data *kd, const double *X, size_t n, int d,
     }
     kd->n = n;
     kd->d = d;
+    return STATUS_OK;
+}
+
+void kmeans_data_set(struct kmeans_data *kd, const double *X)
+{
+    const size_t n = kd->n, du = (size_t)kd->d;
+    for (size_t f = 0; f < du; f++)
+        kd->mean[f] = 0.0;
     for (size_t i = 0; i < n; i++)
         for (size_t f = 0; f < du; f++)
             kd->mean[f] += X[i * du + f];
@@ -131,8 +138,16 @@ int kmeans_data_init(struct kmeans_data *kd, const double *X, size_t n, int d,
     for (size_t f = 0; f < du; f++)
         for (size_t i = 0; i < n; i++)
             kd->xs[f * n + i] = X[i * du + f] - kd->mean[f];
-    kd->var_mean = kmeans_tolerance(X, n, d, 1.0);
-    return STATUS_OK;
+    kd->var_mean = kmeans_tolerance(X, n, kd->d, 1.0);
+}
+
+int kmeans_data_init(struct kmeans_data *kd, const double *X, size_t n, int d,
+                     errmsg_t *err)
+{
+    int rc = kmeans_data_alloc(kd, n, d, err);
+    if (rc == STATUS_OK)
+        kmeans_data_set(kd, X);
+    return rc;
 }
 
 void kmeans_data_free(struct kmeans_data *kd)

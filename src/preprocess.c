@@ -41,18 +41,26 @@ enum { PROJ_GROUPS = 2, PROJ_SAMPLES = 4 * PROJ_GROUPS };
 /* Rows of X taken in order from up to two ranges [begin, end): a whole
  * matrix, or the training rows of a split (around its test block). */
 struct row_ranges {
-    size_t begin[2], end[2];
+    struct {
+        size_t begin, end;
+    } part[2];
 };
 
 static struct row_ranges all_rows(size_t n)
 {
-    return (struct row_ranges){{0, n}, {n, n}};
+    return (struct row_ranges){{{0, n}, {n, n}}};
 }
 
 static struct row_ranges train_rows(const struct preprocess_split *sp)
 {
-    return (struct row_ranges){{0, sp->test_begin + sp->n_test},
-                               {sp->test_begin, sp->n}};
+    return (struct row_ranges){{{0, sp->test_begin},
+                                {sp->test_begin + sp->n_test, sp->n}}};
+}
+
+static struct row_ranges test_rows(const struct preprocess_split *sp)
+{
+    size_t end = sp->test_begin + sp->n_test;
+    return (struct row_ranges){{{sp->test_begin, end}, {end, end}}};
 }
 
 /* Column means of the rows of X (d columns) in rr, n of them. */
@@ -62,7 +70,7 @@ static void column_mean(const double *X, struct row_ranges rr, size_t n,
     for (int f = 0; f < d; f++)
         mean[f] = 0.0;
     for (int part = 0; part < 2; part++)
-        for (size_t i = rr.begin[part]; i < rr.end[part]; i++)
+        for (size_t i = rr.part[part].begin; i < rr.part[part].end; i++)
             for (int f = 0; f < d; f++)
                 mean[f] += X[i * (size_t)d + f];
     for (int f = 0; f < d; f++)
@@ -79,7 +87,7 @@ static void column_mean_var(const double *X, struct row_ranges rr, size_t n,
     for (int f = 0; f < d; f++)
         var[f] = corr[f] = 0.0;
     for (int part = 0; part < 2; part++)
-        for (size_t i = rr.begin[part]; i < rr.end[part]; i++)
+        for (size_t i = rr.part[part].begin; i < rr.part[part].end; i++)
             for (int f = 0; f < d; f++) {
                 double t = X[i * (size_t)d + f] - mean[f];
                 corr[f] += t;
@@ -228,6 +236,8 @@ enum { COV_LANES = 4, COV_PANEL_BLOCKS = 4, COV_TILE_ROWS = 4,
        COV_TILE_VECS = 3 };
 enum { COV_PANEL_ROWS = COV_PANEL_BLOCKS * COV_BLOCK_ROWS,
        COV_FB_STRIDE = COV_PANEL_ROWS * COV_LANES }; /* doubles per feature block */
+_Static_assert(COV_TILE_VECS == 3, "covariance_upper_avx's leftovers are 1 or 2");
+_Static_assert(COV_TILE_ROWS == COV_LANES, "a tile's rows are one feature block");
 
 static inline __m256d vmul_add(__m256d a, __m256d b, __m256d c)
 {
@@ -317,10 +327,14 @@ static void covariance_upper_avx(const double *X, const double *mean,
                                diagonal land in the ignored lower triangle */
             for (; jb + COV_TILE_VECS <= fb; jb += COV_TILE_VECS)
                 cov_tile(cp, dp, packed, blocks, ib, jb, COV_TILE_VECS);
-            if (fb - jb == 2)
+            switch (fb - jb) { /* constant widths: each compiles on its own */
+            case 2:
                 cov_tile(cp, dp, packed, blocks, ib, jb, 2);
-            else if (fb - jb == 1)
+                break;
+            case 1:
                 cov_tile(cp, dp, packed, blocks, ib, jb, 1);
+                break;
+            }
         }
     }
     for (size_t i = 0; i < du; i++)
@@ -627,8 +641,9 @@ static void project_rows(const double *X, size_t d, size_t i, size_t m,
 /* svd_flip (u-based): orient each component so that the training sample
  * with the largest |projection| (the first one on ties) projects
  * positively. proj holds the n training projections (n x ncomp); a column
- * is negated with its component, which is exact (rounding is symmetric),
- * so proj stays what projecting on the oriented components gives. */
+ * is negated with its component as 0 - p, so proj stays bit for bit what
+ * projecting on the oriented components gives: rounding is symmetric, and
+ * a zero sum stays +0 (the sums start from +0, never giving -0). */
 static void pca_orient(struct preprocess_pca *p, double *proj, size_t n)
 {
     const size_t d = (size_t)p->d, nc = (size_t)p->ncomp;
@@ -644,7 +659,7 @@ static void pca_orient(struct preprocess_pca *p, double *proj, size_t n)
         for (size_t f = 0; f < d; f++)
             p->components[c * d + f] = -p->components[c * d + f];
         for (size_t i = 0; i < n; i++)
-            proj[i * nc + c] = -proj[i * nc + c];
+            proj[i * nc + c] = 0.0 - proj[i * nc + c];
     }
 }
 
@@ -761,7 +776,8 @@ static void scale_rows(const double *X, struct row_ranges rr, int d,
 {
     const size_t du = (size_t)d;
     for (int part = 0; part < 2; part++)
-        for (size_t i = rr.begin[part]; i < rr.end[part]; i++, out += du) {
+        for (size_t i = rr.part[part].begin; i < rr.part[part].end;
+             i++, out += du) {
             const double *x = X + i * du;
             if (s != NULL)
                 for (size_t f = 0; f < du; f++)
@@ -803,8 +819,6 @@ int preprocess_fold(const struct preprocess_split *sp, bool scale, int ncomp,
                     errmsg_t *err)
 {
     const size_t n_train = sp->n - sp->n_test;
-    const struct row_ranges test = {{sp->test_begin, 0},
-                                    {sp->test_begin + sp->n_test, 0}};
     struct preprocess_scaler s = {0};
     struct preprocess_pca p = {0};
     int rc = ncomp > 0 ? pca_check(n_train, sp->d, ncomp, err) : STATUS_OK;
@@ -819,13 +833,14 @@ int preprocess_fold(const struct preprocess_split *sp, bool scale, int ncomp,
     const struct preprocess_scaler *sc = scale ? &s : NULL;
     if (ncomp == 0) {
         scale_rows(sp->X, train_rows(sp), sp->d, sc, train_out, NULL);
-        scale_rows(sp->X, test, sp->d, sc, test_out, NULL);
+        scale_rows(sp->X, test_rows(sp), sp->d, sc, test_out, NULL);
         preprocess_scaler_free(&s);
         return STATUS_OK;
     }
     memset(p.mean, 0, (size_t)sp->d * sizeof *p.mean);
     scale_rows(sp->X, train_rows(sp), sp->d, sc, scratch, p.mean);
-    scale_rows(sp->X, test, sp->d, sc, scratch + n_train * (size_t)sp->d, NULL);
+    scale_rows(sp->X, test_rows(sp), sp->d, sc,
+               scratch + n_train * (size_t)sp->d, NULL);
     preprocess_scaler_free(&s);
     return fold_pca(&p, sp, scratch, train_out, test_out, err);
 }

@@ -144,6 +144,11 @@ test_environment() {
     check "OMP_NUM_THREADS message" [ "$(tail -n 1 "$TMP/stderr")" = \
         "ompsweep: OMP_NUM_THREADS: 'zero' is not an integer (accepted 1..4096)" ]
     check "OMP_NUM_THREADS: nothing created" [ ! -e "$TMP/envcase" ]
+    # With --threads too: the runtime would still start with the bad value.
+    OMP_NUM_THREADS=zero "$OMPSWEEP" bogosort -t 1 -o "$TMP/envcase" >/dev/null 2>"$TMP/stderr"
+    check "OMP_NUM_THREADS=zero with -t: exit 2" [ $? -eq 2 ]
+    check "OMP_NUM_THREADS with -t: message" [ "$(tail -n 1 "$TMP/stderr")" = \
+        "ompsweep: OMP_NUM_THREADS: 'zero' is not an integer (accepted 1..4096)" ]
 }
 
 setup

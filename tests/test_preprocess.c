@@ -270,6 +270,29 @@ done:
     free(X), free(want), free(got), free(scratch);
 }
 
+/* A training row that projects to exactly 0 stays +0 when its component
+ * is flipped, as in the separate steps. X and -X have the same covariance,
+ * hence the same raw eigenvectors, and the first largest projection has
+ * opposite signs: one of the two flips each component. */
+static void test_fold_zero_projection_keeps_sign(void)
+{
+    static const double base[6][2] = {{0, 0}, {-3, -1}, {3, 1}, {1, -2},
+                                      {-1, 2}, {5, 4}};
+    double X[6 * 2], want[12], got[12], scratch[12];
+    for (int sign = -1; sign <= 1; sign += 2)
+        for (int scale = 0; scale <= 1; scale++) {
+            for (int i = 0; i < 12; i++)
+                X[i] = i < 2 ? 0.0 : sign * base[i / 2][i % 2];
+            const struct preprocess_split sp = {X, 6, 5, 1, 2};
+            CHECK(fold_reference(&sp, scale, 2, want, want + 10) == STATUS_OK);
+            CHECK(preprocess_fold(&sp, scale, 2, scratch, got, got + 10, NULL) ==
+                  STATUS_OK);
+            CHECK_MSG(memcmp(got, want, sizeof got) == 0, "sign %d, scale %d",
+                      sign, scale);
+            CHECK(!signbit(got[0]) && !signbit(got[1]) && got[0] == 0.0);
+        }
+}
+
 int main(void)
 {
     RUN(test_scaler_matches_sklearn);
@@ -278,5 +301,6 @@ int main(void)
     RUN(test_pca_errors);
     RUN(test_pca_eigenpairs);
     RUN(test_fold_matches_separate_steps);
+    RUN(test_fold_zero_projection_keeps_sign);
     return harness_report();
 }
