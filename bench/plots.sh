@@ -90,21 +90,12 @@ choice=$dir/elbow_choice.csv
 [ -r "$summary" ] || die 2 "$summary: cannot be read"
 [ -s "$summary" ] || die 2 "$summary: empty file"
 
-# RFC 4180 reading for POSIX awk: a record may span lines inside quotes, CR
-# before LF is dropped, fields are found by header name.
-csv_awk='
-function csv_split(line, out,    n, i, c, field, q, len) {
-    n = 0; field = ""; q = 0; len = length(line)
-    for (i = 1; i <= len; i++) {
-        c = substr(line, i, 1)
-        if (q && c == "\"" && substr(line, i + 1, 1) == "\"") { field = field c; i++ }
-        else if (c == "\"") q = !q
-        else if (c == "," && !q) { out[++n] = field; field = "" }
-        else field = field c
-    }
-    out[++n] = field
-    return n
-}
+# RFC 4180 reading for POSIX awk: csv_split from bench/csv.awk; a record may
+# span lines inside quotes, CR before LF is dropped, fields are found by
+# header name.
+case $0 in */*) here=${0%/*} ;; *) here=. ;; esac
+csv_awk=$(cat "$here/csv.awk") || die 2 "$here/csv.awk: cannot be read"
+csv_awk=$csv_awk'
 # csv_record(): 1 when rec holds a complete record (started on line recline).
 function csv_record(    t, nq) {
     sub(/\r$/, "")

@@ -53,22 +53,10 @@ data_rows() {
 }
 
 # column FILE NAME: the values of one column of an RFC 4180 file (quoted
-# fields may hold commas; written for POSIX awk).
+# fields may hold commas), with bench/csv.awk's splitter.
 column() {
-    awk -v name="$2" '
-        function split_csv(line, out,    n, i, c, field, q) {
-            n = 0; field = ""; q = 0
-            for (i = 1; i <= length(line); i++) {
-                c = substr(line, i, 1)
-                if (q && c == "\"" && substr(line, i + 1, 1) == "\"") { field = field c; i++ }
-                else if (c == "\"") q = !q
-                else if (c == "," && !q) { out[++n] = field; field = "" }
-                else field = field c
-            }
-            out[++n] = field
-            return n
-        }
-        { n = split_csv($0, f) }
+    awk -v name="$2" "$(cat bench/csv.awk)"'
+        { n = csv_split($0, f) }
         NR == 1 { for (i = 1; i <= n; i++) if (f[i] == name) col = i; next }
         { print f[col] }' "$1"
 }
