@@ -11,6 +11,8 @@
 #   hyperfine whole-process time of one 1-thread ompsweep run per workload
 #             against the kernel seconds ompsweep records in runs.csv: the
 #             difference is start-up and set-up overhead.
+# Both sides are sampled in rounds that take turns (see below), one timed
+# run per process, so load bursts on a shared host spread over both.
 #
 # Writes OUT/comparison.csv, OUT/comparison.md (printed too) and
 # OUT/hyperfine.csv; ompsweep's own tables go to a temporary directory, so
@@ -27,10 +29,10 @@ usage() {
 usage: $me [options]      (from the repository root, after make)
 
   --workers LIST         worker counts, comma-separated      [\$WORKERS, 1,2]
-  --repeats N            ompsweep timed repeats (1 warmup)   [\$REPEATS, 5]
+  --repeats N            ompsweep rounds: 1 timed run each   [\$REPEATS, 5]
   --peer-rows N          bogosort rows the peer sorts        [\$PEER_ROWS, 20]
   --peer-repeats N       peer bogosort timed runs            [\$PEER_REPEATS, 3]
-  --peer-elbow-repeats N peer elbow timed runs               [\$PEER_ELBOW_REPEATS, 1]
+  --peer-elbow-repeats N peer elbow timed runs               [\$PEER_ELBOW_REPEATS, 3]
   --rows N --cols N --max-value N          bogosort matrix   [1000, 8, 100]
   --samples N --features N --centers N     elbow data        [10000, 100, 7]
   --k-min N --k-max N    cluster range                       [2, 14]
@@ -57,7 +59,7 @@ workers=${WORKERS:-1,2}
 repeats=${REPEATS:-5}
 peer_rows=${PEER_ROWS:-20}
 peer_repeats=${PEER_REPEATS:-3}
-peer_elbow_repeats=${PEER_ELBOW_REPEATS:-1}
+peer_elbow_repeats=${PEER_ELBOW_REPEATS:-3}
 rows=1000 cols=8 max_value=100
 samples=10000 features=100 centers=7 k_min=2 k_max=14 seed=42
 tasks=yes use_hyperfine=yes
@@ -167,16 +169,35 @@ case $load in
     *) say "warning: load average $load before measuring: other processes compete for the cores" ;;
 esac
 start=$(date +%s)
+# One round of ompsweep's configurations: one timed run (after a warmup)
+# of each, in turn.
+ompsweep_round() {
+    om bogo-chunks bogosort -t "$1" -r 1 -w 1 --partition chunks $bogo
+    om bogo-rows bogosort -t "$1" -r 1 -w 1 --partition rows $bogo
+    om elbow-over-k elbow -t "$1" -r 1 -w 1 --parallel over-k $elbow
+    [ "$tasks" = no ] || om elbow-tasks elbow -t "$1" -r 1 -w 1 --parallel tasks $elbow
+}
+
+# Both sides are measured in rounds, ompsweep's configurations and the
+# peer's runs in turn, each sample in a process of its own: the host's
+# other tenants load it in bursts of seconds, which then land on a few
+# samples of every side instead of all samples of one.
+rounds=$repeats
+for n in "$peer_repeats" "$peer_elbow_repeats"; do
+    [ "$n" -le "$rounds" ] || rounds=$n
+done
 for w in $worker_list; do
-    say "bogosort, $w worker(s): ompsweep ${rows}x$cols, peer $peer_rows rows"
-    om bogo-chunks bogosort -t "$w" -r "$repeats" -w 1 --partition chunks $bogo
-    om bogo-rows bogosort -t "$w" -r "$repeats" -w 1 --partition rows $bogo
-    peer "peer-bogosort-$w.csv" bogosort --workers "$w" --repeats "$peer_repeats" \
-        --rows "$peer_rows" --cols "$cols" --max-value "$max_value" --seed "$seed"
-    say "elbow, $w worker(s): ${samples}x$features, k $k_min..$k_max"
-    om elbow-over-k elbow -t "$w" -r "$repeats" -w 1 --parallel over-k $elbow
-    [ "$tasks" = no ] || om elbow-tasks elbow -t "$w" -r "$repeats" -w 1 --parallel tasks $elbow
-    peer "peer-elbow-$w.csv" elbow --workers "$w" --repeats "$peer_elbow_repeats" $elbow
+    say "$w worker(s): $rounds rounds of ompsweep (bogosort ${rows}x$cols chunks and rows, elbow ${samples}x$features over-k and tasks) and the peer (bogosort $peer_rows rows, elbow)"
+    i=0
+    while [ "$i" -lt "$rounds" ]; do
+        [ "$i" -ge "$repeats" ] || ompsweep_round "$w"
+        [ "$i" -ge "$peer_repeats" ] ||
+            peer "peer-bogosort-$w-$i.csv" bogosort --workers "$w" --repeats 1 \
+                --rows "$peer_rows" --cols "$cols" --max-value "$max_value" --seed "$seed"
+        [ "$i" -ge "$peer_elbow_repeats" ] ||
+            peer "peer-elbow-$w-$i.csv" elbow --workers "$w" --repeats 1 $elbow
+        i=$((i + 1))
+    done
 done
 
 if [ "$use_hyperfine" = yes ]; then
@@ -214,6 +235,15 @@ def read(path):
         return list(csv.DictReader(f))
 
 
+def read_rounds(prefix):
+    """The peer's rows of every round (files PREFIX-<round>.csv), in round order."""
+    rows, i = [], 0
+    while os.path.exists(f"{prefix}-{i}.csv"):
+        rows += read(f"{prefix}-{i}.csv")
+        i += 1
+    return rows
+
+
 def group(runs, threads):
     """ompsweep runs of one thread count: median s, median rate, verified, run ids."""
     sel = [r for r in runs if int(r["threads"]) == threads]
@@ -234,7 +264,7 @@ def g(x):
 
 table, failed, mismatch = [], False, []
 for w in [int(x) for x in worker_list.split()]:
-    peer = read(os.path.join(tmp, f"peer-bogosort-{w}.csv"))
+    peer = read_rounds(os.path.join(tmp, f"peer-bogosort-{w}"))
     p_sec = statistics.median(float(r["seconds"]) for r in peer)
     p_rate = statistics.median(float(r["rate"]) for r in peer)
     p_ok = all(r["verified"] == "true" for r in peer)
@@ -249,7 +279,7 @@ for w in [int(x) for x in worker_list.split()]:
                       f"ompsweep --partition {part} ({how}); peer: {peer_rows} of "
                       f"{rows} rows, time x{scale:g}; shuffles/s: peer {p_rate:.3g}, "
                       f"ompsweep {o_rate:.3g} (x{o_rate / p_rate:.0f})"])
-    peer = read(os.path.join(tmp, f"peer-elbow-{w}.csv"))
+    peer = read_rounds(os.path.join(tmp, f"peer-elbow-{w}"))
     p_sec = statistics.median(float(r["seconds"]) for r in peer)
     p_ok = all(r["verified"] == "true" for r in peer)
     p_k, p_kmax = peer[-1]["chosen_k_maxdelta"], peer[-1]["chosen_k_max"]
@@ -328,7 +358,8 @@ md = [f"Measured by `bench/compare.sh` on {machine}, "
       f"({versions}) on the same data and worker counts (OpenMP threads = joblib "
       f"processes, one native thread each); median seconds of ompsweep's {repeats} "
       f"kernel runs and of the peer's {peer_repeats} (bogosort) / {peer_elbow_repeats} "
-      f"(elbow) runs of its parallel part; the bogosort peer sorted {peer_rows} of the "
+      f"(elbow) runs of its parallel part, one run per process, both sides taking turns "
+      f"in rounds; the bogosort peer sorted {peer_rows} of the "
       f"{rows} rows and its time is scaled x{scale:g} per row (the shuffles/s ratio in "
       f"the note does not depend on which rows); ratio = peer / ompsweep.", "",
       "| workload | workers | peer rows | peer s | ompsweep s | ratio | peer result "
