@@ -5,11 +5,14 @@
 # `ompsweep summarize`, so slow changes in machine speed hit both counts alike.
 #
 # Each round also runs T independent 1-thread processes at the same time
-# (the co-run). They share nothing but the machine, so how much each slows
-# down is the machine's own limit on T-thread efficiency (shared caches,
-# memory bandwidth, clock, the host's other tenants): the last line prints
-# it next to the measured efficiency, both from the same rounds. CORUN=0
-# leaves the co-run out.
+# (the co-run). They share nothing but the machine, so their speeds say
+# what the machine itself allows T threads in that round (shared caches,
+# memory bandwidth, clock, the host's other tenants taking a vCPU): work
+# balanced perfectly over T threads running at those speeds would take
+# 1 / sum(1 / t_i) of the 1-thread time, so the round's ceiling is
+# t_alone * mean(1 / t_i). The last line prints the median over rounds of
+# that ceiling next to the median of the rounds' measured efficiencies.
+# CORUN=0 leaves the co-run out.
 #
 # usage: bench/scaling.sh WORKLOAD [ROUNDS] [T] [ompsweep options...]
 #   e.g. bench/scaling.sh bogosort 15 2
@@ -34,11 +37,28 @@ one() { # DIR THREADS [options]: one timed repeat into DIR/runs.csv
         2>>"$out/warnings.log"
 }
 
-# Median `seconds` of the 1-thread rows of the runs files given.
-median_1thread() {
-    awk -F, 'FNR > 1 && $9 == 1 { print $11 }' "$@" | sort -g |
-        awk '{ v[NR] = $1 } END { if (NR == 0) exit 1
-              print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'
+# `seconds` of the THREADS-thread rows of a runs file, one line per round.
+seconds_of() {
+    awk -F, -v t="$2" 'FNR > 1 && $9 == t { print $11 }' "$1"
+}
+
+# Per round (a line: t_alone t_T t_corun...): the measured efficiency and the
+# co-run ceiling; then the median of each over the rounds.
+efficiency_vs_ceiling() {
+    awk -v p="$threads" '
+        function median(v, n,    i, j, x) {
+            for (i = 2; i <= n; i++) { x = v[i]; for (j = i - 1; j > 0 && v[j] > x; j--) v[j + 1] = v[j]; v[j + 1] = x }
+            return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+        }
+        NF == p + 2 {
+            n++; eff[n] = $1 / (p * $2); inv = 0
+            for (i = 3; i <= NF; i++) inv += 1 / $i
+            ceil[n] = $1 * inv / p
+        }
+        END {
+            if (n == 0) exit 1
+            printf "co-run (%d rounds, %d 1-thread processes at once): efficiency %.2f, machine ceiling %.2f (medians over rounds)\n", n, p, median(eff, n), median(ceil, n)
+        }'
 }
 
 i=0
@@ -57,9 +77,15 @@ while [ "$i" -lt "$rounds" ]; do
 done
 "$ompsweep" summarize "$out/runs.csv"
 if [ "$corun" = 1 ] && [ "$threads" -gt 1 ]; then
-    alone=$(median_1thread "$out/runs.csv")
-    together=$(median_1thread "$out"/corun*/runs.csv)
-    awk -v a="$alone" -v t="$together" -v p="$threads" 'BEGIN {
-        printf "co-run: %d 1-thread processes at once, median %.6f s each vs %.6f s alone: efficiency ceiling %.2f\n", p, t, a, a / t }'
+    seconds_of "$out/runs.csv" 1 >"$out/alone.txt"
+    seconds_of "$out/runs.csv" "$threads" >"$out/parallel.txt"
+    c=1
+    while [ "$c" -le "$threads" ]; do
+        seconds_of "$out/corun$c/runs.csv" 1 >"$out/corun$c.txt"
+        c=$((c + 1))
+    done
+    # shellcheck disable=SC2046 # one file name per co-run process
+    paste -d' ' "$out/alone.txt" "$out/parallel.txt" $(c=1; while [ "$c" -le "$threads" ]; do
+        printf '%s ' "$out/corun$c.txt"; c=$((c + 1)); done) | efficiency_vs_ceiling
 fi
 [ -n "$keep" ] || rm -rf "$out"
