@@ -11,8 +11,9 @@
 # balanced perfectly over T threads running at those speeds would take
 # 1 / sum(1 / t_i) of the 1-thread time, so the round's ceiling is
 # t_alone * mean(1 / t_i). The last line prints the median over rounds of
-# that ceiling next to the median of the rounds' measured efficiencies.
-# CORUN=0 leaves the co-run out.
+# that ceiling next to the median of the rounds' measured efficiencies, and
+# the efficiency of the fastest runs (STREAM's best-of-N: what the code does
+# when the host leaves it alone). CORUN=0 leaves the co-run out.
 #
 # usage: bench/scaling.sh WORKLOAD [ROUNDS] [T] [ompsweep options...]
 #   e.g. bench/scaling.sh bogosort 15 2
@@ -52,12 +53,14 @@ efficiency_vs_ceiling() {
         }
         NF == p + 2 {
             n++; eff[n] = $1 / (p * $2); inv = 0
+            if (n == 1 || $1 < best1) best1 = $1
+            if (n == 1 || $2 < bestp) bestp = $2
             for (i = 3; i <= NF; i++) inv += 1 / $i
             ceil[n] = $1 * inv / p
         }
         END {
             if (n == 0) exit 1
-            printf "co-run (%d rounds, %d 1-thread processes at once): efficiency %.2f, machine ceiling %.2f (medians over rounds)\n", n, p, median(eff, n), median(ceil, n)
+            printf "per round (%d rounds, co-run of %d 1-thread processes): efficiency %.2f, machine ceiling %.2f (medians over rounds); best-of-%d efficiency %.2f\n", n, p, median(eff, n), median(ceil, n), n, best1 / (p * bestp)
         }'
 }
 
