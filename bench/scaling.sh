@@ -30,6 +30,7 @@ ompsweep=${OMPSWEEP:-./ompsweep}
 corun=${CORUN:-1}
 keep=${OUT:-}
 out=${OUT:-$(mktemp -d)}
+mkdir -p "$out" # warnings.log is opened before ompsweep creates it
 
 one() { # DIR THREADS [options]: one timed repeat into DIR/runs.csv
     dir=$1 t=$2
