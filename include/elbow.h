@@ -46,6 +46,7 @@ struct elbow_point {
 
 struct elbow_fold;
 struct elbow_slot;
+struct elbow_pool;
 struct elbow_thread;
 
 struct elbow {
@@ -56,6 +57,7 @@ struct elbow {
     struct elbow_fold *folds;
     struct elbow_thread *threads; /* per-thread workspaces */
     struct elbow_slot *slots;     /* per (k, fold, restart): tasks only */
+    struct elbow_pool *pool;      /* the slots' result buffers: tasks only */
     int *restarts_done;           /* per (k, fold): tasks only */
     double *silhouette, *inertia, *seconds; /* per (k, fold) */
     int *n_iter;
