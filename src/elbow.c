@@ -22,7 +22,6 @@ struct elbow_fold {
     double *train, *test; /* n_train x dim, n_test x dim */
     struct kmeans_data kd;
     double tol_abs;
-    bool ready; /* preprocessed: set by the task that did it */
 };
 
 /* One restart's result, kept for the tasks strategy's ordered reduction;
@@ -35,9 +34,12 @@ struct elbow_slot {
 
 /* The tasks strategy's result buffers. A restart takes one as it starts and
  * its cell gives them all back once scored, so only the restarts of open
- * cells hold centres and labels: about (threads + 1) x n_init of them,
- * not one per restart of the run (650 by default; at 10^6 samples that
- * would be 2 GB of labels). Made on demand, up to one per restart. */
+ * cells hold centres and labels, not one per restart of the run (650 by
+ * default; at 10^6 samples that would be 2 GB of labels). How many cells
+ * are open at once depends on the runtime's task order: libgomp runs new
+ * tasks at once when its queue is long, leaving cells half done, and
+ * peaked at 97 buffers at 2 threads and 247 at 4 (default elbow). Made on
+ * demand, up to one per restart. */
 struct elbow_pool {
     struct kmeans_result *items; /* capacity; the first `made` allocated */
     size_t *free;                /* indices of the free ones, a stack */
@@ -86,7 +88,6 @@ static void release_fold(struct elbow_fold *fo)
     free(fo->test);
     kmeans_data_free(&fo->kd);
     fo->train = fo->test = NULL;
-    fo->ready = false;
 }
 
 /* A free preprocessing scratch from the pool. No more than
@@ -117,7 +118,6 @@ static void scratch_release(struct elbow *e, const double *s)
 static int prepare_fold(struct elbow *e, struct elbow_fold *fo)
 {
     errmsg_t err;
-    fo->ready = false;
     double *scratch = scratch_acquire(e);
     if (scratch == NULL)
         return STATUS_USAGE; /* more threads than elbow_init was told */
@@ -130,7 +130,6 @@ static int prepare_fold(struct elbow *e, struct elbow_fold *fo)
         return rc;
     kmeans_data_set(&fo->kd, fo->train);
     fo->tol_abs = kmeans_tol_abs(&fo->kd, e->p.tol);
-    fo->ready = true;
     return STATUS_OK;
 }
 
@@ -309,7 +308,7 @@ static void fit_slot(struct elbow *e, int ki, int f, int r)
 {
     struct elbow_slot *s = &e->slots[slot_index(e, ki, f, r)];
     struct elbow_thread *t = my_thread(e);
-    if (t == NULL || !e->folds[f].ready) /* its failure is recorded */
+    if (t == NULL) /* its failure is recorded */
         return;
     s->res = pool_take(e->pool);
     if (s->res == NULL) {
@@ -319,7 +318,7 @@ static void fit_slot(struct elbow *e, int ki, int f, int r)
     double t0 = omp_get_wtime();
     int rc = fit_restart(e, ki, f, r, &t->work, s->res);
     s->seconds = omp_get_wtime() - t0;
-    s->n_iter = s->res->n_iter;
+    s->n_iter = rc == STATUS_OK ? s->res->n_iter : 0;
     if (rc != STATUS_OK) { /* the cell is never scored; the run fails */
         record_failure(e, rc);
         return;
@@ -334,7 +333,7 @@ static void fit_slot(struct elbow *e, int ki, int f, int r)
 }
 
 /* tasks: fold f's preprocessing, then its fits as tasks of their own,
- * largest k first. Spawning them here, rather than creating them up front
+ * created largest k first. Spawning them here, rather than creating them up front
  * with depend clauses on the fold, starts them as soon as the fold is ready
  * without the runtime's dependence tracking: under load, LeakSanitizer
  * caught libgomp 12 leaving a 136-byte block from GOMP_task's dependence
@@ -345,7 +344,7 @@ static void prepare_and_spawn(struct elbow *e, int f)
     record_failure(e, rc);
     for (int ki = e->nk - 1; ki >= 0 && rc == STATUS_OK; ki--)
         for (int r = 0; r < e->p.n_init && mine(e, ki, f); r++) {
-            /* e by value: this function returns before its tasks run */
+            /* e by value: this function may return before its tasks run */
 #pragma omp task default(none) firstprivate(e, ki, f, r)
             fit_slot(e, ki, f, r);
         }
@@ -356,12 +355,14 @@ static void prepare_and_spawn(struct elbow *e, int f)
  * slowest fold (5 folds on 2 threads would leave one thread idle for a
  * whole fold). A fit task has no scheduling point inside and a fold task
  * reaches its own (the task creations) only once its work is done, so a
- * thread's workspace and a pool scratch serve one task at a time. */
+ * thread's workspace and a preprocessing scratch serve one task at a time. */
 static void run_tasks(struct elbow *e)
 {
     int nk = e->nk, folds = e->p.folds, n_init = e->p.n_init;
     memset(e->restarts_done, 0, (size_t)nk * (size_t)folds *
                                     sizeof *e->restarts_done);
+    memset(e->slots, 0, (size_t)nk * (size_t)folds * (size_t)n_init *
+                            sizeof *e->slots); /* runs that never happen count 0 */
     pool_reset(e->pool);
 #pragma omp parallel default(none) shared(e, folds)
 #pragma omp single
@@ -571,8 +572,9 @@ static int alloc_threads(struct elbow *e, size_t max_train, size_t max_test,
 }
 
 /* Slots and the result pool of the tasks strategy. The pool starts with
- * the buffers a typical run holds at once, (threads + 1) x n_init, so the
- * timed runs seldom make more. */
+ * about the buffers a run holds at once, (folds + 2 threads) x n_init (90
+ * at 2 threads; see struct elbow_pool for what runs held), so the timed
+ * runs seldom make more. */
 static int alloc_slots(struct elbow *e, size_t max_train)
 {
     size_t nslots = (size_t)e->nk * (size_t)e->p.folds * (size_t)e->p.n_init;
@@ -588,7 +590,8 @@ static int alloc_slots(struct elbow *e, size_t max_train)
                              .dim = e->dim, .n = max_train};
     if (p->items == NULL || p->free == NULL)
         return STATUS_NOMEM;
-    size_t start = ((size_t)e->p.max_threads + 1) * (size_t)e->p.n_init;
+    size_t start = ((size_t)e->p.folds + 2 * (size_t)e->p.max_threads) *
+                   (size_t)e->p.n_init;
     for (size_t i = 0; i < start && i < nslots; i++)
         if (pool_take(p) == NULL)
             return STATUS_NOMEM;
