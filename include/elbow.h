@@ -63,9 +63,9 @@ struct elbow {
     int *n_iter;
     int *owner;      /* per (k, fold): the rank that computes it */
     bool *need_fold; /* folds this rank preprocesses */
-    double **scratch;   /* preprocessing scratch pool, n_scratch buffers */
-    bool *scratch_busy;
-    int n_scratch;
+    double **scratch;   /* preprocessing scratch pool: n_scratch buffers, */
+    int n_scratch;      /* the first scratch_free of them free (a stack) */
+    int scratch_free;
     uint64_t lloyd_iterations; /* all restarts of the last run */
     int status;                /* STATUS_OK, or why the last run failed */
 };

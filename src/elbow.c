@@ -90,27 +90,24 @@ static void release_fold(struct elbow_fold *fo)
     fo->train = fo->test = NULL;
 }
 
-/* A free preprocessing scratch from the pool. No more than
+/* A free preprocessing scratch from the pool (a stack). No more than
  * min(threads, folds) folds are ever preprocessed at once, and the pool has
- * that many, so it runs dry only when the thread count exceeds max_threads. */
-static double *scratch_acquire(struct elbow *e)
+ * that many, so it runs dry only when the thread count exceeds max_threads.
+ * Every taken buffer is given back, so between runs all n_scratch are in
+ * e->scratch. */
+static double *scratch_take(struct elbow *e)
 {
     double *s = NULL;
 #pragma omp critical(elbow_scratch)
-    for (int i = 0; i < e->n_scratch && s == NULL; i++)
-        if (!e->scratch_busy[i]) {
-            e->scratch_busy[i] = true;
-            s = e->scratch[i];
-        }
+    if (e->scratch_free > 0)
+        s = e->scratch[--e->scratch_free];
     return s;
 }
 
-static void scratch_release(struct elbow *e, const double *s)
+static void scratch_give(struct elbow *e, double *s)
 {
 #pragma omp critical(elbow_scratch)
-    for (int i = 0; i < e->n_scratch; i++)
-        if (e->scratch[i] == s)
-            e->scratch_busy[i] = false;
+    e->scratch[e->scratch_free++] = s;
 }
 
 /* Scaler and PCA fitted on the fold's training rows, applied to both
@@ -118,14 +115,14 @@ static void scratch_release(struct elbow *e, const double *s)
 static int prepare_fold(struct elbow *e, struct elbow_fold *fo)
 {
     errmsg_t err;
-    double *scratch = scratch_acquire(e);
+    double *scratch = scratch_take(e);
     if (scratch == NULL)
         return STATUS_USAGE; /* more threads than elbow_init was told */
     const struct preprocess_split sp = {e->x, e->n, fo->test_begin,
                                         fo->n_test, e->d};
     int rc = preprocess_fold(&sp, e->p.scale, e->p.pca, scratch, fo->train,
                              fo->test, &err);
-    scratch_release(e, scratch);
+    scratch_give(e, scratch);
     if (rc != STATUS_OK)
         return rc;
     kmeans_data_set(&fo->kd, fo->train);
@@ -333,11 +330,12 @@ static void fit_slot(struct elbow *e, int ki, int f, int r)
 }
 
 /* tasks: fold f's preprocessing, then its fits as tasks of their own,
- * created largest k first. Spawning them here, rather than creating them up front
- * with depend clauses on the fold, starts them as soon as the fold is ready
- * without the runtime's dependence tracking: under load, LeakSanitizer
- * caught libgomp 12 leaving a 136-byte block from GOMP_task's dependence
- * handling unfreed (1 run in about 5 with two CPU hogs beside it). */
+ * created largest k first. Spawning them here, rather than creating them
+ * up front with depend clauses on the fold, starts them as soon as the
+ * fold is ready without the runtime's dependence tracking: under load,
+ * LeakSanitizer caught libgomp 12 leaving a 136-byte block from
+ * GOMP_task's dependence handling unfreed (1 run in about 5 with two CPU
+ * hogs beside it). */
 static void prepare_and_spawn(struct elbow *e, int f)
 {
     int rc = prepare_fold(e, &e->folds[f]);
@@ -615,7 +613,7 @@ static int alloc_cells(struct elbow *e)
 }
 
 /* The preprocessed rows of each fold this rank needs, and the scratch pool
- * (see scratch_acquire): allocated once, outside the timed runs. */
+ * (see scratch_take): allocated once, outside the timed runs. */
 static int alloc_prep(struct elbow *e)
 {
     int needed = 0;
@@ -633,14 +631,14 @@ static int alloc_prep(struct elbow *e)
     }
     e->n_scratch = needed < e->p.max_threads ? needed : e->p.max_threads;
     e->scratch = calloc((size_t)e->n_scratch + 1, sizeof *e->scratch);
-    e->scratch_busy = calloc((size_t)e->n_scratch + 1, sizeof *e->scratch_busy);
-    if (e->scratch == NULL || e->scratch_busy == NULL)
+    if (e->scratch == NULL)
         return STATUS_NOMEM;
     size_t doubles = preprocess_fold_scratch(e->n, e->d, e->p.pca);
     for (int i = 0; i < e->n_scratch; i++) {
         e->scratch[i] = malloc((doubles ? doubles : 1) * sizeof **e->scratch);
         if (e->scratch[i] == NULL)
             return STATUS_NOMEM;
+        e->scratch_free = i + 1;
     }
     return STATUS_OK;
 }
@@ -733,7 +731,6 @@ void elbow_free(struct elbow *e)
     for (int i = 0; e->scratch != NULL && i < e->n_scratch; i++)
         free(e->scratch[i]);
     free(e->scratch);
-    free(e->scratch_busy);
     free(e->folds);
     free(e->threads);
     free(e->slots);

@@ -133,13 +133,31 @@ int preprocess_scaler_fit(struct preprocess_scaler *s, const double *X,
     return scaler_fit_rows(s, X, all_rows(n), n, d, err);
 }
 
+/* Rows of X in rr, scaled by s (copied if s is NULL), into out in order;
+ * their column sums added to sum unless it is NULL. */
+static void scale_rows(const double *X, struct row_ranges rr, int d,
+                       const struct preprocess_scaler *s, double *out,
+                       double *sum)
+{
+    const size_t du = (size_t)d;
+    for (int part = 0; part < 2; part++)
+        for (size_t i = rr.part[part].begin; i < rr.part[part].end;
+             i++, out += du) {
+            const double *x = X + i * du;
+            if (s != NULL)
+                for (size_t f = 0; f < du; f++)
+                    out[f] = (x[f] - s->mean[f]) / s->scale[f];
+            else
+                memcpy(out, x, du * sizeof *out);
+            for (size_t f = 0; sum != NULL && f < du; f++)
+                sum[f] += out[f];
+        }
+}
+
 void preprocess_scaler_apply(const struct preprocess_scaler *s,
                              const double *X, size_t n, double *out)
 {
-    const size_t d = (size_t)s->d;
-    for (size_t i = 0; i < n; i++)
-        for (size_t f = 0; f < d; f++)
-            out[i * d + f] = (X[i * d + f] - s->mean[f]) / s->scale[f];
+    scale_rows(X, all_rows(n), s->d, s, out, NULL);
 }
 
 void preprocess_scaler_free(struct preprocess_scaler *s)
@@ -723,6 +741,19 @@ static int pca_fit_centred(struct preprocess_pca *p, const double *X,
     return STATUS_OK;
 }
 
+/* pca_fit_centred, then the projections of X's n rows into proj
+ * (n x ncomp), by which the components are oriented (pca_orient). */
+static int pca_fit_project(struct preprocess_pca *p, const double *X,
+                           size_t n, double *proj, errmsg_t *err)
+{
+    int rc = pca_fit_centred(p, X, n, err);
+    if (rc == STATUS_OK) {
+        preprocess_pca_apply(p, X, n, proj);
+        pca_orient(p, proj, n);
+    }
+    return rc;
+}
+
 int preprocess_pca_fit(struct preprocess_pca *p, const double *X, size_t n,
                        int d, int ncomp, errmsg_t *err)
 {
@@ -736,11 +767,7 @@ int preprocess_pca_fit(struct preprocess_pca *p, const double *X, size_t n,
         return errmsg_set(err, STATUS_NOMEM, "PCA: out of memory (d=%d)", d);
     }
     column_mean(X, all_rows(n), n, d, p->mean);
-    rc = pca_fit_centred(p, X, n, err);
-    if (rc == STATUS_OK) {
-        preprocess_pca_apply(p, X, n, proj);
-        pca_orient(p, proj, n);
-    }
+    rc = pca_fit_project(p, X, n, proj, err);
     free(proj);
     return rc;
 }
@@ -768,27 +795,6 @@ void preprocess_pca_free(struct preprocess_pca *p)
 
 /* ------------------------------------------------------- fold pipeline */
 
-/* Rows of X in rr, scaled by s (copied if s is NULL), into out in order;
- * their column sums added to sum unless it is NULL. */
-static void scale_rows(const double *X, struct row_ranges rr, int d,
-                       const struct preprocess_scaler *s, double *out,
-                       double *sum)
-{
-    const size_t du = (size_t)d;
-    for (int part = 0; part < 2; part++)
-        for (size_t i = rr.part[part].begin; i < rr.part[part].end;
-             i++, out += du) {
-            const double *x = X + i * du;
-            if (s != NULL)
-                for (size_t f = 0; f < du; f++)
-                    out[f] = (x[f] - s->mean[f]) / s->scale[f];
-            else
-                memcpy(out, x, du * sizeof *out);
-            for (size_t f = 0; sum != NULL && f < du; f++)
-                sum[f] += out[f];
-        }
-}
-
 size_t preprocess_fold_scratch(size_t n, int d, int ncomp)
 {
     return ncomp > 0 ? n * (size_t)d : 0;
@@ -803,11 +809,9 @@ static int fold_pca(struct preprocess_pca *p, const struct preprocess_split *sp,
     const size_t n_train = sp->n - sp->n_test;
     for (int f = 0; f < sp->d; f++)
         p->mean[f] /= (double)n_train;
-    int rc = pca_fit_centred(p, scratch, n_train, err);
+    int rc = pca_fit_project(p, scratch, n_train, train_out, err);
     if (rc != STATUS_OK)
         return rc;
-    preprocess_pca_apply(p, scratch, n_train, train_out);
-    pca_orient(p, train_out, n_train);
     preprocess_pca_apply(p, scratch + n_train * (size_t)sp->d, sp->n_test,
                          test_out);
     preprocess_pca_free(p);
