@@ -1,74 +1,103 @@
-# ompsweep build. Knobs: CC=clang, OPTIMIZE=0, DEBUG=1, SANITIZE=1 (ASan +
-# UBSan), TSAN=1 (ThreadSanitizer with clang and LLVM's OpenMP runtime),
-# MPI=1 (hybrid MPI + OpenMP with mpicc, Debian's libopenmpi-dev).
-# Each knob combination builds into its own directory under build/, so
-# switching knobs never links stale objects; ./ompsweep is copied from there.
+# ompsweep build. Knobs: CC=clang, ARCH=native (-march=$(ARCH); ARCH= builds
+# portable code, ARCH=x86-64-v3 targets a cluster's oldest nodes),
+# OPENMP_FLAGS=-fopenmp (-qopenmp for icx, -mp for nvc, -fopenmp=libomp for
+# clang with LLVM's runtime), OPTIMIZE=0, DEBUG=1, SANITIZE=1 (ASan + UBSan),
+# TSAN=1 (ThreadSanitizer with clang and LLVM's OpenMP runtime), MPI=1
+# (hybrid MPI + OpenMP with mpicc, Debian's libopenmpi-dev).
+#
+# The user's CFLAGS, CPPFLAGS, LDFLAGS and LDLIBS (command line or
+# environment) are added after the required flags and never replace them:
+# `make CFLAGS=-O2`, as package managers call it, still builds with C11 and
+# OpenMP (and -O2 wins over the default -O3, being later).
+#
+# Each knob combination builds into its own directory under build/, and a
+# change of flags rebuilds it, so switching knobs never links stale objects;
+# ./ompsweep is copied from there.
 
-CC       ?= cc
-OPTIMIZE ?= 1
-DEBUG    ?= 0
-SANITIZE ?= 0
-TSAN     ?= 0
-MPI      ?= 0
+CC           ?= cc
+ARCH         ?= native
+OPENMP_FLAGS ?= -fopenmp
+OPTIMIZE     ?= 1
+DEBUG        ?= 0
+SANITIZE     ?= 0
+TSAN         ?= 0
+MPI          ?= 0
 FUZZ_SECONDS ?= 60
 
 VERSION    := 0.1.0
 GIT_COMMIT := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 
-WARN     := -Wall -Wextra -Wpedantic -Wshadow -Wformat=2
-CPPFLAGS := -Iinclude -D_GNU_SOURCE -MMD -MP
-CFLAGS   := -std=c11 -fopenmp $(WARN)
-LDLIBS   := -lm
+WARN         := -Wall -Wextra -Wpedantic -Wshadow -Wformat=2
+REQ_CPPFLAGS := -Isrc -D_GNU_SOURCE -MMD -MP
+REQ_CFLAGS    = -std=c11 $(OPENMP_FLAGS) $(WARN)
+REQ_LDFLAGS   = $(OPENMP_FLAGS)
+REQ_LDLIBS   := -lm
 
 ifeq ($(OPTIMIZE),0)
-  CFLAGS += -O0
+  REQ_CFLAGS += -O0
 else
-  CFLAGS += -O3 -march=native
+  REQ_CFLAGS += -O3 $(if $(strip $(ARCH)),-march=$(ARCH))
 endif
 ifeq ($(DEBUG),1)
-  CFLAGS += -g -fno-omit-frame-pointer
+  REQ_CFLAGS += -g -fno-omit-frame-pointer
 endif
 ifeq ($(SANITIZE),1)
-  CFLAGS  += -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
-  LDFLAGS += -fsanitize=address,undefined
-  CPPFLAGS += -DOMPSWEEP_SANITIZE=1
+  REQ_CFLAGS   += -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+  REQ_LDFLAGS  += -fsanitize=address,undefined
+  REQ_CPPFLAGS += -DOMPSWEEP_SANITIZE=1
 endif
-LDFLAGS += -fopenmp
 # ThreadSanitizer understands OpenMP only through LLVM's runtime and its
 # archer tool (Debian's libomp-dev); libgomp would report false races.
 ifeq ($(TSAN),1)
   LLVM_LIB := $(shell llvm-config --libdir 2>/dev/null || echo /usr/lib/llvm-14/lib)
   override CC := clang
-  CFLAGS   := $(filter-out -fopenmp,$(CFLAGS)) -fopenmp=libomp -g -fsanitize=thread
-  CPPFLAGS += -DOMPSWEEP_SANITIZE=1
-  LDFLAGS  := -fopenmp=libomp -fsanitize=thread -L$(LLVM_LIB) -Wl,-rpath,$(LLVM_LIB)
+  override OPENMP_FLAGS := -fopenmp=libomp
+  REQ_CFLAGS   += -g -fsanitize=thread
+  REQ_CPPFLAGS += -DOMPSWEEP_SANITIZE=1
+  REQ_LDFLAGS  += -fsanitize=thread -L$(LLVM_LIB) -Wl,-rpath,$(LLVM_LIB)
   TEST_ENV := OMP_TOOL_LIBRARIES=$(LLVM_LIB)/libarcher.so \
               TSAN_OPTIONS='halt_on_error=1 ignore_noninstrumented_modules=1 suppressions=$(CURDIR)/tests/tsan.supp'
 endif
 
 ifeq ($(MPI),1)
   override CC := mpicc
-  CPPFLAGS += -DOMPSWEEP_MPI=1
+  REQ_CPPFLAGS += -DOMPSWEEP_MPI=1
 endif
 
-BUILD := build/$(notdir $(CC))-o$(OPTIMIZE)-d$(DEBUG)-s$(SANITIZE)-t$(TSAN)-m$(MPI)
+ALL_CPPFLAGS = $(REQ_CPPFLAGS) $(CPPFLAGS)
+ALL_CFLAGS   = $(REQ_CFLAGS) $(CFLAGS)
+ALL_LDFLAGS  = $(REQ_LDFLAGS) $(LDFLAGS)
+ALL_LDLIBS   = $(REQ_LDLIBS) $(LDLIBS)
+
+BUILD := build/$(notdir $(CC))-o$(OPTIMIZE)-d$(DEBUG)-s$(SANITIZE)-t$(TSAN)-m$(MPI)-a$(or $(strip $(ARCH)),generic)
 
 # make test also checks the MPI build when OpenMPI is installed (not under
 # the sanitizers: MPI's own allocations would drown their reports).
-MPI_BUILD := build/mpicc-o$(OPTIMIZE)-d$(DEBUG)-s0-t0-m1
+MPI_BUILD := build/mpicc-o$(OPTIMIZE)-d$(DEBUG)-s0-t0-m1-a$(or $(strip $(ARCH)),generic)
 ifeq ($(shell command -v mpicc >/dev/null 2>&1 && echo 1)$(MPI)$(SANITIZE)$(TSAN),1000)
   TEST_MPI := $(MPI_BUILD)/ompsweep
 endif
 
-SRCS     := $(wildcard src/*.c)
-LIB_SRCS := $(filter-out src/main.c,$(SRCS))
-LIB_OBJS := $(LIB_SRCS:src/%.c=$(BUILD)/%.o)
+# valgrind 3.19 stops at AVX-512 instructions that -march=native may emit,
+# so its test runs a portable build (ARCH=) of the same sources.
+VG_BUILD := build/$(notdir $(CC))-o$(OPTIMIZE)-d$(DEBUG)-s0-t0-m0-ageneric
+ifeq ($(shell command -v valgrind >/dev/null 2>&1 && echo 1)$(MPI)$(SANITIZE)$(TSAN),1000)
+  TEST_VG := $(VG_BUILD)/ompsweep
+endif
+
+# Sources: src/main.c and src/config.c (the program's face) and one folder
+# per layer (see the README's Layout section).
+SRCS      := $(wildcard src/*.c src/*/*.c)
+LIB_SRCS  := $(filter-out src/main.c,$(SRCS))
+LIB_OBJS  := $(LIB_SRCS:src/%.c=$(BUILD)/%.o)
+OBJ_DIRS  := $(sort $(dir $(LIB_OBJS))) $(BUILD)/tests/
 TEST_SRCS := $(wildcard tests/test_*.c)
 TEST_BINS := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
 
-# Baked into the binary (reported by --version and metadata.json).
-BUILD_INFO := -DOMPSWEEP_VERSION='"$(VERSION)"' -DOMPSWEEP_GIT_COMMIT='"$(GIT_COMMIT)"' \
-              -DOMPSWEEP_CFLAGS='"$(CFLAGS)"' -DOMPSWEEP_OPTIMIZED=$(if $(filter 0,$(OPTIMIZE)),0,1)
+# Baked into the binary (reported by --version and metadata.json): the
+# flags as the compiler saw them.
+BUILD_INFO = -DOMPSWEEP_VERSION='"$(VERSION)"' -DOMPSWEEP_GIT_COMMIT='"$(GIT_COMMIT)"' \
+             -DOMPSWEEP_CFLAGS='"$(strip $(ALL_CFLAGS))"'
 
 .PHONY: all run test clean ompsweep compare plots fuzz binary micro
 all: ompsweep
@@ -85,33 +114,43 @@ ifneq ($(MPI),1)
 $(MPI_BUILD)/ompsweep: FORCE
 	@$(MAKE) --no-print-directory MPI=1 binary
 endif
+ifneq ($(strip $(ARCH)),)
+$(VG_BUILD)/ompsweep: FORCE
+	@$(MAKE) --no-print-directory ARCH= binary
+endif
 
 $(BUILD)/ompsweep: $(BUILD)/main.o $(BUILD)/libompsweep.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(ALL_LDLIBS)
 
 $(BUILD)/libompsweep.a: $(LIB_OBJS)
 	$(AR) rcs $@ $^
 
-$(BUILD)/%.o: src/%.c | $(BUILD)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+$(BUILD)/%.o: src/%.c $(BUILD)/flags.stamp | $(OBJ_DIRS)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
-# Only envinfo.o sees the build facts; the stamp changes (and rebuilds it)
+# Every object depends on the flags: the stamp changes (and rebuilds them)
+# only when the flags do, e.g. `make CFLAGS=-O2` after a plain `make`.
+FLAGS_TEXT = $(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) $(ALL_LDLIBS)
+$(BUILD)/flags.stamp: FORCE | $(OBJ_DIRS)
+	@echo '$(FLAGS_TEXT)' | cmp -s - $@ || echo '$(FLAGS_TEXT)' > $@
+
+# Only envinfo.o sees the build facts; its stamp changes (and rebuilds it)
 # only when they do, e.g. after a commit.
-$(BUILD)/envinfo.o: CPPFLAGS += $(BUILD_INFO)
-$(BUILD)/envinfo.o: $(BUILD)/buildinfo.stamp
-$(BUILD)/buildinfo.stamp: FORCE | $(BUILD)
+$(BUILD)/study/envinfo.o: ALL_CPPFLAGS += $(BUILD_INFO)
+$(BUILD)/study/envinfo.o: $(BUILD)/buildinfo.stamp
+$(BUILD)/buildinfo.stamp: FORCE | $(OBJ_DIRS)
 	@echo '$(BUILD_INFO)' | cmp -s - $@ || echo '$(BUILD_INFO)' > $@
 
 .PHONY: FORCE
 FORCE:
 
-$(BUILD)/tests/%.o: tests/%.c | $(BUILD)/tests
-	$(CC) $(CPPFLAGS) -Itests $(CFLAGS) -c -o $@ $<
+$(BUILD)/tests/%.o: tests/%.c $(BUILD)/flags.stamp | $(OBJ_DIRS)
+	$(CC) $(ALL_CPPFLAGS) -Itests $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(BUILD)/tests/harness.o $(BUILD)/libompsweep.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(ALL_LDLIBS)
 
-$(BUILD) $(BUILD)/tests:
+$(OBJ_DIRS):
 	mkdir -p $@
 
 # The default study of this machine: both workloads over 1,2,4,... up to the
@@ -120,8 +159,8 @@ $(BUILD) $(BUILD)/tests:
 run: ompsweep
 	./ompsweep all --repeats 11 -o results
 
-test: ompsweep $(TEST_BINS) $(TEST_MPI)
-	@$(TEST_ENV) OMPSWEEP=$(BUILD)/ompsweep OMPSWEEP_MPI=$(TEST_MPI) \
+test: ompsweep $(TEST_BINS) $(TEST_MPI) $(TEST_VG)
+	@$(TEST_ENV) OMPSWEEP=$(BUILD)/ompsweep OMPSWEEP_MPI=$(TEST_MPI) OMPSWEEP_VALGRIND=$(TEST_VG) \
 	    TEST_BIN_DIR=$(BUILD)/tests sh tests/run.sh
 
 # ompsweep against the Python/joblib peer of the source notebook, side by
@@ -135,7 +174,7 @@ plots:
 
 # Kernel micro-benchmarks: rate and fraction of a measured hardware limit.
 micro:
-	$(MAKE) -f bench/micro.mk CC=$(CC)
+	$(MAKE) -f bench/micro.mk CC=$(CC) ARCH=$(ARCH)
 
 # libFuzzer harnesses (clang), each for FUZZ_SECONDS seconds.
 fuzz:
@@ -147,4 +186,4 @@ clean:
 # Keep test objects between runs (they are intermediate files to make).
 .SECONDARY:
 
--include $(wildcard $(BUILD)/*.d $(BUILD)/tests/*.d)
+-include $(wildcard $(BUILD)/*.d $(BUILD)/*/*.d)

@@ -10,15 +10,21 @@
 # benchmarks include the kernel's .c file (its kernels are static), so they
 # link against an archive: only the other modules they need come from it.
 
-CC       ?= cc
-WARN     := -Wall -Wextra -Wpedantic -Wshadow -Wformat=2
-CPPFLAGS := -Iinclude -D_GNU_SOURCE -MMD -MP
-CFLAGS   := -std=c11 -O3 -march=native -fopenmp $(WARN)
-LDFLAGS  := -fopenmp
-LDLIBS   := -lm
+CC           ?= cc
+ARCH         ?= native
+OPENMP_FLAGS ?= -fopenmp
+WARN         := -Wall -Wextra -Wpedantic -Wshadow -Wformat=2
+REQ_CPPFLAGS := -Isrc -D_GNU_SOURCE -MMD -MP
+REQ_CFLAGS   := -std=c11 -O3 $(if $(strip $(ARCH)),-march=$(ARCH)) $(OPENMP_FLAGS) $(WARN)
+ALL_CPPFLAGS  = $(REQ_CPPFLAGS) $(CPPFLAGS)
+ALL_CFLAGS    = $(REQ_CFLAGS) $(CFLAGS)
+ALL_LDFLAGS   = $(OPENMP_FLAGS) $(LDFLAGS)
+ALL_LDLIBS    = -lm $(LDLIBS)
 
 OUT     := build/micro/$(notdir $(CC))
-KERNELS := rng status nprandom blobs preprocess kmeans silhouette bogosort
+# The kernel modules the benchmarks link, by their path under src/.
+KERNELS := base/rng base/status elbow/nprandom elbow/blobs elbow/preprocess \
+           elbow/kmeans elbow/silhouette bogosort/bogosort
 BENCHES := micro_kmeans micro_silhouette micro_covariance micro_shuffle
 
 LIB  := $(OUT)/libkernels.a
@@ -30,14 +36,15 @@ run: build
 
 build: $(BINS)
 
-$(OUT)/%.o: src/%.c | $(OUT)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+$(OUT)/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
 $(LIB): $(KERNELS:%=$(OUT)/%.o)
 	$(AR) rcs $@ $^
 
 $(OUT)/micro_%: bench/micro/micro_%.c $(LIB) | $(OUT)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(ALL_LDLIBS)
 
 $(OUT):
 	mkdir -p $@
@@ -45,4 +52,4 @@ $(OUT):
 clean:
 	rm -rf build/micro
 
--include $(wildcard $(OUT)/*.d)
+-include $(wildcard $(OUT)/*.d $(OUT)/*/*.d)

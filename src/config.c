@@ -6,11 +6,13 @@
 #include <getopt.h>
 #include <limits.h>
 #include <math.h>
-#include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "base/openmp.h"
+#include "registry.h"
 
 /* Accepted ranges, in one place so the messages and --help agree. */
 #define ROWS_MAX 1000000000L
@@ -23,6 +25,8 @@
 /* Matrices of the full problem size each workload holds at once. */
 #define BOGOSORT_COPIES 3
 #define ELBOW_COPIES 3
+/* Room for "bogosort|elbow|all" and the workloads to come. */
+#define CONFIG_CHOICES_TEXT 256
 
 /* Long-only options get ids above the char range. */
 enum option_id {
@@ -71,15 +75,9 @@ static const struct option config_options[] = {
 };
 static const char config_short_options[] = ":t:r:w:s:o:qh";
 
-static const char *const partition_names[] = {"chunks", "rows"};
-static const char *const parallel_names[] = {"over-k", "tasks"};
-static const char *const rule_names[] = {"maxdelta", "max", "kneedle"};
 static const char *const scaling_names[] = {"strong", "weak"};
 static const char *const schedule_names[] = {"static", "dynamic", "guided"};
 
-const char *config_partition_name(enum partition p) { return partition_names[p]; }
-const char *config_parallel_name(enum elbow_parallel p) { return parallel_names[p]; }
-const char *config_rule_name(enum elbow_rule r) { return rule_names[r]; }
 const char *config_scaling_name(enum scaling s) { return scaling_names[s]; }
 
 static void config_defaults(struct config *cfg)
@@ -96,7 +94,7 @@ static void config_defaults(struct config *cfg)
     cfg->rows = 1000;
     cfg->cols = 8;
     cfg->max_value = 100;
-    cfg->partition = PARTITION_ROWS;
+    cfg->partition = BOGOSORT_ROWS;
     cfg->samples = 10000;
     cfg->features = 100;
     cfg->centers = 7;
@@ -414,8 +412,9 @@ static int apply_bogosort_option(struct config *cfg, int id, const char *arg,
     case OPT_MAX_VALUE:
         return parse_int("--max-value", arg, 0, INT_MAX - 1, &cfg->max_value, err);
     case OPT_PARTITION:
-        rc = parse_choice("--partition", arg, partition_names, 2, &v, err);
-        cfg->partition = (enum partition)v;
+        rc = parse_choice("--partition", arg, bogosort_partition_names,
+                          BOGOSORT_PARTITION_COUNT, &v, err);
+        cfg->partition = (enum bogosort_partition)v;
         return rc;
     default: return OPTION_NOT_MINE;
     }
@@ -427,11 +426,12 @@ static int apply_elbow_choice(struct config *cfg, int id, const char *arg,
     int v = 0, rc;
     switch (id) {
     case OPT_PARALLEL:
-        rc = parse_choice("--parallel", arg, parallel_names, 2, &v, err);
-        cfg->parallel = (enum elbow_parallel)v;
+        rc = parse_choice("--parallel", arg, elbow_strategy_names, ELBOW_STRATEGY_COUNT,
+                          &v, err);
+        cfg->parallel = (enum elbow_strategy)v;
         return rc;
     case OPT_RULE:
-        rc = parse_choice("--rule", arg, rule_names, RULE_COUNT, &v, err);
+        rc = parse_choice("--rule", arg, rules_names, RULE_COUNT, &v, err);
         cfg->rule = (enum elbow_rule)v;
         return rc;
     case OPT_NO_SCALE: cfg->no_scale = true; return STATUS_OK;
@@ -541,9 +541,8 @@ static int parse_options(int argc, char **argv, struct config *cfg,
 static int parse_positionals(int argc, char **argv, struct config *cfg,
                              errmsg_t *err)
 {
-    static const char *const workload_names[] = {"bogosort", "elbow", "all"};
-    static const unsigned workload_bits[] = {
-        WORKLOAD_BOGOSORT, WORKLOAD_ELBOW, WORKLOAD_BOGOSORT | WORKLOAD_ELBOW};
+    char choices[CONFIG_CHOICES_TEXT];
+    registry_choices(choices, sizeof choices);
     if (optind < argc && strcmp(argv[optind], "summarize") == 0) {
         cfg->action = ACTION_SUMMARIZE;
         cfg->inputs = argv + optind + 1;
@@ -554,15 +553,15 @@ static int parse_positionals(int argc, char **argv, struct config *cfg,
         return STATUS_OK;
     }
     for (int i = optind; i < argc; i++) {
-        int w = lookup_name(argv[i], workload_names, 3);
-        if (w < 0)
+        unsigned bits = registry_lookup(argv[i]);
+        if (bits == 0)
             return errmsg_set(err, STATUS_USAGE, "unknown workload '%s' "
-                              "(accepted bogosort|elbow|all)", argv[i]);
-        cfg->workloads |= workload_bits[w];
+                              "(accepted %s)", argv[i], choices);
+        cfg->workloads |= bits;
     }
     if (cfg->workloads == 0)
         return errmsg_set(err, STATUS_USAGE, "missing WORKLOAD "
-                          "(bogosort|elbow|all; see --help)");
+                          "(%s; see --help)", choices);
     return STATUS_OK;
 }
 
@@ -684,14 +683,17 @@ void config_key(const struct config *cfg, char *buf, size_t cap)
     snprintf(buf, cap, "%08x", (unsigned)(fnv1a(text) & 0xffffffffu));
 }
 
-const char *config_usage(void)
-{
-    return
-"usage: ompsweep [options] WORKLOAD...      WORKLOAD: bogosort | elbow | all\n"
+static const char USAGE_HEAD[] =
+"usage: ompsweep [options] WORKLOAD...      WORKLOAD: %s\n"
 "       ompsweep summarize RUNS.csv...      rebuild summary tables from runs files\n"
 "\n"
 "Runs each workload over a sweep of OpenMP thread counts, checks that every\n"
 "count computed the same result, and writes CSV tables to the output directory.\n"
+"\n"
+"Workloads:\n";
+
+static const char USAGE_OPTIONS[] =
+"  all                    every workload above, in this order\n"
 "\n"
 "Sweep:\n"
 "  -t, --threads LIST     thread counts: 1,2,4  1-8  1-16:2  max  (mixable)\n"
@@ -733,4 +735,13 @@ const char *config_usage(void)
 "\n"
 "Exit codes: 0 ok, 1 verification failed, 2 bad usage or input, 3 I/O error,\n"
 "4 out of memory, 130/143 interrupted (rows written so far stay valid).\n";
+
+void config_usage(FILE *out)
+{
+    char choices[CONFIG_CHOICES_TEXT];
+    registry_choices(choices, sizeof choices);
+    fprintf(out, USAGE_HEAD, choices);
+    for (int i = 0; i < REGISTRY_COUNT; i++)
+        fprintf(out, "  %-22s %s\n", registry[i].name, registry[i].summary);
+    fputs(USAGE_OPTIONS, out);
 }

@@ -1,29 +1,27 @@
 /* ompsweep: parse -> set up workloads (untimed) -> sweep thread counts ->
  * verify -> write tables -> exit status. */
-#include <omp.h>
 #include <stdio.h>
 #include <sys/file.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/openmp.h"
+#include "base/par.h"
+#include "base/status.h"
 #include "config.h"
-#include "csv.h"
-#include "envinfo.h"
-#include "metadata.h"
-#include "output.h"
-#include "par.h"
-#include "report.h"
-#include "resume.h"
-#include "signals.h"
-#include "status.h"
-#include "summary.h"
-#include "sweep.h"
-#include "warnings.h"
-#include "workload.h"
+#include "registry.h"
+#include "study/csv.h"
+#include "study/envinfo.h"
+#include "study/metadata.h"
+#include "study/output.h"
+#include "study/report.h"
+#include "study/resume.h"
+#include "study/signals.h"
+#include "study/summary.h"
+#include "study/sweep.h"
+#include "study/warnings.h"
+#include "study/workload.h"
 
-enum { MAIN_WORKLOADS = 2 };
-static const unsigned main_workload_order[MAIN_WORKLOADS] = {WORKLOAD_BOGOSORT,
-                                                             WORKLOAD_ELBOW};
 static const double CV_WARN = 0.05; /* coefficient of variation worth a warning */
 /* STREAM asks for runs of at least 20 clock ticks; we ask for 100 (1%). */
 enum { TIMER_TICKS_MIN = 100 };
@@ -33,7 +31,7 @@ struct study {
     const struct config *cfg;
     int argc;
     char **argv;
-    struct workload w[MAIN_WORKLOADS];
+    struct workload w[REGISTRY_COUNT];
     char runs_path[OUTPUT_PATH_MAX], summary_path[OUTPUT_PATH_MAX];
     char metadata_path[OUTPUT_PATH_MAX];
     char run_id[CSV_ID_MAX], host[CSV_ID_MAX], key[CONFIG_KEY_LEN];
@@ -56,8 +54,8 @@ static int fail(int rc, const errmsg_t *err)
 static int count_workloads(const struct config *cfg)
 {
     int n = 0;
-    for (int i = 0; i < MAIN_WORKLOADS; i++)
-        n += (cfg->workloads & main_workload_order[i]) != 0;
+    for (int i = 0; i < REGISTRY_COUNT; i++)
+        n += (cfg->workloads & (1u << i)) != 0;
     return n;
 }
 
@@ -65,12 +63,11 @@ static int count_workloads(const struct config *cfg)
  * input (a bad --data file) leaves the output directory as it was. */
 static int setup_workloads(struct study *st, errmsg_t *err)
 {
-    for (int i = 0; i < MAIN_WORKLOADS; i++) {
+    for (int i = 0; i < REGISTRY_COUNT; i++) {
         memset(&st->w[i], 0, sizeof st->w[i]);
-        if (!(st->cfg->workloads & main_workload_order[i]) ||
-            st->cfg->scaling == SCALING_WEAK)
+        if (!(st->cfg->workloads & (1u << i)) || st->cfg->scaling == SCALING_WEAK)
             continue;
-        int rc = workload_create(main_workload_order[i], st->cfg, 1, &st->w[i], err);
+        int rc = workload_create(registry[i].create, st->cfg, 1, &st->w[i], err);
         if (rc != STATUS_OK)
             return rc;
     }
@@ -190,11 +187,11 @@ static int sweep_all(struct study *st, errmsg_t *err)
 {
     const struct config *cfg = st->cfg;
     struct sweep *s = &st->sweep;
-    for (int i = 0; i < MAIN_WORKLOADS && !s->interrupted; i++) {
-        if (!(cfg->workloads & main_workload_order[i]))
+    for (int i = 0; i < REGISTRY_COUNT && !s->interrupted; i++) {
+        if (!(cfg->workloads & (1u << i)))
             continue;
         struct workload *prepared = cfg->scaling == SCALING_WEAK ? NULL : &st->w[i];
-        int rc = sweep_workload(s, main_workload_order[i], prepared, err);
+        int rc = sweep_workload(s, registry[i].create, prepared, err);
         if (rc != STATUS_OK)
             return rc;
         if (prepared != NULL && prepared->report != NULL && !s->interrupted &&
@@ -326,7 +323,7 @@ static int run_main(const struct config *cfg, int argc, char **argv,
         rc = errmsg_set(err, STATUS_IO, "cannot install signal handlers");
     if (rc == STATUS_OK)
         rc = run_study(st, err);
-    for (int i = 0; i < MAIN_WORKLOADS; i++)
+    for (int i = 0; i < REGISTRY_COUNT; i++)
         workload_destroy(&st->w[i]);
     resume_free(&st->resume);
     *agreed = st->agreed;
@@ -342,7 +339,7 @@ static int dispatch(const struct config *cfg, int argc, char **argv,
     *agreed = true;
     if (cfg->action == ACTION_HELP) {
         if (par_root())
-            fputs(config_usage(), stdout);
+            config_usage(stdout);
         return STATUS_OK;
     }
     if (cfg->action == ACTION_VERSION) {

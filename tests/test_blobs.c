@@ -9,9 +9,9 @@
 
 #include <omp.h>
 
-#include "blobs.h"
+#include "elbow/blobs.h"
 #include "harness.h"
-#include "nprandom.h"
+#include "elbow/nprandom.h"
 
 enum { FIXTURE_LINE = 256, MAX_SECTION = 400 };
 

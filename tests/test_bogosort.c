@@ -4,7 +4,7 @@
 #include <omp.h>
 #include <stdlib.h>
 
-#include "bogosort.h"
+#include "bogosort/bogosort.h"
 #include "harness.h"
 
 static void test_plan(void)
@@ -40,7 +40,7 @@ static void test_sorted_row_needs_no_shuffle(void)
     CHECK(bogosort_row(row, &plan, &rng) == 0);
 }
 
-static uint64_t run_checksum(size_t rows, size_t cols, enum partition part,
+static uint64_t run_checksum(size_t rows, size_t cols, enum bogosort_partition part,
                              int threads, int kind, int chunk, uint64_t *work)
 {
     struct bogosort b;
@@ -68,7 +68,7 @@ static void test_kernel_matches_reference(void)
             struct bogosort b;
             errmsg_t err;
             CHECK(bogosort_init(&b, rows, cols, MAX_VALUES[v], 7,
-                                PARTITION_ROWS, &err) == STATUS_OK);
+                                BOGOSORT_ROWS, &err) == STATUS_OK);
             bogosort_run(&b);
             for (size_t i = 0; i < rows; i++) {
                 int row[BOGOSORT_MAX_COLS];
@@ -89,28 +89,28 @@ static void test_kernel_matches_reference(void)
 static void test_checksum_thread_independent(void)
 {
     uint64_t w1, w2, w3, w4;
-    uint64_t ref = run_checksum(200, 7, PARTITION_ROWS, 1, omp_sched_dynamic, 0, &w1);
+    uint64_t ref = run_checksum(200, 7, BOGOSORT_ROWS, 1, omp_sched_dynamic, 0, &w1);
     CHECK(ref != 0);
-    CHECK(run_checksum(200, 7, PARTITION_ROWS, 2, omp_sched_dynamic, 0, &w2) == ref);
-    CHECK(run_checksum(200, 7, PARTITION_CHUNKS, 2, omp_sched_static, 0, &w3) == ref);
-    CHECK(run_checksum(200, 7, PARTITION_CHUNKS, 3, omp_sched_static, 0, &w4) == ref);
+    CHECK(run_checksum(200, 7, BOGOSORT_ROWS, 2, omp_sched_dynamic, 0, &w2) == ref);
+    CHECK(run_checksum(200, 7, BOGOSORT_CHUNKS, 2, omp_sched_static, 0, &w3) == ref);
+    CHECK(run_checksum(200, 7, BOGOSORT_CHUNKS, 3, omp_sched_static, 0, &w4) == ref);
     CHECK(w1 == w2 && w2 == w3 && w3 == w4 && w1 > 0);
 }
 
 static void test_checksum_schedule_independent(void)
 {
     const int kinds[] = {omp_sched_static, omp_sched_dynamic, omp_sched_guided};
-    uint64_t w, ref = run_checksum(100, 8, PARTITION_ROWS, 1, omp_sched_static, 0, &w);
+    uint64_t w, ref = run_checksum(100, 8, BOGOSORT_ROWS, 1, omp_sched_static, 0, &w);
     for (int k = 0; k < 3; k++)
         for (int chunk = 0; chunk <= 7; chunk += 7)
-            CHECK(run_checksum(100, 8, PARTITION_ROWS, 2, kinds[k], chunk, &w) == ref);
+            CHECK(run_checksum(100, 8, BOGOSORT_ROWS, 2, kinds[k], chunk, &w) == ref);
 }
 
 static void test_checksum_depends_on_seed_data(void)
 {
     uint64_t w;
-    CHECK(run_checksum(50, 6, PARTITION_ROWS, 1, omp_sched_dynamic, 0, &w) !=
-          run_checksum(51, 6, PARTITION_ROWS, 1, omp_sched_dynamic, 0, &w));
+    CHECK(run_checksum(50, 6, BOGOSORT_ROWS, 1, omp_sched_dynamic, 0, &w) !=
+          run_checksum(51, 6, BOGOSORT_ROWS, 1, omp_sched_dynamic, 0, &w));
 }
 
 static void test_chunks_like_array_split(void)
@@ -132,7 +132,7 @@ static void test_verify_catches_errors(void)
     struct bogosort b;
     errmsg_t err;
     uint64_t checksum, work;
-    CHECK(bogosort_init(&b, 20, 5, 100, 3, PARTITION_ROWS, &err) == STATUS_OK);
+    CHECK(bogosort_init(&b, 20, 5, 100, 3, BOGOSORT_ROWS, &err) == STATUS_OK);
     bogosort_run(&b);
     CHECK(bogosort_verify(&b, &checksum, &work));
     int *row = b.matrix + 4 * 5;
@@ -148,8 +148,8 @@ static void test_init_rejects_bad_sizes(void)
 {
     struct bogosort b;
     errmsg_t err;
-    CHECK(bogosort_init(&b, 10, 17, 100, 1, PARTITION_ROWS, &err) == STATUS_USAGE);
-    CHECK(bogosort_init(&b, 0, 8, 100, 1, PARTITION_ROWS, &err) == STATUS_USAGE);
+    CHECK(bogosort_init(&b, 10, 17, 100, 1, BOGOSORT_ROWS, &err) == STATUS_USAGE);
+    CHECK(bogosort_init(&b, 0, 8, 100, 1, BOGOSORT_ROWS, &err) == STATUS_USAGE);
 }
 
 int main(void)

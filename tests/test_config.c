@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "config.h"
+#include "registry.h"
 #include "harness.h"
 
 static int parse(struct config *cfg, errmsg_t *err, int argc, char **argv)
@@ -70,7 +71,7 @@ static void test_defaults(void)
     CHECK(PARSE(&cfg, &err, "bogosort") == STATUS_OK);
     CHECK(cfg.workloads == WORKLOAD_BOGOSORT && cfg.repeats == 5 && cfg.warmup == 1);
     CHECK(cfg.seed == 42 && cfg.rows == 1000 && cfg.cols == 8 && cfg.max_value == 100);
-    CHECK(cfg.partition == PARTITION_ROWS && cfg.schedule.kind == SCHEDULE_DYNAMIC);
+    CHECK(cfg.partition == BOGOSORT_ROWS && cfg.schedule.kind == SCHEDULE_DYNAMIC);
     CHECK(cfg.nthreads >= 1 && cfg.threads[0] == 1);
     CHECK(cfg.k_min == 2 && cfg.k_max == 14 && cfg.folds == 5 && cfg.pca == 2);
 }
@@ -83,7 +84,7 @@ static void test_options(void)
                 "--partition", "chunks", "-o", "out", "--seed", "18446744073709551615") ==
           STATUS_OK);
     CHECK(cfg.workloads == (WORKLOAD_BOGOSORT | WORKLOAD_ELBOW) && cfg.nthreads == 2);
-    CHECK(cfg.repeats == 3 && cfg.rows == 10 && cfg.partition == PARTITION_CHUNKS);
+    CHECK(cfg.repeats == 3 && cfg.rows == 10 && cfg.partition == BOGOSORT_CHUNKS);
     CHECK(cfg.seed == UINT64_MAX && cfg.output_given);
     CHECK(PARSE(&cfg, &err, "summarize", "a.csv", "b.csv") == STATUS_OK);
     CHECK(cfg.action == ACTION_SUMMARIZE && cfg.ninputs == 2);

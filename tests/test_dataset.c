@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "dataset.h"
+#include "elbow/dataset.h"
 #include "harness.h"
 
 enum { TMP_DIR_LEN = 256, PATH_LEN = 512, MSG_LEN = 1024 };

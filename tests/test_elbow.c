@@ -5,8 +5,8 @@
 #include <omp.h>
 #include <stdlib.h>
 
-#include "blobs.h"
-#include "elbow.h"
+#include "elbow/blobs.h"
+#include "elbow/elbow.h"
 #include "harness.h"
 
 enum { CURVE_MAX = 32 };
@@ -72,7 +72,7 @@ static bool read_curve(struct curve_case *c)
 }
 
 /* Run the elbow on blobs; fills the curve and returns the checksum. */
-static uint64_t run_curve(const struct curve_case *c, enum elbow_parallel strategy,
+static uint64_t run_curve(const struct curve_case *c, enum elbow_strategy strategy,
                           int threads, struct elbow_point *curve)
 {
     double *x;
@@ -80,7 +80,7 @@ static uint64_t run_curve(const struct curve_case *c, enum elbow_parallel strate
     errmsg_t err;
     struct elbow e;
     struct elbow_params p = c->p;
-    p.parallel = strategy;
+    p.strategy = strategy;
     if (blobs_make(&c->data, &x, &labels, &err) != STATUS_OK)
         return 0;
     uint64_t checksum = 0;

@@ -4,7 +4,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 
-#include "envinfo.h"
+#include "study/envinfo.h"
 #include "harness.h"
 
 static void test_cpu(void)

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "harness.h"
-#include "kmeans.h"
+#include "elbow/kmeans.h"
 
 static const char FIXTURE[] = "tests/fixtures/pipeline_kmeans.txt";
 static const double CENTER_TOL = 1e-9, REL_TOL = 1e-12;

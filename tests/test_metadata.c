@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "harness.h"
-#include "metadata.h"
+#include "study/metadata.h"
 
 enum {
     TMPDIR_CAP = 64, /* the mkdtemp template below, with room to spare */

@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include "harness.h"
-#include "preprocess.h"
-#include "rng.h"
+#include "elbow/preprocess.h"
+#include "base/rng.h"
 
 static const char FIXTURE[] = "tests/fixtures/pipeline_preprocess.txt";
 static const double REL_TOL = 1e-12;

@@ -4,7 +4,7 @@
 #include <stdint.h>
 
 #include "harness.h"
-#include "rng.h"
+#include "base/rng.h"
 
 enum { DRAWS = 200000 };
 

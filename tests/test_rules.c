@@ -2,7 +2,7 @@
 #include <math.h>
 
 #include "harness.h"
-#include "rules.h"
+#include "elbow/rules.h"
 
 /* The source notebook's rule returns k_range[argmax(diff) + 1]. */
 static void test_maxdelta(void)

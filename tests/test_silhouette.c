@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include "harness.h"
-#include "rng.h"
-#include "silhouette.h"
+#include "base/rng.h"
+#include "elbow/silhouette.h"
 
 static const char FIXTURE[] = "tests/fixtures/pipeline_silhouette.txt";
 static const double TOL = 1e-12;

@@ -5,10 +5,10 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "csv.h"
+#include "study/csv.h"
 #include "harness.h"
-#include "stats.h"
-#include "summary.h"
+#include "study/stats.h"
+#include "study/summary.h"
 
 static void test_median_and_spread(void)
 {

@@ -9,7 +9,7 @@
  * Limit: the triangle takes n d (d + 1) / 2 multiply-adds; limit = peak
  * fused multiply-adds per second of this CPU (micro_peak_fma), i.e. the
  * covariance at full FMA throughput with no other cost. */
-#include "../../src/preprocess.c"
+#include "../../src/elbow/preprocess.c"
 
 #include "micro.h"
 #include "micro_data.h"

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "blobs.h"
-#include "preprocess.h"
+#include "elbow/blobs.h"
+#include "elbow/preprocess.h"
 
 enum { MICRO_SAMPLES = 10000, MICRO_FEATURES = 100, MICRO_CENTERS = 7,
        MICRO_TEST = 2000, MICRO_DIM = 2 };

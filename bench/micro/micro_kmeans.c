@@ -11,7 +11,7 @@
  * adds per second). Lloyd step: each sample-centre pair costs 7 vector
  * lane-operations (2 mul, 2 add, compare, min, blend; the M step is left
  * out): limit = peak add/mul lanes per second / 7. */
-#include "../../src/kmeans.c"
+#include "../../src/elbow/kmeans.c"
 
 #include "micro.h"
 #include "micro_data.h"

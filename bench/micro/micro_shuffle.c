@@ -9,7 +9,7 @@
 #include <math.h>
 #include <omp.h>
 
-#include "bogosort.h"
+#include "bogosort/bogosort.h"
 #include "micro.h"
 
 enum { ROWS = 1000, COLS = 8, MAX_VALUE = 100, SEED = 42, REPEATS = 5 };
@@ -30,7 +30,7 @@ int main(void)
 {
     struct bogosort b;
     errmsg_t err;
-    if (bogosort_init(&b, ROWS, COLS, MAX_VALUE, SEED, PARTITION_ROWS, &err) !=
+    if (bogosort_init(&b, ROWS, COLS, MAX_VALUE, SEED, BOGOSORT_ROWS, &err) !=
         STATUS_OK) {
         fprintf(stderr, "micro_shuffle: %s\n", err.text);
         return 1;

@@ -8,10 +8,10 @@
  * measured by micro_peak_sqrt (vector square roots when built with AVX). */
 #include <math.h>
 
-#include "kmeans.h"
+#include "elbow/kmeans.h"
 #include "micro.h"
 #include "micro_data.h"
-#include "silhouette.h"
+#include "elbow/silhouette.h"
 
 static const int KS[] = {3, 7, 14};
 enum { N_KS = sizeof KS / sizeof KS[0], N_INIT = 1, MAX_ITER = 300 };

@@ -22,7 +22,7 @@ FUZZ_OUT := build/fuzz
 FUZZ_OBJ := $(FUZZ_OUT)/obj
 
 SANITIZERS   := -fsanitize=address,undefined -fno-sanitize-recover=all
-FUZZ_CPPFLAGS := -Iinclude -I$(FUZZ_SRC) -D_GNU_SOURCE -MMD -MP
+FUZZ_CPPFLAGS := -Isrc -I$(FUZZ_SRC) -D_GNU_SOURCE -MMD -MP
 FUZZ_CFLAGS  := -std=c11 -g -O1 -fno-omit-frame-pointer -fopenmp -Wall -Wextra \
                 $(SANITIZERS)
 # Sources are instrumented for coverage; only the link adds libFuzzer's main.
@@ -32,9 +32,11 @@ FUZZ_LDLIBS  := -lm
 HARNESSES := fuzz_options fuzz_threads fuzz_csv
 
 # The src/ files each harness links, beside its own source and fuzz_check.c.
-fuzz_options_SRCS := config.c status.c
-fuzz_threads_SRCS := config.c status.c
-fuzz_csv_SRCS     := dataset.c csv.c metadata.c envinfo.c status.c
+# The option parser reaches every workload through the registry.
+LIB_SRCS          := $(patsubst src/%,%,$(filter-out src/main.c,$(wildcard src/*.c src/*/*.c)))
+fuzz_options_SRCS := $(LIB_SRCS)
+fuzz_threads_SRCS := $(LIB_SRCS)
+fuzz_csv_SRCS     := elbow/dataset.c study/csv.c study/metadata.c study/envinfo.c base/status.c
 
 .PHONY: run build clean $(HARNESSES:%=run-%)
 run: build
@@ -52,6 +54,7 @@ endef
 $(foreach h,$(HARNESSES),$(eval $(call harness_rule,$(h))))
 
 $(FUZZ_OBJ)/%.o: src/%.c | $(FUZZ_OBJ)
+	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 
 $(FUZZ_OBJ)/%.o: $(FUZZ_SRC)/%.c | $(FUZZ_OBJ)
@@ -63,4 +66,4 @@ $(FUZZ_OBJ):
 clean:
 	rm -rf $(FUZZ_OUT)
 
--include $(wildcard $(FUZZ_OBJ)/*.d)
+-include $(wildcard $(FUZZ_OBJ)/*.d $(FUZZ_OBJ)/*/*.d)

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "status.h"
+#include "base/status.h"
 
 #define FUZZ_ASSERT(cond, ...)                                               \
     do {                                                                     \

@@ -19,10 +19,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "csv.h"
-#include "dataset.h"
+#include "study/csv.h"
+#include "elbow/dataset.h"
 #include "fuzz_check.h"
-#include "metadata.h"
+#include "study/metadata.h"
 
 enum { MAX_INPUT = 1 << 16, PATH_CAP = 64 };
 

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "registry.h"
 #include "fuzz_check.h"
 
 enum {
@@ -116,7 +117,7 @@ static void check_run(const struct config *c)
     FUZZ_ASSERT(c->rows >= 1 && c->cols >= 1 && c->cols <= COLS_MAX &&
                 c->max_value >= 0, "rows %zu cols %zu max %d", c->rows, c->cols,
                 c->max_value);
-    FUZZ_ASSERT(c->partition == PARTITION_CHUNKS || c->partition == PARTITION_ROWS,
+    FUZZ_ASSERT(c->partition == BOGOSORT_CHUNKS || c->partition == BOGOSORT_ROWS,
                 "partition");
     FUZZ_ASSERT(c->scaling == SCALING_STRONG || c->scaling == SCALING_WEAK, "scaling");
     if (c->tag != NULL)

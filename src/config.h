@@ -1,0 +1,99 @@
+/* config: the one input struct, filled once from the command line and the
+ * environment, validated, then passed read-only to every phase. */
+#ifndef OMPSWEEP_CONFIG_H
+#define OMPSWEEP_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <stdio.h>
+
+#include "base/status.h"
+#include "bogosort/bogosort.h"
+#include "elbow/elbow.h"
+#include "elbow/rules.h"
+
+enum {
+    CONFIG_MAX_THREAD_COUNTS = 256, /* entries in one sweep */
+    CONFIG_MAX_THREADS = 4096,      /* largest thread count accepted */
+    CONFIG_SCHEDULE_TEXT = 32
+};
+
+enum config_action { ACTION_RUN, ACTION_SUMMARIZE, ACTION_HELP, ACTION_VERSION };
+
+enum scaling { SCALING_STRONG, SCALING_WEAK };
+/* Mirrors omp_sched_t so that headers need not include omp.h. */
+enum schedule_kind { SCHEDULE_STATIC = 1, SCHEDULE_DYNAMIC = 2, SCHEDULE_GUIDED = 3 };
+
+struct schedule {
+    enum schedule_kind kind;
+    int chunk;                       /* 0 = the runtime's default */
+    char text[CONFIG_SCHEDULE_TEXT]; /* as written to the CSVs: "dynamic,4" */
+};
+
+struct config {
+    enum config_action action;
+    unsigned workloads; /* bit set over the registry's rows */
+    int threads[CONFIG_MAX_THREAD_COUNTS]; /* ascending, no duplicates */
+    int nthreads;
+    int repeats, warmup;
+    uint64_t seed;
+    const char *output_dir;
+    bool output_given; /* -o was on the command line */
+    const char *tag; /* NULL when not given */
+    struct schedule schedule;
+    enum scaling scaling;
+    bool quiet, resume;
+
+    /* bogosort */
+    size_t rows, cols;
+    int max_value;
+    enum bogosort_partition partition;
+
+    /* elbow */
+    size_t samples, features;
+    int centers;
+    double cluster_std;
+    int k_min, k_max, folds, n_init, max_iter, pca;
+    double tol;
+    bool no_scale;
+    const char *data_file;      /* --data, NULL = generate blobs */
+    const char *save_data_file; /* --save-data, NULL = don't */
+    long label_column;          /* -1 = none */
+    enum elbow_strategy parallel;
+    enum elbow_rule rule;
+
+    /* summarize: the runs files named after the subcommand */
+    char **inputs;
+    int ninputs;
+};
+
+/* Fill *cfg from argv and the environment (OMP_NUM_THREADS). Returns
+ * STATUS_OK, or STATUS_USAGE with a one-line message in *err naming the
+ * option and the accepted values. cfg points into argv; argv must outlive it. */
+int config_parse(int argc, char **argv, struct config *cfg, errmsg_t *err);
+
+/* Parse a thread list ("1,2,4", "1-8", "1-16:2", "max", or a comma-separated
+ * mix) into ascending unique counts. `max` means `nprocs`. */
+int config_parse_threads(const char *text, int nprocs, int *out, int *count,
+                         errmsg_t *err);
+
+/* Parse "static|dynamic|guided[,CHUNK]". */
+int config_parse_schedule(const char *text, struct schedule *out, errmsg_t *err);
+
+enum { CONFIG_KEY_LEN = 9 }; /* 8 hex digits and the terminator */
+
+/* 8 hex digits naming the options that change what a run computes (seed,
+ * sizes, workload options, schedule, scaling, data path), but not thread
+ * counts, repeats, warmup, output or tag: two invocations with the same key
+ * measure the same cells, which is what --resume relies on. */
+void config_key(const struct config *cfg, char *buf, size_t cap);
+
+/* Print the --help text (workloads from the registry). */
+void config_usage(FILE *out);
+
+/* Names used in CSV columns and messages. */
+const char *config_scaling_name(enum scaling s);
+
+#endif

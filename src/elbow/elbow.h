@@ -1,0 +1,114 @@
+/* elbow: the second workload. For every k in k_min..k_max, cross-validated
+ * StandardScaler -> PCA -> KMeans(k) scored by the silhouette of each held-out
+ * fold (scikit-learn 1.2's GridSearchCV over the source notebook's pipeline),
+ * then rules that pick the elbow k.
+ *
+ * Determinism: restart r of fold f at k draws from rng_stream(seed, index)
+ * with index = ((k - k_min) * folds + f) * n_init + r; the best restart is
+ * chosen in restart order and fold results are reduced in fold order, so
+ * every score is bit-identical at any thread count, schedule and strategy.
+ * Preprocessing depends only on the fold: it runs once per fold, not per k.
+ *
+ * Across MPI ranks the (k, fold) cells are dealt out before the run by their
+ * estimated cost (largest first, each to the least-loaded rank); a rank runs
+ * every restart of its cells, so the restart rule and the results stay those
+ * of a single process, and elbow_gather collects them on rank 0. */
+#ifndef OMPSWEEP_ELBOW_ELBOW_H
+#define OMPSWEEP_ELBOW_ELBOW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "elbow/kmeans.h"
+#include "elbow/rules.h"
+#include "base/status.h"
+
+enum { ELBOW_MAX_RANKS = 65536 };
+
+/* How the work is spread over threads: `over-k` = parallel for over the
+ * cluster range (as the source notebook), `tasks` = one task per fold's
+ * preprocessing and per (k, fold, restart) fit. */
+enum elbow_strategy { ELBOW_OVER_K, ELBOW_TASKS, ELBOW_STRATEGY_COUNT };
+
+/* Names of the strategies, as on the command line and in runs.csv. */
+extern const char *const elbow_strategy_names[ELBOW_STRATEGY_COUNT];
+
+struct elbow_params {
+    int k_min, k_max, folds, n_init, max_iter;
+    int pca;         /* components kept, 0 = no PCA */
+    double tol;      /* relative, scaled by the mean feature variance */
+    bool scale;      /* standard scaler before PCA */
+    uint64_t seed;
+    enum elbow_strategy strategy;
+    int max_threads; /* largest thread count the kernel will run with */
+    int rank, nranks; /* this process among the MPI ranks; nranks 0 = 1 */
+};
+
+/* One k of the curve (fold means; std with ddof 0, as GridSearchCV). */
+struct elbow_point {
+    int k;
+    double silhouette_mean, silhouette_std, inertia_mean, n_iter_mean;
+    double seconds; /* thread-seconds spent on this k's fits and scores */
+};
+
+struct elbow_fold;
+struct elbow_slot;
+struct elbow_pool;
+struct elbow_thread;
+
+struct elbow {
+    struct elbow_params p;
+    const double *x; /* n x d input, not owned */
+    size_t n;
+    int d, dim, nk;  /* dim: features after PCA */
+    struct elbow_fold *folds;
+    struct elbow_thread *threads; /* per-thread workspaces */
+    struct elbow_slot *slots;     /* per (k, fold, restart): tasks only */
+    struct elbow_pool *pool;      /* the slots' result buffers: tasks only */
+    int *restarts_done;           /* per (k, fold): tasks only */
+    double *silhouette, *inertia, *seconds; /* per (k, fold) */
+    int *n_iter;
+    int *owner;      /* per (k, fold): the rank that computes it */
+    bool *need_fold; /* folds this rank preprocesses */
+    double **scratch;   /* preprocessing scratch pool: n_scratch buffers, */
+    int n_scratch;      /* the first scratch_free of them free (a stack) */
+    int scratch_free;
+    uint64_t lloyd_iterations; /* all restarts of the last run */
+    int status;                /* STATUS_OK, or why the last run failed */
+};
+
+/* Fold f of n samples split into `folds` (KFold without shuffling): the
+ * test rows are [*begin, *begin + *size); the first n % folds folds are one
+ * sample larger. */
+void elbow_fold_bounds(size_t n, int folds, int f, size_t *begin, size_t *size);
+
+/* Check the parameters against the data and allocate every workspace.
+ * STATUS_USAGE (with the option named) or STATUS_NOMEM. */
+int elbow_init(struct elbow *e, const double *x, size_t n, int d,
+               const struct elbow_params *p, errmsg_t *err);
+
+/* The kernel: preprocessing per fold, all fits and scores, with the current
+ * OpenMP thread count and runtime schedule. Sets e->status. */
+void elbow_run(struct elbow *e);
+
+/* Collective: bring every rank's (k, fold) results to rank 0 in cell order
+ * and the total Lloyd iterations to every rank. Without MPI it does nothing.
+ * Returns STATUS_OK or STATUS_NOMEM. */
+int elbow_gather(struct elbow *e);
+
+/* The curve of the last run: e->nk points, k ascending. */
+void elbow_curve(const struct elbow *e, struct elbow_point *out);
+
+/* 64-bit checksum over every (k, fold) score, inertia and iteration count. */
+uint64_t elbow_checksum(const struct elbow *e);
+
+/* True when the last run succeeded and produced finite inertias. */
+bool elbow_verify(const struct elbow *e);
+
+/* The k chosen by each rule (RULE_COUNT entries; 0 when undefined). */
+void elbow_choose(const struct elbow_point *curve, int nk, int *chosen);
+
+void elbow_free(struct elbow *e);
+
+#endif

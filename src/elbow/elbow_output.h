@@ -1,0 +1,17 @@
+/* elbow_output: the elbow tables (elbow.csv, elbow_choice.csv) and the curve
+ * printed on stdout after the sweep. */
+#ifndef OMPSWEEP_ELBOW_ELBOW_OUTPUT_H
+#define OMPSWEEP_ELBOW_ELBOW_OUTPUT_H
+
+#include "config.h"
+#include "elbow/elbow.h"
+#include "base/status.h"
+
+/* Append the curve of the last run (one row per k) to DIR/elbow.csv and
+ * the k chosen by every rule to DIR/elbow_choice.csv, both tagged with
+ * run_id, then print them. STATUS_IO, STATUS_USAGE (foreign header) or
+ * STATUS_NOMEM on failure. */
+int elbow_output_write(const struct elbow *e, const struct config *cfg,
+                       const char *run_id, errmsg_t *err);
+
+#endif

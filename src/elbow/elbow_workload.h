@@ -1,0 +1,19 @@
+/* elbow_workload: the adapter between the sweep and the elbow kernel: the
+ * data options (--data or make_blobs) and the k-means/cross-validation
+ * options become a struct elbow and the workload hooks. */
+#ifndef OMPSWEEP_ELBOW_ELBOW_WORKLOAD_H
+#define OMPSWEEP_ELBOW_ELBOW_WORKLOAD_H
+
+#include <stddef.h>
+
+#include "base/status.h"
+#include "config.h"
+#include "study/workload.h"
+
+/* A workload_create_fn: load or generate the data (untimed) with `scale`
+ * times the samples, allocate every workspace. STATUS_USAGE (bad data or
+ * options), STATUS_IO or STATUS_NOMEM with *err set, nothing allocated. */
+int elbow_workload_create(const struct config *cfg, size_t scale,
+                          struct workload *w, errmsg_t *err);
+
+#endif

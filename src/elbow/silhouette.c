@@ -1,0 +1,383 @@
+/* silhouette: exact, streamed silhouette coefficient; see
+ * include/silhouette.h. */
+#include "elbow/silhouette.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Never contract a * b + c into an fma behind the code's back (clang does
+ * by default, gcc in ISO C mode does not): the scalar and vector paths
+ * then round alike under either compiler. */
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#endif
+
+#if defined(__AVX__) || defined(__SSE2__)
+#include <immintrin.h>
+#endif
+
+/* Distances per tile: the tile (4 KiB) stays in L1 between the passes that
+ * fill it, take its square roots and sum it. */
+enum { TILE = 512 };
+/* Independent partial sums in segment reductions (vectorisable, fixed
+ * order). */
+enum { SUM_LANES = 4 };
+/* Zeros after the sorted coordinates: segment_d2 computes the last
+ * m % SUM_LANES distances of a segment as one vector, reading up to
+ * SUM_LANES - 1 values past it. */
+enum { XS_PAD = SUM_LANES };
+
+/* Samples sorted by cluster, and the per-(cluster, sample) distance sums. */
+struct sil {
+    size_t n, d;
+    int m;          /* non-empty clusters, in label order */
+    double *xs;     /* d x n, feature-major, sorted by cluster */
+    size_t *start;  /* m + 1: first sorted position of each cluster */
+    int *cl;        /* n: cluster of each sorted position */
+    size_t *orig;   /* n: original index of each sorted position */
+    double *sums;   /* symmetric pass: m x n, sums[c * n + p]; else m */
+    int symmetric;  /* 1: each pair once, credited to both samples */
+};
+
+/* ------------------------------------------------------------- kernels */
+
+/* v[t] = sqrt(v[t]), and col[t] += v[t] when col is not NULL. libm's sqrt
+ * keeps errno and so never vectorises without -fno-math-errno; the
+ * intrinsics give the same correctly rounded values, so every path agrees
+ * bit for bit. */
+static void sqrt_add(double *restrict v, double *restrict col, size_t m)
+{
+    size_t t = 0;
+#if defined(__AVX__)
+    for (; t + 4 <= m; t += 4) {
+        __m256d r = _mm256_sqrt_pd(_mm256_loadu_pd(v + t));
+        _mm256_storeu_pd(v + t, r);
+        if (col != NULL)
+            _mm256_storeu_pd(col + t, _mm256_add_pd(_mm256_loadu_pd(col + t), r));
+    }
+#elif defined(__SSE2__)
+    for (; t + 2 <= m; t += 2) {
+        __m128d r = _mm_sqrt_pd(_mm_loadu_pd(v + t));
+        _mm_storeu_pd(v + t, r);
+        if (col != NULL)
+            _mm_storeu_pd(col + t, _mm_add_pd(_mm_loadu_pd(col + t), r));
+    }
+#endif
+    for (; t < m; t++) {
+        v[t] = sqrt(v[t]);
+        if (col != NULL)
+            col[t] += v[t];
+    }
+}
+
+/* Sum of v[0..m) in SUM_LANES interleaved partial sums, then pairwise. */
+static double sum_lanes(const double *v, size_t m)
+{
+    double acc[SUM_LANES] = {0.0};
+    size_t t = 0;
+    for (; t + SUM_LANES <= m; t += SUM_LANES)
+        for (size_t l = 0; l < SUM_LANES; l++)
+            acc[l] += v[t + l];
+    double s = (acc[0] + acc[1]) + (acc[2] + acc[3]);
+    for (; t < m; t++)
+        s += v[t];
+    return s;
+}
+
+/* buf[t] = |x_p - x_{j0+t}| for t < m (sorted positions); col[t] += buf[t]
+ * too when col is not NULL. */
+static void tile_distances(const struct sil *S, size_t p, size_t j0, size_t m,
+                           double *restrict buf, double *restrict col)
+{
+    const size_t n = S->n;
+    if (S->d == 2) { /* one pass */
+        const double *restrict x = S->xs + j0, *restrict y = S->xs + n + j0;
+        const double px = S->xs[p], py = S->xs[n + p];
+        for (size_t t = 0; t < m; t++)
+            buf[t] = (x[t] - px) * (x[t] - px) + (y[t] - py) * (y[t] - py);
+    } else {
+        for (size_t f = 0; f < S->d; f++) {
+            const double *restrict xf = S->xs + f * n + j0;
+            const double pf = S->xs[f * n + p];
+            for (size_t t = 0; t < m; t++)
+                buf[t] = (f == 0 ? 0.0 : buf[t]) + (xf[t] - pf) * (xf[t] - pf);
+        }
+    }
+    sqrt_add(buf, col, m);
+}
+
+/* Add the tile's distances, cluster segment by segment, to row[c]. */
+static void add_segments(const struct sil *S, const double *buf, size_t j0,
+                         size_t m, double *row, size_t row_stride)
+{
+    size_t pos = j0, end = j0 + m;
+    for (int c = S->cl[j0]; pos < end; c++) {
+        size_t stop = S->start[c + 1] < end ? S->start[c + 1] : end;
+        row[(size_t)c * row_stride] += sum_lanes(buf + (pos - j0), stop - pos);
+        pos = stop;
+    }
+}
+
+#if defined(__AVX__)
+/* |(x, y) - (px, py)| for 4 samples: sub, mul, add, sqrt, as the scalar
+ * code. */
+static inline __m256d dist4(const double *x, const double *y, __m256d px,
+                            __m256d py)
+{
+    __m256d dx = _mm256_sub_pd(_mm256_loadu_pd(x), px);
+    __m256d dy = _mm256_sub_pd(_mm256_loadu_pd(y), py);
+    return _mm256_sqrt_pd(
+        _mm256_add_pd(_mm256_mul_pd(dx, dx), _mm256_mul_pd(dy, dy)));
+}
+#endif
+
+/* d == 2, one cluster segment of the row of sorted position p: returns
+ * the sum of the distances |x_p - x_j| over j in [j0, j0 + m), in
+ * sum_lanes' order, and adds each to col[j - j0]. May read up to
+ * SUM_LANES - 1 coordinates past the segment (see XS_PAD). */
+static double segment_d2(const struct sil *S, size_t p, size_t j0, size_t m,
+                         double *restrict col)
+{
+    const double *restrict x = S->xs + j0, *restrict y = S->xs + S->n + j0;
+    const double px = S->xs[p], py = S->xs[S->n + p];
+    double s, tail[SUM_LANES];
+    size_t t = 0;
+#if defined(__AVX__)
+    const __m256d vx = _mm256_set1_pd(px), vy = _mm256_set1_pd(py);
+    __m256d acc = _mm256_setzero_pd();
+    for (; t + SUM_LANES <= m; t += SUM_LANES) {
+        __m256d dv = dist4(x + t, y + t, vx, vy);
+        _mm256_storeu_pd(col + t, _mm256_add_pd(_mm256_loadu_pd(col + t), dv));
+        acc = _mm256_add_pd(acc, dv);
+    }
+    if (t < m) /* the last m % SUM_LANES distances, as one vector */
+        _mm256_storeu_pd(tail, dist4(x + t, y + t, vx, vy));
+    double lane[SUM_LANES];
+    _mm256_storeu_pd(lane, acc);
+    s = (lane[0] + lane[1]) + (lane[2] + lane[3]);
+#else
+    double acc[SUM_LANES] = {0.0};
+    for (; t + SUM_LANES <= m; t += SUM_LANES)
+        for (size_t l = 0; l < SUM_LANES; l++) {
+            double dx = x[t + l] - px, dy = y[t + l] - py;
+            double dist = sqrt(dx * dx + dy * dy);
+            col[t + l] += dist;
+            acc[l] += dist;
+        }
+    for (size_t l = 0; t + l < m; l++) {
+        double dx = x[t + l] - px, dy = y[t + l] - py;
+        tail[l] = sqrt(dx * dx + dy * dy);
+    }
+    s = (acc[0] + acc[1]) + (acc[2] + acc[3]);
+#endif
+    for (size_t l = 0; t + l < m; l++) {
+        col[t + l] += tail[l];
+        s += tail[l];
+    }
+    return s;
+}
+
+/* d == 2: add_segments(tile_distances(...)) in one pass, each cluster
+ * segment of the tile [j0, j0 + m) summed as it is computed. */
+static void fused_segments(struct sil *S, size_t p, size_t j0, size_t m,
+                           double *col)
+{
+    const size_t n = S->n, end = j0 + m;
+    for (size_t pos = j0, c = (size_t)S->cl[j0]; pos < end; c++) {
+        size_t stop = S->start[c + 1] < end ? S->start[c + 1] : end;
+        S->sums[c * n + p] += segment_d2(S, p, pos, stop - pos, col + pos);
+        pos = stop;
+    }
+}
+
+/* Each pair p < j once: d(p, j) goes to sums[cl(j)][p] (segment sums) and
+ * to sums[cl(p)][j] (a contiguous, vectorised add). */
+static void pass_symmetric(struct sil *S)
+{
+    const size_t n = S->n;
+    double buf[TILE];
+    for (size_t p = 0; p + 1 < n; p++) {
+        double *col = S->sums + (size_t)S->cl[p] * n;
+        for (size_t j0 = p + 1; j0 < n; j0 += TILE) {
+            size_t m = n - j0 < TILE ? n - j0 : TILE;
+            if (S->d == 2) {
+                fused_segments(S, p, j0, m, col);
+                continue;
+            }
+            tile_distances(S, p, j0, m, buf, col + j0);
+            add_segments(S, buf, j0, m, S->sums + p, n);
+        }
+    }
+}
+
+/* s_p from the distance sums of sample p to each cluster (row[c * stride]);
+ * sklearn's arithmetic: a = sum / (size - 1), b = min of sum / size. */
+static double sample_value(const struct sil *S, size_t p, const double *row,
+                           size_t stride)
+{
+    const int own = S->cl[p];
+    const size_t own_size = S->start[own + 1] - S->start[own];
+    if (own_size == 1)
+        return 0.0; /* sklearn: 0/0 -> NaN -> nan_to_num -> 0 */
+    double a = row[(size_t)own * stride] / (double)(own_size - 1);
+    double b = HUGE_VAL;
+    for (int c = 0; c < S->m; c++) {
+        if (c == own)
+            continue;
+        double size = (double)(S->start[c + 1] - S->start[c]);
+        double mean = row[(size_t)c * stride] / size;
+        b = mean < b ? mean : b;
+    }
+    double top = a > b ? a : b;
+    return top > 0.0 ? (b - a) / top : 0.0;
+}
+
+/* More clusters than SILHOUETTE_SYM_MAX_CLUSTERS: each sample's full row of
+ * distances (itself included, adding 0) into m running sums. */
+static void pass_streaming(struct sil *S, double *s)
+{
+    const size_t n = S->n;
+    double buf[TILE];
+    for (size_t p = 0; p < n; p++) {
+        memset(S->sums, 0, (size_t)S->m * sizeof *S->sums);
+        for (size_t j0 = 0; j0 < n; j0 += TILE) {
+            size_t m = n - j0 < TILE ? n - j0 : TILE;
+            tile_distances(S, p, j0, m, buf, NULL);
+            add_segments(S, buf, j0, m, S->sums, 1);
+        }
+        s[S->orig[p]] = sample_value(S, p, S->sums, 1);
+    }
+}
+
+/* ------------------------------------------------------------ set-up */
+
+/* Count labels into count[k]; check range and the number of clusters. */
+static int count_labels(const int *labels, size_t n, int k, size_t *count,
+                        int *m, errmsg_t *err)
+{
+    for (int c = 0; c < k; c++)
+        count[c] = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (labels[i] < 0 || labels[i] >= k)
+            return errmsg_set(err, STATUS_USAGE,
+                              "silhouette: label %d of sample %zu is outside "
+                              "0..%d", labels[i], i, k - 1);
+        count[labels[i]]++;
+    }
+    *m = 0;
+    for (int c = 0; c < k; c++)
+        *m += count[c] > 0;
+    if (*m < 2 || (size_t)*m > n - 1)
+        return errmsg_set(err, STATUS_USAGE,
+                          "silhouette: %d distinct labels for %zu samples; "
+                          "needs 2..n-1", *m, n);
+    return STATUS_OK;
+}
+
+static void sil_free(struct sil *S)
+{
+    free(S->xs);
+    free(S->start);
+    free(S->cl);
+    free(S->orig);
+    free(S->sums);
+    memset(S, 0, sizeof *S);
+}
+
+static int sil_alloc(struct sil *S, size_t n, size_t d, int m)
+{
+    S->n = n;
+    S->d = d;
+    S->m = m;
+    S->symmetric = m <= SILHOUETTE_SYM_MAX_CLUSTERS;
+    S->xs = malloc((n * d + XS_PAD) * sizeof *S->xs);
+    S->start = malloc(((size_t)m + 1) * sizeof *S->start);
+    S->cl = malloc(n * sizeof *S->cl);
+    S->orig = malloc(n * sizeof *S->orig);
+    S->sums = calloc((size_t)m * (S->symmetric ? n : 1), sizeof *S->sums);
+    if (!S->xs || !S->start || !S->cl || !S->orig || !S->sums)
+        return -1;
+    memset(S->xs + n * d, 0, XS_PAD * sizeof *S->xs);
+    return 0;
+}
+
+/* Stable counting sort of the samples by label into S (label order =
+ * cluster order, empty labels skipped). count[k] is turned into the label
+ * -> next sorted position map. */
+static void sort_by_cluster(struct sil *S, const double *X, const int *labels,
+                            int k, size_t *count)
+{
+    const size_t n = S->n, d = S->d;
+    size_t pos = 0;
+    int c = 0;
+    for (int l = 0; l < k; l++) {
+        if (count[l] == 0)
+            continue;
+        S->start[c] = pos;
+        for (size_t p = pos; p < pos + count[l]; p++)
+            S->cl[p] = c;
+        size_t size = count[l];
+        count[l] = pos;
+        pos += size;
+        c++;
+    }
+    S->start[c] = pos;
+    for (size_t i = 0; i < n; i++) {
+        size_t p = count[labels[i]]++;
+        S->orig[p] = i;
+        for (size_t f = 0; f < d; f++)
+            S->xs[f * n + p] = X[i * d + f];
+    }
+}
+
+/* ---------------------------------------------------------------- API */
+
+int silhouette_samples(const double *X, size_t n, int d, const int *labels,
+                       int k, double *s, errmsg_t *err)
+{
+    if (d < 1 || k < 1)
+        return errmsg_set(err, STATUS_USAGE,
+                          "silhouette: need d >= 1 and k >= 1 (d=%d k=%d)", d,
+                          k);
+    size_t *count = malloc((size_t)k * sizeof *count);
+    struct sil S = {0};
+    int m = 0, rc;
+    if (count == NULL)
+        return errmsg_set(err, STATUS_NOMEM, "silhouette: out of memory");
+    rc = count_labels(labels, n, k, count, &m, err);
+    if (rc == STATUS_OK && sil_alloc(&S, n, (size_t)d, m) != 0)
+        rc = errmsg_set(err, STATUS_NOMEM,
+                        "silhouette: out of memory (n=%zu clusters=%d)", n, m);
+    if (rc == STATUS_OK) {
+        sort_by_cluster(&S, X, labels, k, count);
+        if (S.symmetric) {
+            pass_symmetric(&S);
+            for (size_t p = 0; p < n; p++)
+                s[S.orig[p]] = sample_value(&S, p, S.sums + p, n);
+        } else {
+            pass_streaming(&S, s);
+        }
+    }
+    sil_free(&S);
+    free(count);
+    return rc;
+}
+
+int silhouette_score(const double *X, size_t n, int d, const int *labels,
+                     int k, double *score, errmsg_t *err)
+{
+    *score = NAN;
+    double *s = malloc((n ? n : 1) * sizeof *s);
+    if (s == NULL)
+        return errmsg_set(err, STATUS_NOMEM, "silhouette: out of memory");
+    int rc = silhouette_samples(X, n, d, labels, k, s, err);
+    if (rc == STATUS_OK) {
+        double total = 0.0;
+        for (size_t i = 0; i < n; i++)
+            total += s[i];
+        *score = total / (double)n;
+    }
+    free(s);
+    return rc;
+}

@@ -1,0 +1,399 @@
+/* csv: runs and summary tables; see csv.h. */
+#include "study/csv.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char RUNS_HEADER[] =
+    "run_id,timestamp,host,workload,variant,schedule,size,ranks,threads,repeat,"
+    "seconds,work,rate,checksum,verified";
+static const char SUMMARY_HEADER[] =
+    "run_id,workload,variant,schedule,size,ranks,threads,n,median,min,max,mean,"
+    "stddev,cv,ci_low,ci_high,speedup,efficiency,karp_flatt,amdahl_serial,verified";
+
+const char *csv_runs_header(void) { return RUNS_HEADER; }
+
+int csv_field(char *dst, size_t cap, const char *value)
+{
+    bool quote = strpbrk(value, ",\"\r\n") != NULL;
+    size_t k = 0;
+    if (quote && k < cap)
+        dst[k++] = '"';
+    for (const char *p = value; *p != '\0'; p++) {
+        if (*p == '"' && k < cap)
+            dst[k++] = '"';
+        if (k < cap)
+            dst[k++] = *p;
+    }
+    if (quote && k < cap)
+        dst[k++] = '"';
+    if (k >= cap)
+        return -1;
+    dst[k] = '\0';
+    return (int)k;
+}
+
+/* Write all of buf with one write(2); a short write is an error. */
+static int write_once(int fd, const char *buf, size_t len, const char *path,
+                      errmsg_t *err)
+{
+    ssize_t w = write(fd, buf, len);
+    if (w < 0 || (size_t)w != len)
+        return errmsg_set(err, STATUS_IO, "%s: write failed: %s", path,
+                          w < 0 ? strerror(errno) : "short write");
+    return STATUS_OK;
+}
+
+/* Compare the first line of an existing file with `header`. */
+static int check_header(const char *path, const char *header, errmsg_t *err)
+{
+    FILE *in = fopen(path, "r");
+    if (in == NULL)
+        return errmsg_set(err, STATUS_IO, "%s: cannot read: %s", path, strerror(errno));
+    char line[CSV_HEADER_MAX];
+    bool ok = fgets(line, sizeof line, in) != NULL;
+    fclose(in);
+    if (ok) {
+        line[strcspn(line, "\r\n")] = '\0';
+        ok = strcmp(line, header) == 0;
+    }
+    if (!ok)
+        return errmsg_set(err, STATUS_USAGE, "%s:1: header is not ompsweep's "
+                          "header for this file; refusing to append", path);
+    return STATUS_OK;
+}
+
+int csv_append_open(struct runs_file *f, const char *path, const char *header,
+                    errmsg_t *err)
+{
+    f->path = path;
+    f->fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    if (f->fd < 0)
+        return errmsg_set(err, STATUS_IO, "%s: cannot open for appending: %s",
+                          path, strerror(errno));
+    struct stat st;
+    int rc = STATUS_OK;
+    if (flock(f->fd, LOCK_EX) != 0 || fstat(f->fd, &st) != 0)
+        rc = errmsg_set(err, STATUS_IO, "%s: cannot lock: %s", path, strerror(errno));
+    else if (st.st_size == 0) {
+        char line[CSV_HEADER_MAX];
+        snprintf(line, sizeof line, "%s\n", header);
+        rc = write_once(f->fd, line, strlen(line), path, err);
+    } else
+        rc = check_header(path, header, err);
+    flock(f->fd, LOCK_UN);
+    if (rc != STATUS_OK) {
+        close(f->fd);
+        f->fd = -1;
+    }
+    return rc;
+}
+
+int csv_append_line(struct runs_file *f, const char *line, errmsg_t *err)
+{
+    return write_once(f->fd, line, strlen(line), f->path, err);
+}
+
+int csv_runs_open(struct runs_file *f, const char *path, errmsg_t *err)
+{
+    return csv_append_open(f, path, RUNS_HEADER, err);
+}
+
+static int format_run(char *buf, size_t cap, const struct run_row *r)
+{
+    char id[2 * CSV_ID_MAX + 3], host[2 * CSV_ID_MAX + 3];
+    char variant[2 * CSV_KEY_MAX + 3], schedule[2 * CSV_KEY_MAX + 3];
+    if (csv_field(id, sizeof id, r->run_id) < 0 ||
+        csv_field(host, sizeof host, r->host) < 0 ||
+        csv_field(variant, sizeof variant, r->variant) < 0 ||
+        csv_field(schedule, sizeof schedule, r->schedule) < 0)
+        return -1;
+    return snprintf(buf, cap,
+                    "%s,%s,%s,%s,%s,%s,%s,%d,%d,%d,%.9g,%" PRIu64 ",%.9g,0x%016" PRIx64 ",%s\n",
+                    id, r->timestamp, host, r->workload, variant, schedule,
+                    r->size, r->ranks, r->threads, r->repeat, r->seconds, r->work, r->rate,
+                    r->checksum, r->verified ? "true" : "false");
+}
+
+int csv_runs_append(struct runs_file *f, const struct run_row *row, errmsg_t *err)
+{
+    char buf[CSV_ROW_MAX];
+    int len = format_run(buf, sizeof buf, row);
+    if (len < 0 || (size_t)len >= sizeof buf)
+        return errmsg_set(err, STATUS_IO, "%s: row too long", f->path);
+    return write_once(f->fd, buf, (size_t)len, f->path, err);
+}
+
+int csv_runs_close(struct runs_file *f, errmsg_t *err)
+{
+    if (f->fd < 0)
+        return STATUS_OK;
+    int rc = close(f->fd);
+    f->fd = -1;
+    if (rc != 0)
+        return errmsg_set(err, STATUS_IO, "%s: close failed: %s", f->path,
+                          strerror(errno));
+    return STATUS_OK;
+}
+
+/* Reading ---------------------------------------------------------------- */
+
+enum { READ_FIELDS_MAX = 32, READ_RECORD_MAX = 4096 };
+
+struct cursor {
+    const char *p, *end;
+    size_t line;      /* physical line where the current record starts */
+    size_t next_line; /* ... and where the next one starts */
+};
+
+/* Decode one RFC 4180 record into NUL-separated fields in `scratch`.
+ * Returns the field count, 0 at end of input, -1 when malformed. */
+static int next_record(struct cursor *c, char *scratch, char **fields)
+{
+    if (c->p >= c->end)
+        return 0;
+    size_t k = 0;
+    int n = 0;
+    fields[n++] = scratch;
+    bool quoted = false;
+    c->line = c->next_line;
+    for (; c->p < c->end; c->p++) {
+        char ch = *c->p;
+        if (k + 2 >= READ_RECORD_MAX)
+            return -1;
+        if (quoted) {
+            if (ch == '"' && c->p + 1 < c->end && c->p[1] == '"')
+                scratch[k++] = '"', c->p++;
+            else if (ch == '"')
+                quoted = false;
+            else
+                scratch[k++] = ch;
+            c->next_line += ch == '\n'; /* a line break inside a value */
+        } else if (ch == '"') {
+            quoted = true;
+        } else if (ch == ',') {
+            if (n == READ_FIELDS_MAX)
+                return -1;
+            scratch[k++] = '\0';
+            fields[n++] = scratch + k;
+        } else if (ch == '\n') {
+            c->p++;
+            c->next_line++;
+            break;
+        } else if (ch != '\r') {
+            scratch[k++] = ch;
+        }
+    }
+    scratch[k] = '\0';
+    return quoted ? -1 : n;
+}
+
+static bool parse_u64(const char *s, int base, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    if (*s == '\0' || *s == '-')
+        return false;
+    *out = strtoull(s, &end, base);
+    return *end == '\0' && errno == 0;
+}
+
+static bool parse_int_field(const char *s, int *out)
+{
+    uint64_t v;
+    if (!parse_u64(s, 10, &v) || v > INT32_MAX)
+        return false;
+    *out = (int)v;
+    return true;
+}
+
+static bool parse_double_field(const char *s, double *out)
+{
+    char *end;
+    *out = strtod(s, &end);
+    return *s != '\0' && *end == '\0' && isfinite(*out);
+}
+
+static bool copy_text(char *dst, size_t cap, const char *src)
+{
+    return (size_t)snprintf(dst, cap, "%s", src) < cap;
+}
+
+/* One data record -> run_row; the index of the first bad column, or -1. */
+static int parse_run(char **f, struct run_row *r)
+{
+    if (!copy_text(r->run_id, sizeof r->run_id, f[0])) return 0;
+    if (!copy_text(r->timestamp, sizeof r->timestamp, f[1])) return 1;
+    if (!copy_text(r->host, sizeof r->host, f[2])) return 2;
+    if (!copy_text(r->workload, sizeof r->workload, f[3]) || !*f[3]) return 3;
+    if (!copy_text(r->variant, sizeof r->variant, f[4])) return 4;
+    if (!copy_text(r->schedule, sizeof r->schedule, f[5])) return 5;
+    if (!copy_text(r->size, sizeof r->size, f[6])) return 6;
+    if (!parse_int_field(f[7], &r->ranks) || r->ranks < 1) return 7;
+    if (!parse_int_field(f[8], &r->threads) || r->threads < 1) return 8;
+    if (!parse_int_field(f[9], &r->repeat)) return 9;
+    if (!parse_double_field(f[10], &r->seconds) || r->seconds < 0) return 10;
+    if (!parse_u64(f[11], 10, &r->work)) return 11;
+    if (!parse_double_field(f[12], &r->rate)) return 12;
+    if (strncmp(f[13], "0x", 2) != 0 || !parse_u64(f[13] + 2, 16, &r->checksum))
+        return 13;
+    if (strcmp(f[14], "true") != 0 && strcmp(f[14], "false") != 0) return 14;
+    r->verified = strcmp(f[14], "true") == 0;
+    return -1;
+}
+
+static int read_whole(const char *path, char **buf, size_t *len, errmsg_t *err)
+{
+    FILE *in = fopen(path, "rb");
+    struct stat st;
+    if (in == NULL || fstat(fileno(in), &st) != 0 || S_ISDIR(st.st_mode)) {
+        int e = in == NULL ? errno : EISDIR;
+        if (in != NULL)
+            fclose(in);
+        return errmsg_set(err, STATUS_USAGE, "%s: cannot read: %s", path, strerror(e));
+    }
+    *buf = malloc((size_t)st.st_size + 1);
+    if (*buf == NULL) {
+        fclose(in);
+        return errmsg_set(err, STATUS_NOMEM, "%s: out of memory", path);
+    }
+    *len = fread(*buf, 1, (size_t)st.st_size, in);
+    bool failed = ferror(in);
+    fclose(in);
+    if (failed) {
+        free(*buf);
+        return errmsg_set(err, STATUS_IO, "%s: read error", path);
+    }
+    return STATUS_OK;
+}
+
+/* Name of runs column i (0-based), taken from the header text. */
+static const char *header_name(int i)
+{
+    static const char *const names[CSV_RUNS_COLUMNS] = {
+        "run_id", "timestamp", "host", "workload", "variant", "schedule", "size",
+        "ranks", "threads", "repeat", "seconds", "work", "rate", "checksum",
+        "verified"};
+    return names[i];
+}
+
+static int parse_runs(const char *path, struct cursor *c, struct run_row *rows,
+                      size_t *count, errmsg_t *err)
+{
+    char scratch[READ_RECORD_MAX], *f[READ_FIELDS_MAX];
+    int n = next_record(c, scratch, f);
+    if (n <= 0 || strcmp(f[0], "run_id") != 0 || n != CSV_RUNS_COLUMNS)
+        return errmsg_set(err, STATUS_USAGE, "%s:1: not an ompsweep runs file "
+                          "(expected header '%s')", path, RUNS_HEADER);
+    *count = 0;
+    while ((n = next_record(c, scratch, f)) != 0) {
+        if (n == 1 && f[0][0] == '\0')
+            continue; /* blank line */
+        if (n < 0)
+            return errmsg_set(err, STATUS_USAGE, "%s:%zu: unterminated quote or a "
+                              "record longer than %d bytes", path, c->line,
+                              READ_RECORD_MAX);
+        if (n != CSV_RUNS_COLUMNS)
+            return errmsg_set(err, STATUS_USAGE, "%s:%zu: expected %d fields, "
+                              "found %d", path, c->line, CSV_RUNS_COLUMNS, n);
+        int bad = parse_run(f, &rows[*count]);
+        if (bad >= 0)
+            return errmsg_set(err, STATUS_USAGE, "%s:%zu:%d: bad %s value '%.40s'",
+                              path, c->line, bad + 1, header_name(bad), f[bad]);
+        (*count)++;
+    }
+    return STATUS_OK;
+}
+
+int csv_runs_read(const char *path, struct run_row **rows, size_t *count,
+                     errmsg_t *err)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    int rc = read_whole(path, &buf, &len, err);
+    if (rc != STATUS_OK)
+        return rc;
+    size_t lines = 1;
+    for (size_t i = 0; i < len; i++)
+        lines += buf[i] == '\n';
+    *rows = malloc(lines * sizeof **rows);
+    if (*rows == NULL) {
+        free(buf);
+        return errmsg_set(err, STATUS_NOMEM, "%s: out of memory", path);
+    }
+    struct cursor c = {buf, buf + len, 0, 1};
+    rc = parse_runs(path, &c, *rows, count, err);
+    free(buf);
+    if (rc != STATUS_OK) {
+        free(*rows);
+        *rows = NULL;
+    }
+    return rc;
+}
+
+/* Summary ---------------------------------------------------------------- */
+
+/* A number, or an empty cell for NAN (pandas and R read it as missing). */
+static void put_number(FILE *out, double v)
+{
+    if (isnan(v))
+        fputs(",", out);
+    else
+        fprintf(out, ",%.9g", v);
+}
+
+static void put_text(FILE *out, const char *text, bool first)
+{
+    char field[2 * STATS_KEY_MAX + 3];
+    if (csv_field(field, sizeof field, text) < 0)
+        field[0] = '\0';
+    fprintf(out, first ? "%s" : ",%s", field);
+}
+
+static void put_summary(FILE *out, const struct summary_row *s)
+{
+    put_text(out, s->run_id, true);
+    put_text(out, s->workload, false);
+    put_text(out, s->variant, false);
+    put_text(out, s->schedule, false);
+    put_text(out, s->size, false);
+    fprintf(out, ",%d,%d,%zu", s->ranks, s->threads, s->t.n);
+    const double v[] = {s->t.median, s->t.min, s->t.max, s->t.mean,
+                        s->t.stddev, s->t.cv, s->t.ci_low, s->t.ci_high,
+                        s->speedup, s->efficiency, s->karp_flatt,
+                        s->amdahl_serial};
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
+        put_number(out, v[i]);
+    fprintf(out, ",%s\n", s->verified ? "true" : "false");
+}
+
+int csv_summary_write(const char *path, const struct summary_row *rows,
+                      size_t count, errmsg_t *err)
+{
+    char tmp[4096];
+    if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid()) >= sizeof tmp)
+        return errmsg_set(err, STATUS_IO, "%s: path too long", path);
+    FILE *out = fopen(tmp, "w");
+    if (out == NULL)
+        return errmsg_set(err, STATUS_IO, "%s: cannot create: %s", tmp, strerror(errno));
+    fprintf(out, "%s\n", SUMMARY_HEADER);
+    for (size_t i = 0; i < count; i++)
+        put_summary(out, &rows[i]);
+    bool failed = fflush(out) != 0 || ferror(out);
+    failed = fclose(out) != 0 || failed;
+    if (failed || rename(tmp, path) != 0) {
+        int e = errno;
+        unlink(tmp);
+        return errmsg_set(err, STATUS_IO, "%s: write failed: %s", path, strerror(e));
+    }
+    return STATUS_OK;
+}

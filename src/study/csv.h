@@ -1,0 +1,85 @@
+/* csv: the runs table (append-only, one write(2) per row), the summary table
+ * (rewritten atomically) and a reader for runs files. All files are RFC 4180:
+ * header row, '.' decimal point, fields holding a comma or quote are quoted. */
+#ifndef OMPSWEEP_STUDY_CSV_H
+#define OMPSWEEP_STUDY_CSV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "study/stats.h"
+#include "base/status.h"
+
+enum {
+    CSV_RUNS_COLUMNS = 15,
+    CSV_ID_MAX = 96,   /* run_id, host */
+    CSV_KEY_MAX = 48,  /* workload, variant, schedule, size, timestamp */
+    CSV_ROW_MAX = 1024,   /* one formatted runs row */
+    CSV_HEADER_MAX = 1024 /* longest header line */
+};
+
+/* One timed run: a row of runs.csv. */
+struct run_row {
+    char run_id[CSV_ID_MAX];
+    char timestamp[CSV_KEY_MAX]; /* ISO 8601 UTC */
+    char host[CSV_ID_MAX];
+    char workload[CSV_KEY_MAX];
+    char variant[CSV_KEY_MAX];
+    char schedule[CSV_KEY_MAX];
+    char size[CSV_KEY_MAX];
+    int ranks;   /* MPI processes; 1 without MPI */
+    int threads; /* OpenMP threads per rank */
+    int repeat;
+    double seconds;
+    uint64_t work;
+    double rate;
+    uint64_t checksum;
+    bool verified;
+};
+
+/* An open append-only table (runs.csv, elbow.csv), O_APPEND. */
+struct runs_file {
+    int fd;
+    const char *path;
+};
+
+/* The header line of runs.csv, without the newline. */
+const char *csv_runs_header(void);
+
+/* Open `path` for appending, creating it with a header if missing or empty.
+ * An existing file whose header differs is refused (STATUS_USAGE) and left
+ * untouched; other failures return STATUS_IO. The header check and write run
+ * under flock, so concurrent processes write exactly one header. */
+int csv_runs_open(struct runs_file *f, const char *path, errmsg_t *err);
+
+/* The same for any append-only table with the given header (elbow.csv). */
+int csv_append_open(struct runs_file *f, const char *path, const char *header,
+                    errmsg_t *err);
+
+/* Append one complete line (ending in '\n') with a single write(2). */
+int csv_append_line(struct runs_file *f, const char *line, errmsg_t *err);
+
+/* Append one row with a single write(2), so concurrent appenders never
+ * interleave and a killed process never leaves half a row. */
+int csv_runs_append(struct runs_file *f, const struct run_row *row,
+                    errmsg_t *err);
+
+/* Close; reports a failed close as STATUS_IO. */
+int csv_runs_close(struct runs_file *f, errmsg_t *err);
+
+/* Read every row of a runs file into a new array (caller frees *rows).
+ * Malformed files give STATUS_USAGE with "FILE:LINE: reason". */
+int csv_runs_read(const char *path, struct run_row **rows, size_t *count,
+                  errmsg_t *err);
+
+/* Write summary rows to `path` atomically (temporary file, then rename):
+ * readers never see a partial table and a failure keeps the old one. */
+int csv_summary_write(const char *path, const struct summary_row *rows,
+                      size_t count, errmsg_t *err);
+
+/* Copy `value` into dst as one CSV field, quoted when needed. Returns the
+ * length written, or -1 if it does not fit. */
+int csv_field(char *dst, size_t cap, const char *value);
+
+#endif

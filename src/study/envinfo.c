@@ -1,0 +1,508 @@
+/* envinfo: see envinfo.h. */
+#include "study/envinfo.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/openmp.h"
+
+extern char **environ; /* POSIX; <unistd.h> declares it only with _GNU_SOURCE */
+
+#ifndef OMPSWEEP_VERSION
+#define OMPSWEEP_VERSION "unknown"
+#endif
+#ifndef OMPSWEEP_GIT_COMMIT
+#define OMPSWEEP_GIT_COMMIT "unknown"
+#endif
+#ifndef OMPSWEEP_CFLAGS
+#define OMPSWEEP_CFLAGS "unknown"
+#endif
+/* The compiler says whether it optimized, whatever flags were passed. */
+#ifdef __OPTIMIZE__
+#define OMPSWEEP_OPTIMIZED 1
+#else
+#define OMPSWEEP_OPTIMIZED 0
+#endif
+#ifndef OMPSWEEP_SANITIZE
+#define OMPSWEEP_SANITIZE 0
+#endif
+
+static const char SYS_CPU[] = "/sys/devices/system/cpu";
+static const char CPUINFO[] = "/proc/cpuinfo";
+static const char OMP_PREFIX[] = "OMP_";
+
+enum {
+    PATH_CAP = 256,        /* a /sys path */
+    LINE_CAP = 512,        /* a /proc/cpuinfo line (longer ones are cut) */
+    NUMBER_CAP = 64,       /* a /sys file holding one number */
+    CACHE_FIELD_CAP = 16,  /* "Instruction", "32768K" */
+    CORE_SET_INITIAL = 64,
+    AFFINITY_PROBE = 256,  /* first guess at one thread's affinity text */
+    TICK_SAMPLES = 20,     /* STREAM's checktick uses 20 */
+    /* omp_proc_bind_master (OpenMP 4.0) became omp_proc_bind_primary in 5.1;
+     * libgomp deprecates the old name and libomp 14 lacks the new one. */
+    PROC_BIND_PRIMARY = 2
+};
+
+static const long TICK_SPIN_MAX = 100000000L; /* readings before giving up */
+
+/* ISO 8601 UTC, extended ("2026-11-24T23:05:01Z") or basic (for ids). */
+static void format_utc(char *buf, size_t cap, bool basic)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    size_t n = 0;
+    if (gmtime_r(&now, &tm) != NULL)
+        n = basic ? strftime(buf, cap, "%Y%m%dT%H%M%SZ", &tm)
+                  : strftime(buf, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    if (n == 0)
+        snprintf(buf, cap, "unknown");
+}
+
+void envinfo_utc_now(char *buf, size_t cap)
+{
+    format_utc(buf, cap, false);
+}
+
+void envinfo_hostname(char *buf, size_t cap)
+{
+    if (gethostname(buf, cap) != 0 || buf[0] == '\0')
+        snprintf(buf, cap, "unknown");
+    buf[cap - 1] = '\0';
+}
+
+void envinfo_run_id(char *buf, size_t cap, const char *tag)
+{
+    char stamp[32];
+    format_utc(stamp, sizeof stamp, true);
+    if (tag != NULL && tag[0] != '\0')
+        snprintf(buf, cap, "%s-%s-%ld", tag, stamp, (long)getpid());
+    else
+        snprintf(buf, cap, "%s-%ld", stamp, (long)getpid());
+}
+
+void envinfo_version(char *buf, size_t cap)
+{
+    char compiler[ENVINFO_TEXT_MAX];
+    envinfo_compiler(compiler, sizeof compiler);
+    snprintf(buf, cap, "ompsweep %s (commit %s, %s, flags: %s)", OMPSWEEP_VERSION,
+             OMPSWEEP_GIT_COMMIT, compiler, OMPSWEEP_CFLAGS);
+}
+
+/* ---- build ------------------------------------------------------------ */
+
+const char *envinfo_version_number(void) { return OMPSWEEP_VERSION; }
+const char *envinfo_git_commit(void) { return OMPSWEEP_GIT_COMMIT; }
+const char *envinfo_cflags(void) { return OMPSWEEP_CFLAGS; }
+bool envinfo_optimized(void) { return OMPSWEEP_OPTIMIZED != 0; }
+bool envinfo_sanitized(void) { return OMPSWEEP_SANITIZE != 0; }
+
+void envinfo_compiler(char *buf, size_t cap)
+{
+    /* clang also defines __GNUC__, so it is tested first. */
+#if defined(__clang__)
+    snprintf(buf, cap, "clang %d.%d.%d", __clang_major__, __clang_minor__,
+             __clang_patchlevel__);
+#elif defined(__GNUC__)
+    snprintf(buf, cap, "gcc %d.%d.%d", __GNUC__, __GNUC_MINOR__,
+             __GNUC_PATCHLEVEL__);
+#else
+    snprintf(buf, cap, "unknown");
+#endif
+}
+
+/* ---- CPU -------------------------------------------------------------- */
+
+/* One line of a text file without its newline; the rest of a line longer
+ * than the buffer is skipped (cpuinfo "flags" lines run to kilobytes). */
+static bool read_text_line(FILE *in, char *buf, size_t cap)
+{
+    if (fgets(buf, (int)cap, in) == NULL)
+        return false;
+    size_t len = strcspn(buf, "\n");
+    if (buf[len] != '\n') {
+        int c;
+        while ((c = getc(in)) != EOF && c != '\n')
+            ;
+    }
+    buf[len] = '\0';
+    return true;
+}
+
+/* The first line of a small /sys file; false when missing or empty. */
+static bool read_first_line(const char *path, char *buf, size_t cap)
+{
+    FILE *in = fopen(path, "r");
+    if (in == NULL)
+        return false;
+    bool ok = read_text_line(in, buf, cap);
+    fclose(in);
+    return ok && buf[0] != '\0';
+}
+
+static bool read_long(const char *path, long *out)
+{
+    char line[NUMBER_CAP], *end;
+    if (!read_first_line(path, line, sizeof line))
+        return false;
+    errno = 0;
+    *out = strtol(line, &end, 10);
+    return errno == 0 && end != line && *end == '\0';
+}
+
+/* Distinct (package, core) pairs; linear search is fine for <= CPU_SETSIZE. */
+struct core_set {
+    long (*pair)[2];
+    int n, cap;
+};
+
+static bool core_set_add(struct core_set *s, long package, long core)
+{
+    for (int i = 0; i < s->n; i++)
+        if (s->pair[i][0] == package && s->pair[i][1] == core)
+            return true;
+    if (s->n == s->cap) {
+        int cap = s->cap > 0 ? 2 * s->cap : CORE_SET_INITIAL;
+        long(*grown)[2] = realloc(s->pair, (size_t)cap * sizeof *grown);
+        if (grown == NULL)
+            return false;
+        s->pair = grown;
+        s->cap = cap;
+    }
+    s->pair[s->n][0] = package;
+    s->pair[s->n][1] = core;
+    s->n++;
+    return true;
+}
+
+/* The CPUs this process may run on (what OpenMP counts too); every
+ * configured CPU when the mask cannot be read. */
+static void allowed_cpus(cpu_set_t *mask)
+{
+    CPU_ZERO(mask);
+    if (sched_getaffinity(0, sizeof *mask, mask) == 0 && CPU_COUNT(mask) > 0)
+        return;
+    long n = sysconf(_SC_NPROCESSORS_CONF);
+    for (long c = 0; c < n && c < CPU_SETSIZE; c++)
+        CPU_SET((int)c, mask);
+}
+
+static int first_cpu(const cpu_set_t *mask)
+{
+    for (int c = 0; c < CPU_SETSIZE; c++)
+        if (CPU_ISSET(c, mask))
+            return c;
+    return 0;
+}
+
+/* Physical cores among the allowed CPUs from sysfs topology; 0 when any
+ * allowed CPU lacks it. */
+static int cores_from_sysfs(const cpu_set_t *mask)
+{
+    struct core_set set = {0};
+    bool ok = true;
+    for (int c = 0; c < CPU_SETSIZE && ok; c++) {
+        if (!CPU_ISSET(c, mask))
+            continue;
+        char path[PATH_CAP];
+        long package, core;
+        snprintf(path, sizeof path, "%s/cpu%d/topology/physical_package_id",
+                 SYS_CPU, c);
+        ok = read_long(path, &package);
+        snprintf(path, sizeof path, "%s/cpu%d/topology/core_id", SYS_CPU, c);
+        ok = ok && read_long(path, &core) && core_set_add(&set, package, core);
+    }
+    int n = ok ? set.n : 0;
+    free(set.pair);
+    return n;
+}
+
+/* State of one pass over /proc/cpuinfo, one record per processor. */
+struct cpuinfo_scan {
+    const cpu_set_t *mask;
+    struct core_set cores;
+    long proc, package, core; /* of the current record; -1 = not seen */
+    bool incomplete;          /* an allowed processor had no ids, or no memory */
+    char *model;
+    size_t model_cap;
+    bool have_model;
+};
+
+static void scan_end_record(struct cpuinfo_scan *s)
+{
+    if (s->proc >= 0 && s->proc < CPU_SETSIZE && CPU_ISSET((int)s->proc, s->mask)) {
+        if (s->package < 0 || s->core < 0 ||
+            !core_set_add(&s->cores, s->package, s->core))
+            s->incomplete = true;
+    }
+    s->proc = s->package = s->core = -1;
+}
+
+static void scan_field(struct cpuinfo_scan *s, const char *key, const char *value)
+{
+    if (strcmp(key, "processor") == 0)
+        s->proc = strtol(value, NULL, 10);
+    else if (strcmp(key, "physical id") == 0)
+        s->package = strtol(value, NULL, 10);
+    else if (strcmp(key, "core id") == 0)
+        s->core = strtol(value, NULL, 10);
+    else if (strcmp(key, "model name") == 0 && !s->have_model && value[0] != '\0') {
+        snprintf(s->model, s->model_cap, "%s", value);
+        s->have_model = true;
+    }
+}
+
+/* One pass over /proc/cpuinfo: the first "model name" into `model` (left
+ * as is when absent), and the number of distinct (physical id, core id)
+ * pairs of the allowed processors, 0 when they are not all there. */
+static int scan_cpuinfo(const cpu_set_t *mask, char *model, size_t cap)
+{
+    struct cpuinfo_scan s = {.mask = mask, .proc = -1, .package = -1,
+                             .core = -1, .model = model, .model_cap = cap};
+    FILE *in = fopen(CPUINFO, "r");
+    if (in == NULL)
+        return 0;
+    char line[LINE_CAP];
+    while (read_text_line(in, line, sizeof line)) {
+        char *colon = strchr(line, ':');
+        if (colon == NULL) { /* a blank line ends a processor's record */
+            scan_end_record(&s);
+            continue;
+        }
+        char *key_end = colon;
+        while (key_end > line && (key_end[-1] == ' ' || key_end[-1] == '\t'))
+            key_end--;
+        *key_end = '\0';
+        scan_field(&s, line, colon + 1 + strspn(colon + 1, " \t"));
+    }
+    scan_end_record(&s);
+    fclose(in);
+    int n = s.incomplete ? 0 : s.cores.n;
+    free(s.cores.pair);
+    return n;
+}
+
+/* "L1d 32K", "L2 512K", ... from sysfs; the index directories are numbered
+ * without gaps, so the first missing one ends the list. */
+static void read_caches(int cpu, struct envinfo_cpu *out)
+{
+    out->ncaches = 0;
+    for (int i = 0; i < ENVINFO_CACHE_MAX; i++) {
+        char path[PATH_CAP], type[CACHE_FIELD_CAP], size[CACHE_FIELD_CAP];
+        long level;
+        snprintf(path, sizeof path, "%s/cpu%d/cache/index%d/level", SYS_CPU, cpu, i);
+        if (!read_long(path, &level))
+            break;
+        snprintf(path, sizeof path, "%s/cpu%d/cache/index%d/type", SYS_CPU, cpu, i);
+        if (!read_first_line(path, type, sizeof type))
+            continue;
+        snprintf(path, sizeof path, "%s/cpu%d/cache/index%d/size", SYS_CPU, cpu, i);
+        if (!read_first_line(path, size, sizeof size))
+            continue;
+        const char *suffix = strcmp(type, "Data") == 0          ? "d"
+                             : strcmp(type, "Instruction") == 0 ? "i"
+                                                                : "";
+        snprintf(out->caches[out->ncaches++], ENVINFO_CACHE_TEXT, "L%d%s %s",
+                 (int)level, suffix, size);
+    }
+}
+
+void envinfo_cpu(struct envinfo_cpu *cpu)
+{
+    cpu_set_t mask;
+    allowed_cpus(&mask);
+    memset(cpu, 0, sizeof *cpu);
+    snprintf(cpu->model, sizeof cpu->model, "unknown");
+    cpu->logical = omp_get_num_procs();
+    long online = sysconf(_SC_NPROCESSORS_ONLN);
+    cpu->online = online > 0 && online <= INT_MAX ? (int)online : 0;
+
+    int from_cpuinfo = scan_cpuinfo(&mask, cpu->model, sizeof cpu->model);
+    int cores = cores_from_sysfs(&mask);
+    if (cores == 0)
+        cores = from_cpuinfo;
+    /* Unknown topology counts every logical CPU as a core (no SMT claimed);
+     * the clamp keeps 1 <= cores <= logical should the runtime's count and
+     * the affinity mask ever disagree. */
+    if (cores <= 0 || cores > cpu->logical)
+        cores = cpu->logical;
+    cpu->physical_cores = cores;
+    cpu->smt = cpu->logical > cpu->physical_cores;
+    read_caches(first_cpu(&mask), cpu);
+}
+
+/* ---- OpenMP ----------------------------------------------------------- */
+
+const char *envinfo_proc_bind(void)
+{
+    switch ((int)omp_get_proc_bind()) {
+    case omp_proc_bind_false:
+        return "false";
+    case omp_proc_bind_true:
+        return "true";
+    case PROC_BIND_PRIMARY:
+        return "primary";
+    case omp_proc_bind_close:
+        return "close";
+    case omp_proc_bind_spread:
+        return "spread";
+    default:
+        return "unknown";
+    }
+}
+
+void envinfo_places_free(struct envinfo_places *places)
+{
+    free(places->first);
+    free(places->procs);
+    places->first = NULL;
+    places->procs = NULL;
+    places->count = 0;
+}
+
+int envinfo_places(struct envinfo_places *places, errmsg_t *err)
+{
+    int n = omp_get_num_places();
+    if (n < 0)
+        n = 0;
+    size_t total = 0;
+    for (int p = 0; p < n; p++)
+        total += (size_t)omp_get_place_num_procs(p);
+    places->count = 0;
+    /* + 1: never malloc(0), whose NULL would read as a failure. */
+    places->first = malloc(((size_t)n + 1) * sizeof *places->first);
+    places->procs = malloc((total + 1) * sizeof *places->procs);
+    if (places->first == NULL || places->procs == NULL) {
+        envinfo_places_free(places);
+        return errmsg_set(err, STATUS_NOMEM,
+                          "out of memory for %d OpenMP places", n);
+    }
+    places->first[0] = 0;
+    for (int p = 0; p < n; p++) {
+        omp_get_place_proc_ids(p, places->procs + places->first[p]);
+        places->first[p + 1] = places->first[p] + omp_get_place_num_procs(p);
+    }
+    places->count = n;
+    return STATUS_OK;
+}
+
+/* The calling thread's affinity as a new string; NULL when out of memory.
+ * A first capture into a stack buffer tells the length; a longer text is
+ * captured again into a buffer of the right size. */
+static char *capture_affinity(void)
+{
+    char probe[AFFINITY_PROBE];
+    size_t len = omp_capture_affinity(probe, sizeof probe, NULL);
+    char *s = malloc(len + 1);
+    if (s == NULL)
+        return NULL;
+    if (len < sizeof probe)
+        memcpy(s, probe, len + 1);
+    else
+        omp_capture_affinity(s, len + 1, NULL);
+    return s;
+}
+
+void envinfo_affinity_free(char **strings, int count)
+{
+    for (int i = 0; strings != NULL && i < count; i++)
+        free(strings[i]);
+    free(strings);
+}
+
+int envinfo_affinity(int nthreads, char ***out, int *count, errmsg_t *err)
+{
+    *out = NULL;
+    *count = 0;
+    if (nthreads < 1)
+        nthreads = 1;
+    char **slot = calloc((size_t)nthreads, sizeof *slot);
+    int team = 0, failed = 0;
+    if (slot == NULL)
+        return errmsg_set(err, STATUS_NOMEM, "out of memory for %d affinity strings",
+                          nthreads);
+#pragma omp parallel num_threads(nthreads) default(none) shared(slot, team, failed)
+    {
+        /* Each thread owns slot[its number]: no sharing, no lock. */
+        char *mine = capture_affinity();
+        slot[omp_get_thread_num()] = mine;
+        if (mine == NULL) {
+#pragma omp atomic write
+            failed = 1;
+        }
+        if (omp_get_thread_num() == 0)
+            team = omp_get_num_threads();
+    }
+    if (failed) {
+        envinfo_affinity_free(slot, nthreads);
+        return errmsg_set(err, STATUS_NOMEM, "out of memory for affinity strings");
+    }
+    *out = slot;
+    *count = team;
+    return STATUS_OK;
+}
+
+/* ---- timer ------------------------------------------------------------ */
+
+void envinfo_timer(struct envinfo_timer *timer)
+{
+    double best = 0.0;
+    for (int i = 0; i < TICK_SAMPLES; i++) {
+        double t0 = omp_get_wtime(), t1 = t0;
+        /* Spin to the next distinct reading; bounded for a stuck clock. */
+        for (long spin = 0; t1 <= t0 && spin < TICK_SPIN_MAX; spin++)
+            t1 = omp_get_wtime();
+        double step = t1 - t0;
+        if (step > 0.0 && (best == 0.0 || step < best))
+            best = step;
+    }
+    timer->tick = best;
+    timer->wtick = omp_get_wtick();
+}
+
+/* ---- environment ------------------------------------------------------ */
+
+static bool is_omp_variable(const char *entry)
+{
+    return strncmp(entry, OMP_PREFIX, sizeof OMP_PREFIX - 1) == 0;
+}
+
+static int compare_strings(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+int envinfo_omp_env(const char ***vars, int *count, errmsg_t *err)
+{
+    int n = 0;
+    *vars = NULL;
+    *count = 0;
+    for (char **e = environ; e != NULL && *e != NULL; e++)
+        n += is_omp_variable(*e);
+    const char **v = malloc(((size_t)n + 1) * sizeof *v);
+    if (v == NULL)
+        return errmsg_set(err, STATUS_NOMEM, "out of memory for %d OMP_ variables", n);
+    int k = 0;
+    for (char **e = environ; e != NULL && *e != NULL && k < n; e++)
+        if (is_omp_variable(*e))
+            v[k++] = *e;
+    /* Sorted, so that two runs in the same environment record the same list. */
+    qsort(v, (size_t)k, sizeof *v, compare_strings);
+    *vars = v;
+    *count = k;
+    return STATUS_OK;
+}
+
+void envinfo_job(struct envinfo_job *job)
+{
+    job->slurm_job_id = getenv("SLURM_JOB_ID");
+    job->slurm_array_task_id = getenv("SLURM_ARRAY_TASK_ID");
+    job->pbs_jobid = getenv("PBS_JOBID");
+}

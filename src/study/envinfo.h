@@ -1,0 +1,113 @@
+/* envinfo: facts about the run and the machine: time stamps, host, run ids,
+ * build, CPU topology, OpenMP settings and affinity, timer resolution and the
+ * batch-job environment. Every fact is read from the process, /proc or /sys;
+ * a fact that cannot be read is reported as "unknown" or 0, never as an error.
+ * Nothing here prints or writes files. */
+#ifndef OMPSWEEP_STUDY_ENVINFO_H
+#define OMPSWEEP_STUDY_ENVINFO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/status.h"
+
+enum {
+    ENVINFO_TEXT_MAX = 128,   /* CPU model, compiler */
+    ENVINFO_CACHE_MAX = 8,    /* cache entries of one CPU (L1d, L1i, L2, L3...) */
+    ENVINFO_CACHE_TEXT = 32,  /* one cache, "L1d 32K" */
+    ENVINFO_PROC_BIND_MAX = 16
+};
+
+/* The current time as ISO 8601 UTC, "2026-11-24T23:05:01Z". */
+void envinfo_utc_now(char *buf, size_t cap);
+
+/* The host name (short), or "unknown". */
+void envinfo_hostname(char *buf, size_t cap);
+
+/* A run id unique per invocation: [TAG-]YYYYmmddTHHMMSSZ-PID. */
+void envinfo_run_id(char *buf, size_t cap, const char *tag);
+
+/* Version line: "ompsweep 0.1.0 (commit abc123, gcc 12.2.0, -O3 ...)". */
+void envinfo_version(char *buf, size_t cap);
+
+/* Build facts baked in by the Makefile (static strings, "unknown" when the
+ * file was built without them). */
+const char *envinfo_version_number(void); /* "0.1.0" */
+const char *envinfo_git_commit(void);     /* short hash */
+const char *envinfo_cflags(void);         /* the compiler flags of the build */
+bool envinfo_optimized(void);             /* built with OPTIMIZE != 0 */
+bool envinfo_sanitized(void);             /* built with SANITIZE=1 */
+
+/* The compiler that built this file, "gcc 12.2.0" or "clang 14.0.6". */
+void envinfo_compiler(char *buf, size_t cap);
+
+/* The CPUs this process may run on. */
+struct envinfo_cpu {
+    char model[ENVINFO_TEXT_MAX]; /* /proc/cpuinfo "model name", or "unknown" */
+    int logical;        /* omp_get_num_procs(): the CPUs OpenMP may use */
+    int online;         /* sysconf online CPUs of the machine, 0 if unknown */
+    int physical_cores; /* distinct (package, core) pairs among those CPUs,
+                           1..logical (logical when the topology is unknown) */
+    bool smt;           /* logical > physical_cores */
+    char caches[ENVINFO_CACHE_MAX][ENVINFO_CACHE_TEXT]; /* "L1d 32K", "L3 32768K" */
+    int ncaches;
+};
+
+/* Fill *cpu. Topology comes from /sys/devices/system/cpu (fallback:
+ * /proc/cpuinfo), counted over the process's affinity mask so that a job
+ * confined to some cores reports those; caches are those of the first
+ * allowed CPU. */
+void envinfo_cpu(struct envinfo_cpu *cpu);
+
+/* omp_get_proc_bind() as text: "false", "true", "primary", "close",
+ * "spread" (or "unknown"). A static string. */
+const char *envinfo_proc_bind(void);
+
+/* The OpenMP place list: place p holds procs[first[p]] .. procs[first[p+1]-1].
+ * count is 0 when the runtime has no places (e.g. OMP_PLACES unset). */
+struct envinfo_places {
+    int count;
+    int *first; /* count + 1 offsets */
+    int *procs;
+};
+
+/* Fill *places (free with envinfo_places_free). STATUS_NOMEM on failure,
+ * leaving *places empty. */
+int envinfo_places(struct envinfo_places *places, errmsg_t *err);
+void envinfo_places_free(struct envinfo_places *places);
+
+/* Run one parallel region of `nthreads` threads in which each thread writes
+ * omp_capture_affinity() (default format, or OMP_AFFINITY_FORMAT) into its own
+ * slot. On success *out is a new array of *count strings, one per thread of the
+ * team in thread-number order (*count < nthreads when the runtime gives fewer
+ * threads); the caller frees it with envinfo_affinity_free. STATUS_NOMEM on
+ * failure, with *out NULL and *count 0. */
+int envinfo_affinity(int nthreads, char ***out, int *count, errmsg_t *err);
+void envinfo_affinity_free(char **strings, int count);
+
+/* Timer resolution as STREAM's checktick measures it. */
+struct envinfo_timer {
+    double tick;  /* smallest positive step between successive distinct
+                     omp_get_wtime() readings, seconds; 0 if none was seen */
+    double wtick; /* omp_get_wtick(), what the runtime claims */
+};
+
+/* Measure the timer (spins for a few microseconds). */
+void envinfo_timer(struct envinfo_timer *timer);
+
+/* Every environment variable whose name starts with OMP_, as "NAME=value",
+ * sorted by name. *vars is a new array (caller frees the array, not the
+ * strings, which point into the environment and stay valid until it is
+ * changed). STATUS_NOMEM on failure, with *vars NULL and *count 0. */
+int envinfo_omp_env(const char ***vars, int *count, errmsg_t *err);
+
+/* Batch-system job ids: getenv() pointers, NULL when unset. */
+struct envinfo_job {
+    const char *slurm_job_id;
+    const char *slurm_array_task_id;
+    const char *pbs_jobid;
+};
+
+void envinfo_job(struct envinfo_job *job);
+
+#endif

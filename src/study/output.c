@@ -1,0 +1,58 @@
+/* output: see output.h. */
+#include "study/output.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+enum { OUTPUT_DIR_MODE = 0755 };
+
+static int make_one(const char *path, errmsg_t *err)
+{
+    struct stat st;
+    if (stat(path, &st) == 0) {
+        if (!S_ISDIR(st.st_mode))
+            return errmsg_set(err, STATUS_IO, "--output: '%s' exists and is not "
+                              "a directory", path);
+        return STATUS_OK;
+    }
+    if (mkdir(path, OUTPUT_DIR_MODE) != 0 && errno != EEXIST)
+        return errmsg_set(err, STATUS_IO, "--output: cannot create '%s': %s", path,
+                          strerror(errno));
+    return STATUS_OK;
+}
+
+int output_prepare(const char *dir, errmsg_t *err)
+{
+    char path[OUTPUT_PATH_MAX];
+    if (strlen(dir) >= sizeof path)
+        return errmsg_set(err, STATUS_IO, "--output: path too long");
+    strcpy(path, dir);
+    /* Create each parent in turn, like mkdir -p. */
+    for (char *p = path + 1; *p != '\0'; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        int rc = make_one(path, err);
+        *p = '/';
+        if (rc != STATUS_OK)
+            return rc;
+    }
+    int rc = make_one(path, err);
+    if (rc != STATUS_OK)
+        return rc;
+    if (access(path, W_OK | X_OK) != 0)
+        return errmsg_set(err, STATUS_IO, "--output: cannot write to '%s': %s",
+                          path, strerror(errno));
+    return STATUS_OK;
+}
+
+int output_path(char *buf, size_t cap, const char *dir, const char *name,
+                errmsg_t *err)
+{
+    if ((size_t)snprintf(buf, cap, "%s/%s", dir, name) >= cap)
+        return errmsg_set(err, STATUS_USAGE, "--output: path too long");
+    return STATUS_OK;
+}

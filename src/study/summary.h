@@ -1,0 +1,37 @@
+/* summary: groups timed runs into summary rows and derives speedup,
+ * efficiency and the Karp-Flatt fraction against the 1-thread median of the
+ * same block. */
+#ifndef OMPSWEEP_STUDY_SUMMARY_H
+#define OMPSWEEP_STUDY_SUMMARY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "study/csv.h"
+#include "study/stats.h"
+#include "base/status.h"
+
+/* Variants measured under --scaling weak end with this suffix. */
+#define SUMMARY_WEAK_SUFFIX "+weak"
+
+enum { SUMMARY_MAX_FIT = 512 }; /* thread counts used by the Amdahl fit */
+
+/* True for a weak-scaling variant ("rows+weak"). */
+bool summary_is_weak(const char *variant);
+
+/* Build one summary row per (run_id, workload, variant, schedule, size,
+ * threads) group, or without run_id when `by_run` is false (to merge files
+ * from separate jobs). Rows come out sorted by block, then threads. Strong
+ * scaling: speedup = T1 / Tp, efficiency = speedup / p, Karp-Flatt and the
+ * Amdahl serial fraction fitted over the block. Weak scaling (a variant with
+ * SUMMARY_WEAK_SUFFIX; one block spans the sizes): efficiency = T(1, n) /
+ * T(p, p n), speedup = p x efficiency (scaled speedup), no Karp-Flatt or
+ * Amdahl. Caller frees *out. Returns STATUS_OK or STATUS_NOMEM. */
+int summary_build(const struct run_row *runs, size_t n, bool by_run,
+                  struct summary_row **out, size_t *count, errmsg_t *err);
+
+/* True when two summary rows belong to the same block (all keys but
+ * threads). */
+bool summary_same_block(const struct summary_row *a, const struct summary_row *b);
+
+#endif

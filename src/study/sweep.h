@@ -1,0 +1,37 @@
+/* sweep: runs one workload over the configured thread counts: untimed reset
+ * and warmup, timed repeats of the kernel alone (omp_get_wtime), a runs.csv
+ * row per repeat, and the check that every run produced the same checksum.
+ * Cells an earlier run with the same configuration measured are skipped
+ * (--resume), and a pending SIGINT/SIGTERM stops it after the current kernel. */
+#ifndef OMPSWEEP_STUDY_SWEEP_H
+#define OMPSWEEP_STUDY_SWEEP_H
+
+#include <stddef.h>
+
+#include "config.h"
+#include "study/csv.h"
+#include "study/resume.h"
+#include "base/status.h"
+#include "study/workload.h"
+
+struct sweep {
+    const struct config *cfg;
+    struct runs_file *runs;
+    const char *run_id;
+    const char *host;
+    const struct resume *resume; /* cells measured before, or NULL */
+    double started;              /* omp_get_wtime() at the start, for ETAs */
+    int blocks_total, blocks_done;
+    int runs_done;   /* timed runs this invocation measured */
+    int mismatches;  /* runs whose checksum or check failed */
+    int interrupted; /* the signal that stopped the sweep, or 0 */
+};
+
+/* Sweep one workload over the thread counts. With strong scaling `prepared`
+ * is the workload set up before any output was opened; with weak scaling it
+ * is NULL and the sweep sets up one per thread count with `create`. Returns STATUS_OK (see s->mismatches and
+ * s->interrupted for the outcome), or STATUS_IO/STATUS_NOMEM/STATUS_USAGE. */
+int sweep_workload(struct sweep *s, workload_create_fn create,
+                   struct workload *prepared, errmsg_t *err);
+
+#endif

@@ -1,0 +1,54 @@
+/* workload: the interface between the sweep and a workload. The sweep only
+ * calls these hooks; it never knows what a workload computes. */
+#ifndef OMPSWEEP_STUDY_WORKLOAD_H
+#define OMPSWEEP_STUDY_WORKLOAD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "study/csv.h"
+#include "base/status.h"
+
+/* What one timed run produced, established after the timer stopped. */
+struct workload_result {
+    uint64_t work;     /* shuffles, Lloyd iterations */
+    uint64_t checksum; /* identical at every thread count for the same input */
+    bool verified;     /* the workload's own correctness check passed */
+};
+
+struct workload {
+    const char *name;
+    char variant[CSV_KEY_MAX];
+    char schedule[CSV_KEY_MAX];
+    char size[CSV_KEY_MAX];
+    void *state;
+    void (*reset)(void *state); /* untimed: restore the input */
+    void (*run)(void *state);   /* timed: the kernel alone */
+    void (*check)(void *state, struct workload_result *out); /* untimed */
+    /* Optional, after the sweep: write workload-specific tables and print
+     * their summary (elbow.csv). NULL when there is nothing to report. */
+    int (*report)(void *state, const struct config *cfg, const char *run_id,
+                  errmsg_t *err);
+    void (*destroy)(void *state);
+};
+
+/* What each workload provides (see registry.h): set *w up for the
+ * configuration with the problem size multiplied by `scale` (weak scaling; 1
+ * otherwise). Input generation, loading and allocation happen here, untimed.
+ * On error nothing is left allocated. */
+typedef int (*workload_create_fn)(const struct config *cfg, size_t scale,
+                                  struct workload *w, errmsg_t *err);
+
+/* Call `create` and mark weak-scaling variants (SUMMARY_WEAK_SUFFIX). */
+int workload_create(workload_create_fn create, const struct config *cfg,
+                    size_t scale, struct workload *w, errmsg_t *err);
+
+void workload_destroy(struct workload *w);
+
+/* For check hooks under MPI: rank 0 learned the result; every rank gets it,
+ * so that all agree. Does nothing in a single process. */
+void workload_result_share(struct workload_result *out);
+
+#endif
