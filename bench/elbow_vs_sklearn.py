@@ -27,7 +27,7 @@ os.environ.setdefault("MKL_NUM_THREADS", "1")
 
 from sklearn.datasets import make_blobs  # noqa: E402
 
-from peer import choose_k, k_score  # noqa: E402  (bench/peer.py: the same pipeline)
+from peer import add_elbow_problem_args, choose_k, k_score  # noqa: E402  (bench/peer.py: the same pipeline)
 
 
 def sklearn_curve(X, ks, folds, seed):
@@ -52,12 +52,7 @@ def ompsweep_curve(args, outdir):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--samples", type=int, default=10000)
-    ap.add_argument("--features", type=int, default=100)
-    ap.add_argument("--centers", type=int, default=7)
-    ap.add_argument("--k-min", type=int, default=2)
-    ap.add_argument("--k-max", type=int, default=14)
-    ap.add_argument("--folds", type=int, default=5)
+    add_elbow_problem_args(ap)
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--threads", type=int, default=1, help="ompsweep threads")
     ap.add_argument("--parallel", default="over-k", choices=["over-k", "tasks"])

@@ -292,6 +292,17 @@ def nonnegative_int(text):
     return value
 
 
+def add_elbow_problem_args(parser):
+    """The options that define the elbow problem (data set and k range),
+    shared with bench/elbow_vs_sklearn.py."""
+    parser.add_argument("--samples", type=positive_int, default=10000)
+    parser.add_argument("--features", type=positive_int, default=100)
+    parser.add_argument("--centers", type=positive_int, default=7)
+    parser.add_argument("--k-min", type=positive_int, default=2)
+    parser.add_argument("--k-max", type=positive_int, default=14)
+    parser.add_argument("--folds", type=positive_int, default=5)
+
+
 def parse_args(argv):
     ap = argparse.ArgumentParser(
         prog="peer.py", description=__doc__.split("\n\n")[0],
@@ -317,13 +328,8 @@ def parse_args(argv):
     e = sub.add_parser("elbow", parents=[common],
                        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
                        help="KMeans + silhouette elbow search")
-    e.add_argument("--samples", type=positive_int, default=10000)
-    e.add_argument("--features", type=positive_int, default=100)
-    e.add_argument("--centers", type=positive_int, default=7)
+    add_elbow_problem_args(e)
     e.add_argument("--cluster-std", type=float, default=1.0)
-    e.add_argument("--k-min", type=positive_int, default=2)
-    e.add_argument("--k-max", type=positive_int, default=14)
-    e.add_argument("--folds", type=positive_int, default=5)
     e.add_argument("--n-init", type=positive_int, default=10,
                    help="k-means restarts")
     e.add_argument("--refit", action="store_true",

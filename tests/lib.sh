@@ -31,20 +31,33 @@ finish() {
     [ "$FAILED" -eq 0 ]
 }
 
-# expect_usage_error EXPECTED_MESSAGE ARGS...: exit 2, exactly one stderr line
-# equal to "ompsweep: EXPECTED_MESSAGE", nothing on stdout, no output dir.
+# dir_snapshot DIR: a checksum line per file under DIR ("" when missing).
+dir_snapshot() {
+    [ -d "$1" ] || return 0
+    (cd "$1" && find . -type f | sort | xargs md5sum)
+}
+
+# expect_usage_error EXPECTED_MESSAGE ARGS...: exit 2, exactly one stderr
+# line equal to "ompsweep: EXPECTED_MESSAGE", nothing on stdout. With
+# USAGE_OUT set, the run writes to that (populated) directory and must leave
+# it byte for byte as it was; in any case a run into a fresh directory must
+# not create it (skipped with FRESH=0, when the bad state lives in USAGE_OUT).
 expect_usage_error() {
     msg=$1; shift
-    out="$TMP/never"
-    rm -rf "$out"
+    out=${USAGE_OUT:-$TMP/never}
+    before=$(dir_snapshot "$out")
     "$OMPSWEEP" -o "$out" "$@" >"$TMP/stdout" 2>"$TMP/stderr"
     rc=$?
     check "exit 2 for: $* (got $rc)" [ "$rc" -eq 2 ]
     check "one stderr line for: $*" [ "$(wc -l <"$TMP/stderr")" -eq 1 ]
-    check "message for: $* (got: $(cat "$TMP/stderr"))" \
+    check "message for: $* (got: $(head -c 300 "$TMP/stderr"))" \
         [ "$(cat "$TMP/stderr")" = "ompsweep: $msg" ]
     check "no stdout for: $*" [ ! -s "$TMP/stdout" ]
-    check "no output dir for: $*" [ ! -e "$out" ]
+    check "output unchanged for: $*" [ "$(dir_snapshot "$out")" = "$before" ]
+    [ "${FRESH:-1}" = 1 ] || return 0
+    rm -rf "$TMP/fresh"
+    "$OMPSWEEP" -o "$TMP/fresh" "$@" >/dev/null 2>&1
+    check "no directory created for: $*" [ ! -e "$TMP/fresh" ]
 }
 
 # data_rows FILE: lines after the header.

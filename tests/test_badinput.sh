@@ -9,25 +9,10 @@ CASES=0
 # Tiny workload sizes, so a case that wrongly runs finishes quickly.
 T="--rows 20 --cols 4 --samples 200 --features 3 --k-max 4 -r 1 -w 0 -q"
 
-snapshot() { (cd "$OUT" && find . -type f | sort | xargs md5sum) }
-
 # bad EXPECTED_MESSAGE ARGS...: run against the populated $OUT.
 bad() {
-    msg=$1; shift
     CASES=$((CASES + 1))
-    before=$(snapshot)
-    "$OMPSWEEP" "$@" -o "$OUT" >"$TMP/stdout" 2>"$TMP/stderr"
-    rc=$?
-    check "exit 2 for: $* (got $rc)" [ "$rc" -eq 2 ]
-    check "one line for: $*" [ "$(wc -l <"$TMP/stderr")" -eq 1 ]
-    check "message for: $* (got: $(head -c 300 "$TMP/stderr"))" \
-        [ "$(cat "$TMP/stderr")" = "ompsweep: $msg" ]
-    check "no stdout for: $*" [ ! -s "$TMP/stdout" ]
-    check "output unchanged for: $*" [ "$(snapshot)" = "$before" ]
-    [ "${FRESH:-1}" = 1 ] || return 0 # the bad state lives in $OUT itself
-    rm -rf "$TMP/fresh"
-    "$OMPSWEEP" "$@" -o "$TMP/fresh" >/dev/null 2>&1
-    check "no directory created for: $*" [ ! -e "$TMP/fresh" ]
+    USAGE_OUT=$OUT expect_usage_error "$@"
 }
 
 setup() {

@@ -1,4 +1,4 @@
-/* Tests for the CSV loader and writer (src/dataset.c): valid inputs, exact
+/* Tests for the CSV loader and writer (src/elbow/dataset.c): valid inputs, exact
  * round trips, and every error path with its exact message. */
 #include <errno.h>
 #include <float.h>

@@ -1,4 +1,4 @@
-/* Tests for src/kmeans.c: Lloyd from given centres against scikit-learn
+/* Tests for src/elbow/kmeans.c: Lloyd from given centres against scikit-learn
  * fixtures (tests/fixtures/gen_pipeline_fixtures.py), k-means++ against a
  * plain reference and its properties, restarts, the d == 2 kernels against
  * the generic ones, and errors. */

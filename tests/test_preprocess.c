@@ -1,4 +1,4 @@
-/* Tests for src/preprocess.c: StandardScaler and PCA against fixtures
+/* Tests for src/elbow/preprocess.c: StandardScaler and PCA against fixtures
  * written by scikit-learn (tests/fixtures/gen_pipeline_fixtures.py), plus
  * structural checks of the eigensolver on a larger random matrix. */
 #include <math.h>

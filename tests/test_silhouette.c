@@ -1,4 +1,4 @@
-/* Tests for src/silhouette.c against scikit-learn fixtures
+/* Tests for src/elbow/silhouette.c against scikit-learn fixtures
  * (tests/fixtures/gen_pipeline_fixtures.py), a brute-force reference, and
  * the error cases. */
 #include <math.h>

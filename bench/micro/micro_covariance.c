@@ -3,7 +3,7 @@
  * blocked) alone, then the whole fit (mean, covariance, symmetric
  * eigensolver, sign rule).
  *
- * The covariance kernel is static in src/preprocess.c, so this file
+ * The covariance kernel is static in src/elbow/preprocess.c, so this file
  * includes it: what is timed is exactly the code the elbow runs.
  *
  * Limit: the triangle takes n d (d + 1) / 2 multiply-adds; limit = peak

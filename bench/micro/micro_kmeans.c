@@ -2,7 +2,7 @@
  * fold (8000 x 2 after PCA): the greedy k-means++ seeding and one Lloyd
  * step (E step with the M-step sums, relocation, means).
  *
- * The kernels are static in src/kmeans.c, so this file includes it: what is
+ * The kernels are static in src/elbow/kmeans.c, so this file includes it: what is
  * timed is exactly the code the elbow runs.
  *
  * Limits. Seeding: every pass over the data (k per seeding) carries a
