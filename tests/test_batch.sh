@@ -113,6 +113,18 @@ test_pbs() {
     check "array + merge" [ "$(data_rows "$TMP/p3/merged/summary.csv")" -eq 4 ]
 }
 
+# Torque ("-l nodes=1:ppn=N") sets PBS_NUM_PPN, not NCPUS; without a cpuset
+# the shell sees the whole node, so the sweep must stop at the ppn asked.
+test_pbs_torque() {
+    run_template bench/pbs/sweep.pbs PBS_O_WORKDIR="$PWD" PBS_NUM_PPN=1 \
+        PBS_JOBID=100.torque OUT="$TMP/t1"
+    check "sweep exit 0" [ $? -eq 0 ]
+    check "sweep threads stop at ppn=1" [ "$(column "$TMP/t1/runs.csv" threads | sort -u)" = 1 ]
+    run_template bench/pbs/omp_loop.pbs PBS_O_WORKDIR="$PWD" PBS_NUM_PPN=1 OUT="$TMP/t2"
+    check "loop exit 0" [ $? -eq 0 ]
+    check "loop threads stop at ppn=1" [ "$(column "$TMP/t2/runs.csv" threads | sort -u)" = 1 ]
+}
+
 run_test test_syntax
 for SHIM_MODE in $SHIM_MODES; do
     echo "-- srun as in Slurm $SHIM_MODE"
@@ -122,4 +134,5 @@ for SHIM_MODE in $SHIM_MODES; do
     run_test test_slurm_multinode
 done
 run_test test_pbs
+run_test test_pbs_torque
 finish
