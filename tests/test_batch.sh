@@ -125,7 +125,39 @@ test_pbs_torque() {
     check "loop threads stop at ppn=1" [ "$(column "$TMP/t2/runs.csv" threads | sort -u)" = 1 ]
 }
 
+# A Slurm step bound to fewer CPUs than SLURM_CPUS_PER_TASK (what srun of
+# 22.05-23.02 does without --cpus-per-task): the oversubscription warning
+# says why and gives the fix, in one line on stderr and in metadata.json;
+# outside a Slurm job, or when the step got its CPUs, it stays the plain one.
+SLURM_WHY="2 threads exceed the 1 logical CPUs this Slurm step may use, fewer than \
+SLURM_CPUS_PER_TASK=2: oversubscribed (srun of Slurm 22.05-23.02 ignores that variable); \
+pass --cpus-per-task=2 to srun"
+PLAIN="2 threads exceed the 1 logical CPUs OpenMP may use: oversubscribed, times will not scale"
+
+# one_cpu_run DIR ENV...: ompsweep on CPU 0 alone with 1 and 2 threads.
+one_cpu_run() {
+    dir=$1; shift
+    env -u SLURM_JOB_ID -u SLURM_CPUS_PER_TASK -u SRUN_CPUS_PER_TASK "$@" taskset -c 0 \
+        "$BIN" bogosort --rows 20 --cols 4 -t 1,2 -r 1 -q -o "$dir" >/dev/null 2>"$TMP/err"
+}
+
+test_slurm_warning() {
+    one_cpu_run "$TMP/w1" SLURM_JOB_ID=4245 SLURM_CPUS_PER_TASK=2
+    check "exit 0" [ $? -eq 0 ]
+    check "one oversubscription line on stderr ($(grep exceed "$TMP/err"))" \
+        [ "$(grep exceed "$TMP/err")" = "ompsweep: warning: $SLURM_WHY" ]
+    check "the same line in metadata.json" grep -qF "\"$SLURM_WHY\"" "$TMP/w1/metadata.json"
+    one_cpu_run "$TMP/w2" SLURM_CPUS_PER_TASK=2
+    check "outside a Slurm job: the plain warning ($(grep exceed "$TMP/err"))" \
+        [ "$(grep exceed "$TMP/err")" = "ompsweep: warning: $PLAIN" ]
+    check "no Slurm advice in metadata.json" [ "$(grep -c SLURM_CPUS_PER_TASK "$TMP/w2/metadata.json")" -eq 0 ]
+    one_cpu_run "$TMP/w3" SLURM_JOB_ID=4246 SLURM_CPUS_PER_TASK=1
+    check "step got the CPUs the job asked: the plain warning ($(grep exceed "$TMP/err"))" \
+        [ "$(grep exceed "$TMP/err")" = "ompsweep: warning: $PLAIN" ]
+}
+
 run_test test_syntax
+run_test test_slurm_warning
 for SHIM_MODE in $SHIM_MODES; do
     echo "-- srun as in Slurm $SHIM_MODE"
     run_test test_slurm_sweep
