@@ -219,6 +219,24 @@ static int outcome(const struct study *st, errmsg_t *err)
     return STATUS_OK;
 }
 
+/* More threads than CPUs. A Slurm step holding fewer CPUs than its job's
+ * SLURM_CPUS_PER_TASK is almost always srun of 22.05-23.02, which ignores
+ * that variable: the warning then says so and gives the fix. */
+static void warn_oversubscribed(struct warnings *w, int most, int logical)
+{
+    struct envinfo_job job;
+    envinfo_job(&job);
+    if (job.slurm_job_id != NULL && job.slurm_cpus_per_task > logical)
+        warnings_add(w, "%d threads exceed the %d logical CPUs this Slurm step may "
+                     "use, fewer than SLURM_CPUS_PER_TASK=%d: oversubscribed (srun of "
+                     "Slurm 22.05-23.02 ignores that variable); pass "
+                     "--cpus-per-task=%d to srun", most, logical,
+                     job.slurm_cpus_per_task, job.slurm_cpus_per_task);
+    else
+        warnings_add(w, "%d threads exceed the %d logical CPUs OpenMP may use: "
+                     "oversubscribed, times will not scale", most, logical);
+}
+
 /* Conditions known before the sweep that make its figures suspect. */
 static void startup_warnings(struct study *st)
 {
@@ -227,9 +245,7 @@ static void startup_warnings(struct study *st)
     envinfo_cpu(&cpu);
     int most = cfg->threads[cfg->nthreads - 1];
     if (most > cpu.logical)
-        warnings_add(&st->warnings, "%d threads exceed the %d logical CPUs "
-                     "OpenMP may use: oversubscribed, times will not scale",
-                     most, cpu.logical);
+        warn_oversubscribed(&st->warnings, most, cpu.logical);
     else if (cpu.smt && most > cpu.physical_cores)
         warnings_add(&st->warnings, "%d threads exceed the %d physical cores: "
                      "threads share cores through SMT", most, cpu.physical_cores);

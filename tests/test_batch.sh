@@ -1,17 +1,35 @@
 # The Slurm and PBS templates of bench/: syntax (bash -n), then each run
 # locally with the scheduler's variables faked and tests/shim/srun standing in
-# for srun, on tiny problems.
+# for srun, on tiny problems. Every Slurm template runs under the shim's two
+# modes: srun as in Slurm 22.05-23.02 (one CPU per task unless srun itself
+# gets --cpus-per-task) and as in the current releases; every run must get
+# the CPUs per task the job asked for and none may be oversubscribed.
 . tests/lib.sh
 
 BIN=$(cd "$(dirname "$OMPSWEEP")" && pwd)/$(basename "$OMPSWEEP")
 TINY="--rows 40 --cols 5 --samples 300 --features 4 --k-max 5 -r 2 -w 0 -q"
 SHIM_PATH="$PWD/tests/shim:$PATH"
+SHIM_MODES="22.05 current"
+SHIM_MODE=current # the srun the templates meet, set per pass below
+ASKED=2           # SLURM_CPUS_PER_TASK of the fake jobs
 
-# Run a template with the fake scheduler environment given as NAME=value.
+# Run a template with the fake scheduler environment given as NAME=value;
+# the shim logs each srun command line to $TMP/srun.log.
 run_template() {
     script=$1; shift
-    env PATH="$SHIM_PATH" OMPSWEEP="$BIN" OMPSWEEP_ARGS="$TINY" "$@" \
-        bash "$script" >"$TMP/job.out" 2>&1
+    env PATH="$SHIM_PATH" SHIM_SLURM_VERSION="$SHIM_MODE" SHIM_SRUN_LOG="$TMP/srun.log" \
+        OMPSWEEP="$BIN" OMPSWEEP_ARGS="$TINY" "$@" bash "$script" >"$TMP/job.out" 2>&1
+}
+
+# check_cpus DIR: every invocation recorded in DIR/metadata.json saw the
+# CPUs the job asked for, and none warned of oversubscription.
+check_cpus() {
+    meta="$1/metadata.json"
+    seen=$(grep -o '"logical_cpus": [0-9]*' "$meta" | sort -u | tr '\n' ' ')
+    check "srun ($SHIM_MODE) gave every run $ASKED CPUs (got: $seen)" \
+        [ "$seen" = "\"logical_cpus\": $ASKED " ]
+    check "no oversubscription under srun $SHIM_MODE ($(grep -m 1 oversubscribed "$meta"))" \
+        [ "$(grep -c oversubscribed "$meta")" -eq 0 ]
 }
 
 test_syntax() {
@@ -21,36 +39,39 @@ test_syntax() {
 }
 
 test_slurm_sweep() {
-    out="$TMP/s1"
+    out="$TMP/s1-$SHIM_MODE"
     run_template bench/slurm/sweep.sbatch SLURM_SUBMIT_DIR="$PWD" \
-        SLURM_CPUS_PER_TASK=2 SLURM_JOB_ID=4242 OUT="$out"
+        SLURM_CPUS_PER_TASK=$ASKED SLURM_JOB_ID=4242 OUT="$out"
     rc=$?
     check "exit 0 ($(tail -n 1 "$TMP/job.out"))" [ $rc -eq 0 ]
     check "2 workloads x 2 counts x 2 repeats" [ "$(data_rows "$out/runs.csv")" -eq 8 ]
     check "threads 1 and 2" [ "$(column "$out/runs.csv" threads | sort -u | tr '\n' ' ')" = "1 2 " ]
     check "job id in metadata" grep -q '"slurm_job_id": "4242"' "$out/metadata.json"
     check "placement recorded" grep -q '"OMP_PLACES": "cores"' "$out/metadata.json"
+    check_cpus "$out"
 }
 
 test_slurm_loop() {
-    out="$TMP/s2"
+    out="$TMP/s2-$SHIM_MODE"
     run_template bench/slurm/omp_loop.sbatch SLURM_SUBMIT_DIR="$PWD" \
-        SLURM_CPUS_PER_TASK=2 SLURM_JOB_ID=4243 OUT="$out"
+        SLURM_CPUS_PER_TASK=$ASKED SLURM_JOB_ID=4243 OUT="$out"
     check "exit 0" [ $? -eq 0 ]
     check "8 rows" [ "$(data_rows "$out/runs.csv")" -eq 8 ]
     check "one run id per count" [ "$(column "$out/runs.csv" run_id | sort -u | wc -l)" -eq 2 ]
     check "merged speedup for 2 threads" [ -n "$(awk -F, '$7 == 2 { print $17 }' "$out/merged/summary.csv" | head -n 1)" ]
+    check_cpus "$out"
 }
 
 test_slurm_array() {
-    out="$TMP/s3"
+    out="$TMP/s3-$SHIM_MODE"
     for task in 0 1; do # concurrently, as array tasks would
-        run_template bench/slurm/array.sbatch SLURM_SUBMIT_DIR="$PWD" \
+        run_template bench/slurm/array.sbatch SLURM_SUBMIT_DIR="$PWD" SLURM_CPUS_PER_TASK=$ASKED \
             SLURM_ARRAY_JOB_ID=77 SLURM_ARRAY_TASK_ID=$task COUNTS="1 2" OUT="$out" &
     done
     wait
     check "8 rows from 2 tasks" [ "$(data_rows "$out/runs.csv")" -eq 8 ]
     check "one header" [ "$(grep -c '^run_id,' "$out/runs.csv")" -eq 1 ]
+    check_cpus "$out"
     run_template bench/slurm/merge.sbatch SLURM_SUBMIT_DIR="$PWD" OUT="$out"
     check "merge exit 0" [ $? -eq 0 ]
     check "merged rows for both counts" [ "$(data_rows "$out/merged/summary.csv")" -eq 4 ]
@@ -59,14 +80,20 @@ test_slurm_array() {
 }
 
 # Outside Slurm the shim runs each "srun --ntasks=N" as one plain process,
-# so this checks the flow (ranks loop, shared runs.csv, merge), not MPI.
+# so this checks the flow (ranks loop, shared runs.csv, merge), not MPI; the
+# srun log shows the layout each step asked for.
 test_slurm_multinode() {
-    out="$TMP/s4"
-    run_template bench/slurm/multinode.sbatch SLURM_SUBMIT_DIR="$PWD" \
-        SLURM_NTASKS=2 SLURM_CPUS_PER_TASK=2 SLURM_JOB_ID=4244 OUT="$out"
+    out="$TMP/s4-$SHIM_MODE"
+    rm -f "$TMP/srun.log"
+    run_template bench/slurm/multinode.sbatch SLURM_SUBMIT_DIR="$PWD" SLURM_NTASKS=2 \
+        SLURM_JOB_NUM_NODES=1 SLURM_NTASKS_PER_NODE=2 SLURM_CPUS_PER_TASK=$ASKED \
+        SLURM_JOB_ID=4244 OUT="$out"
     check "exit 0" [ $? -eq 0 ]
     check "2 rank counts x 2 workloads x 2 threads x 2 repeats" [ "$(data_rows "$out/runs.csv")" -eq 16 ]
     check "merged summary" [ -s "$out/merged/summary.csv" ]
+    check "2 steps, each with 2 tasks per node" \
+        [ "$(grep -c -- '--ntasks-per-node=2 ' "$TMP/srun.log")" -eq 2 ]
+    check_cpus "$out"
 }
 
 test_pbs() {
@@ -86,10 +113,58 @@ test_pbs() {
     check "array + merge" [ "$(data_rows "$TMP/p3/merged/summary.csv")" -eq 4 ]
 }
 
+# Torque ("-l nodes=1:ppn=N") sets PBS_NUM_PPN, not NCPUS; without a cpuset
+# the shell sees the whole node, so the sweep must stop at the ppn asked.
+test_pbs_torque() {
+    run_template bench/pbs/sweep.pbs PBS_O_WORKDIR="$PWD" PBS_NUM_PPN=1 \
+        PBS_JOBID=100.torque OUT="$TMP/t1"
+    check "sweep exit 0" [ $? -eq 0 ]
+    check "sweep threads stop at ppn=1" [ "$(column "$TMP/t1/runs.csv" threads | sort -u)" = 1 ]
+    run_template bench/pbs/omp_loop.pbs PBS_O_WORKDIR="$PWD" PBS_NUM_PPN=1 OUT="$TMP/t2"
+    check "loop exit 0" [ $? -eq 0 ]
+    check "loop threads stop at ppn=1" [ "$(column "$TMP/t2/runs.csv" threads | sort -u)" = 1 ]
+}
+
+# A Slurm step bound to fewer CPUs than SLURM_CPUS_PER_TASK (what srun of
+# 22.05-23.02 does without --cpus-per-task): the oversubscription warning
+# says why and gives the fix, in one line on stderr and in metadata.json;
+# outside a Slurm job, or when the step got its CPUs, it stays the plain one.
+SLURM_WHY="2 threads exceed the 1 logical CPUs this Slurm step may use, fewer than \
+SLURM_CPUS_PER_TASK=2: oversubscribed (srun of Slurm 22.05-23.02 ignores that variable); \
+pass --cpus-per-task=2 to srun"
+PLAIN="2 threads exceed the 1 logical CPUs OpenMP may use: oversubscribed, times will not scale"
+
+# one_cpu_run DIR ENV...: ompsweep on CPU 0 alone with 1 and 2 threads.
+one_cpu_run() {
+    dir=$1; shift
+    env -u SLURM_JOB_ID -u SLURM_CPUS_PER_TASK -u SRUN_CPUS_PER_TASK "$@" taskset -c 0 \
+        "$BIN" bogosort --rows 20 --cols 4 -t 1,2 -r 1 -q -o "$dir" >/dev/null 2>"$TMP/err"
+}
+
+test_slurm_warning() {
+    one_cpu_run "$TMP/w1" SLURM_JOB_ID=4245 SLURM_CPUS_PER_TASK=2
+    check "exit 0" [ $? -eq 0 ]
+    check "one oversubscription line on stderr ($(grep exceed "$TMP/err"))" \
+        [ "$(grep exceed "$TMP/err")" = "ompsweep: warning: $SLURM_WHY" ]
+    check "the same line in metadata.json" grep -qF "\"$SLURM_WHY\"" "$TMP/w1/metadata.json"
+    one_cpu_run "$TMP/w2" SLURM_CPUS_PER_TASK=2
+    check "outside a Slurm job: the plain warning ($(grep exceed "$TMP/err"))" \
+        [ "$(grep exceed "$TMP/err")" = "ompsweep: warning: $PLAIN" ]
+    check "no Slurm advice in metadata.json" [ "$(grep -c SLURM_CPUS_PER_TASK "$TMP/w2/metadata.json")" -eq 0 ]
+    one_cpu_run "$TMP/w3" SLURM_JOB_ID=4246 SLURM_CPUS_PER_TASK=1
+    check "step got the CPUs the job asked: the plain warning ($(grep exceed "$TMP/err"))" \
+        [ "$(grep exceed "$TMP/err")" = "ompsweep: warning: $PLAIN" ]
+}
+
 run_test test_syntax
-run_test test_slurm_sweep
-run_test test_slurm_loop
-run_test test_slurm_array
-run_test test_slurm_multinode
+run_test test_slurm_warning
+for SHIM_MODE in $SHIM_MODES; do
+    echo "-- srun as in Slurm $SHIM_MODE"
+    run_test test_slurm_sweep
+    run_test test_slurm_loop
+    run_test test_slurm_array
+    run_test test_slurm_multinode
+done
 run_test test_pbs
+run_test test_pbs_torque
 finish

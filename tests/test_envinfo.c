@@ -93,6 +93,19 @@ static void test_job(void)
     CHECK(job.slurm_job_id != NULL && strcmp(job.slurm_job_id, "123") == 0);
     CHECK(job.slurm_array_task_id == NULL && job.pbs_jobid == NULL);
     unsetenv("SLURM_JOB_ID");
+    /* SLURM_CPUS_PER_TASK: a positive count, else 0 */
+    static const struct { const char *text; int want; } cpus[] = {
+        {"16", 16}, {"1", 1}, {"0", 0}, {"-2", 0}, {"4x", 0}, {"", 0},
+        {"99999999999", 0}};
+    for (size_t i = 0; i < sizeof cpus / sizeof cpus[0]; i++) {
+        setenv("SLURM_CPUS_PER_TASK", cpus[i].text, 1);
+        envinfo_job(&job);
+        CHECK_MSG(job.slurm_cpus_per_task == cpus[i].want, "\"%s\" gave %d",
+                  cpus[i].text, job.slurm_cpus_per_task);
+    }
+    unsetenv("SLURM_CPUS_PER_TASK");
+    envinfo_job(&job);
+    CHECK(job.slurm_cpus_per_task == 0);
 }
 
 static void test_build(void)

@@ -500,9 +500,25 @@ int envinfo_omp_env(const char ***vars, int *count, errmsg_t *err)
     return STATUS_OK;
 }
 
+/* A positive count held by environment variable `name`; 0 when it is
+ * unset or anything else. */
+static int env_count(const char *name)
+{
+    const char *text = getenv(name);
+    if (text == NULL || text[0] == '\0')
+        return 0;
+    char *end;
+    errno = 0;
+    long n = strtol(text, &end, 10);
+    if (errno != 0 || *end != '\0' || n < 1 || n > INT_MAX)
+        return 0;
+    return (int)n;
+}
+
 void envinfo_job(struct envinfo_job *job)
 {
     job->slurm_job_id = getenv("SLURM_JOB_ID");
     job->slurm_array_task_id = getenv("SLURM_ARRAY_TASK_ID");
     job->pbs_jobid = getenv("PBS_JOBID");
+    job->slurm_cpus_per_task = env_count("SLURM_CPUS_PER_TASK");
 }

@@ -106,6 +106,7 @@ struct envinfo_job {
     const char *slurm_job_id;
     const char *slurm_array_task_id;
     const char *pbs_jobid;
+    int slurm_cpus_per_task; /* SLURM_CPUS_PER_TASK; 0 when unset or not a count */
 };
 
 void envinfo_job(struct envinfo_job *job);
