@@ -190,6 +190,13 @@ END {
 
 # Validates summary.csv and writes the scaling plots' gnuplot script.
 scaling_awk='
+# "  bind=close places=cores" for a row that ran under them, else "".
+function affinity(i,   t) {
+    t = ""
+    if (r_b[i] != "") t = t "  bind=" r_b[i]
+    if (r_p[i] != "") t = t "  places=" r_p[i]
+    return t
+}
 BEGIN { want = ENVIRON["PLOTS_RUN_ID"]; out = ENVIRON["PLOTS_OUT"]; nrows = 0; nruns = 0 }
 !csv_record() { next }
 recline == 1 {
@@ -217,6 +224,9 @@ recline == 1 {
     r_id[nrows] = id; r_t[nrows] = t + 0
     r_w[nrows] = f[col["workload"]]; r_v[nrows] = f[col["variant"]]
     r_s[nrows] = f[col["schedule"]]; r_z[nrows] = f[col["size"]]
+    # bind and places (summary.csv of 0.2 on; empty in older tables)
+    r_b[nrows] = ("bind" in col) ? f[col["bind"]] : ""
+    r_p[nrows] = ("places" in col) ? f[col["places"]] : ""
     r_n[nrows] = f[col["n"]]
     r_med[nrows] = f[col["median"]] + 0; r_min[nrows] = f[col["min"]] + 0
     r_max[nrows] = f[col["max"]] + 0
@@ -243,7 +253,7 @@ END {
     for (i = 1; i <= nrows; i++) {
         if (r_id[i] != sel) continue
         weak = r_v[i] ~ /\+weak$/
-        key = r_w[i] SUBSEP r_v[i] SUBSEP r_s[i] SUBSEP (weak ? "" : r_z[i])
+        key = r_w[i] SUBSEP r_v[i] SUBSEP r_s[i] SUBSEP r_b[i] SUBSEP r_p[i] SUBSEP (weak ? "" : r_z[i])
         if (!(key in bidx)) { bidx[key] = ++nb; bn[nb] = 0; bweak[nb] = weak; bf[nb] = "NaN" }
         b = bidx[key]
         m = ++bn[b]
@@ -258,10 +268,10 @@ END {
         if (bweak[b]) {
             anyweak = 1
             sz = r_z[first] == r_z[last] ? r_z[first] : r_z[first] " to " r_z[last]
-            title[b] = r_w[first] "/" r_v[first] "  " r_s[first] "  " sz "  (weak scaling)"
+            title[b] = r_w[first] "/" r_v[first] "  " r_s[first] affinity(first) "  " sz "  (weak scaling)"
         } else {
             anystrong = 1
-            title[b] = r_w[first] "/" r_v[first] "  " r_s[first] "  " r_z[first]
+            title[b] = r_w[first] "/" r_v[first] "  " r_s[first] affinity(first) "  " r_z[first]
         }
         for (j = 1; j <= bn[b]; j++) {
             i = brow[b, j]; t = r_t[i]

@@ -13,6 +13,7 @@
 
 #include "base/openmp.h"
 #include "registry.h"
+#include "study/affinity.h"
 
 /* Accepted ranges, in one place so the messages and --help agree. */
 #define ROWS_MAX 1000000000L
@@ -34,7 +35,8 @@ enum option_id {
     OPT_SCALING, OPT_RESUME, OPT_TAG, OPT_SAMPLES, OPT_FEATURES, OPT_CENTERS,
     OPT_CLUSTER_STD, OPT_K_MIN, OPT_K_MAX, OPT_FOLDS, OPT_N_INIT,
     OPT_MAX_ITER, OPT_TOL, OPT_PCA, OPT_NO_SCALE, OPT_DATA, OPT_SAVE_DATA,
-    OPT_LABEL_COLUMN, OPT_PARALLEL, OPT_RULE, OPT_HELP, OPT_VERSION
+    OPT_LABEL_COLUMN, OPT_PARALLEL, OPT_RULE, OPT_HELP, OPT_VERSION, OPT_BIND,
+    OPT_PLACES
 };
 
 static const struct option config_options[] = {
@@ -46,6 +48,8 @@ static const struct option config_options[] = {
     {"quiet", no_argument, NULL, 'q'},
     {"tag", required_argument, NULL, OPT_TAG},
     {"schedule", required_argument, NULL, OPT_SCHEDULE},
+    {"bind", required_argument, NULL, OPT_BIND},
+    {"places", required_argument, NULL, OPT_PLACES},
     {"scaling", required_argument, NULL, OPT_SCALING},
     {"resume", no_argument, NULL, OPT_RESUME},
     {"rows", required_argument, NULL, OPT_ROWS},
@@ -88,13 +92,12 @@ static void config_defaults(struct config *cfg)
     cfg->warmup = 1;
     cfg->seed = 42;
     cfg->output_dir = "results";
-    cfg->schedule.kind = SCHEDULE_DYNAMIC;
-    strcpy(cfg->schedule.text, "dynamic");
+
     cfg->scaling = SCALING_STRONG;
     cfg->rows = 1000;
     cfg->cols = 8;
     cfg->max_value = 100;
-    cfg->partition = BOGOSORT_ROWS;
+
     cfg->samples = 10000;
     cfg->features = 100;
     cfg->centers = 7;
@@ -107,7 +110,7 @@ static void config_defaults(struct config *cfg)
     cfg->tol = 1e-4;
     cfg->pca = 2;
     cfg->label_column = -1;
-    cfg->parallel = ELBOW_OVER_K;
+
     cfg->rule = RULE_MAXDELTA;
 }
 
@@ -362,6 +365,81 @@ static void default_threads(struct config *cfg, long env)
     cfg->threads[cfg->nthreads++] = nprocs;
 }
 
+/* A comma list of choices ("chunks,rows"), each kept once in the order
+ * given; out has room for every choice. A later option replaces the list. */
+static int parse_choice_list(const char *opt, const char *text,
+                             const char *const *names, int n, int *out,
+                             int *count, errmsg_t *err)
+{
+    char item[CONFIG_SCHEDULE_TEXT];
+    *count = 0;
+    for (const char *p = text;;) {
+        size_t len = strcspn(p, ",");
+        snprintf(item, sizeof item, "%.*s", (int)(len < sizeof item ? len : sizeof item - 1), p);
+        int v, rc = parse_choice(opt, item, names, n, &v, err);
+        if (rc != STATUS_OK)
+            return rc;
+        bool seen = false;
+        for (int i = 0; i < *count; i++)
+            seen = seen || out[i] == v;
+        if (!seen)
+            out[(*count)++] = v;
+        if (p[len] == '\0')
+            return STATUS_OK;
+        p += len + 1;
+    }
+}
+
+/* Room for one more value of a repeatable option, else a usage error. */
+static int check_room(const char *opt, int count, errmsg_t *err)
+{
+    if (count >= CONFIG_MAX_VALUES)
+        return errmsg_set(err, STATUS_USAGE, "%s: more than %d values",
+                          opt, CONFIG_MAX_VALUES);
+    return STATUS_OK;
+}
+
+static int add_schedule(struct config *cfg, const char *arg, errmsg_t *err)
+{
+    struct schedule s;
+    int rc = config_parse_schedule(arg, &s, err);
+    for (int i = 0; rc == STATUS_OK && i < cfg->nschedules; i++)
+        if (strcmp(cfg->schedules[i].text, s.text) == 0)
+            return STATUS_OK; /* given twice: swept once */
+    if (rc == STATUS_OK)
+        rc = check_room("--schedule", cfg->nschedules, err);
+    if (rc == STATUS_OK)
+        cfg->schedules[cfg->nschedules++] = s;
+    return rc;
+}
+
+/* Keep `value` in list[*count] unless it is there already. */
+static int add_text(const char *opt, const char **list, int *count,
+                    const char *value, errmsg_t *err)
+{
+    for (int i = 0; i < *count; i++)
+        if (strcmp(list[i], value) == 0)
+            return STATUS_OK;
+    int rc = check_room(opt, *count, err);
+    if (rc == STATUS_OK)
+        list[(*count)++] = value;
+    return rc;
+}
+
+static int add_bind(struct config *cfg, const char *arg, errmsg_t *err)
+{
+    int rc = affinity_check_bind("--bind", arg, err);
+    return rc == STATUS_OK ? add_text("--bind", cfg->binds, &cfg->nbinds, arg, err) : rc;
+}
+
+static int add_places(struct config *cfg, const char *arg, errmsg_t *err)
+{
+    int count;
+    int rc = affinity_check_places("--places", arg, &count, err);
+    return rc == STATUS_OK ? add_text("--places", cfg->places, &cfg->nplaces, arg, err)
+                           : rc;
+}
+
 enum { OPTION_NOT_MINE = -1 };
 
 static int apply_common_option(struct config *cfg, int id, const char *arg,
@@ -390,7 +468,9 @@ static int apply_common_option(struct config *cfg, int id, const char *arg,
                                   "are not allowed");
         cfg->tag = arg;
         return STATUS_OK;
-    case OPT_SCHEDULE: return config_parse_schedule(arg, &cfg->schedule, err);
+    case OPT_SCHEDULE: return add_schedule(cfg, arg, err);
+    case OPT_BIND: return add_bind(cfg, arg, err);
+    case OPT_PLACES: return add_places(cfg, arg, err);
     case OPT_SCALING:
         rc = parse_choice("--scaling", arg, scaling_names, 2, &v, err);
         cfg->scaling = (enum scaling)v;
@@ -405,17 +485,15 @@ static int apply_common_option(struct config *cfg, int id, const char *arg,
 static int apply_bogosort_option(struct config *cfg, int id, const char *arg,
                                  errmsg_t *err)
 {
-    int v = 0, rc;
     switch (id) {
     case OPT_ROWS: return parse_size("--rows", arg, 1, ROWS_MAX, &cfg->rows, err);
     case OPT_COLS: return parse_size("--cols", arg, 1, COLS_MAX, &cfg->cols, err);
     case OPT_MAX_VALUE:
         return parse_int("--max-value", arg, 0, INT_MAX - 1, &cfg->max_value, err);
     case OPT_PARTITION:
-        rc = parse_choice("--partition", arg, bogosort_partition_names,
-                          BOGOSORT_PARTITION_COUNT, &v, err);
-        cfg->partition = (enum bogosort_partition)v;
-        return rc;
+        return parse_choice_list("--partition", arg, bogosort_partition_names,
+                                 BOGOSORT_PARTITION_COUNT, (int *)cfg->partitions,
+                                 &cfg->npartitions, err);
     default: return OPTION_NOT_MINE;
     }
 }
@@ -426,10 +504,9 @@ static int apply_elbow_choice(struct config *cfg, int id, const char *arg,
     int v = 0, rc;
     switch (id) {
     case OPT_PARALLEL:
-        rc = parse_choice("--parallel", arg, elbow_strategy_names, ELBOW_STRATEGY_COUNT,
-                          &v, err);
-        cfg->parallel = (enum elbow_strategy)v;
-        return rc;
+        return parse_choice_list("--parallel", arg, elbow_strategy_names,
+                                 ELBOW_STRATEGY_COUNT, (int *)cfg->strategies,
+                                 &cfg->nstrategies, err);
     case OPT_RULE:
         rc = parse_choice("--rule", arg, rules_names, RULE_COUNT, &v, err);
         cfg->rule = (enum elbow_rule)v;
@@ -635,6 +712,19 @@ static int validate_elbow(const struct config *cfg, errmsg_t *err)
     return STATUS_OK;
 }
 
+/* Each swept option not given takes its one default value. */
+static void default_dimensions(struct config *cfg)
+{
+    if (cfg->nschedules == 0) {
+        cfg->schedules[0] = (struct schedule){SCHEDULE_DYNAMIC, 0, "dynamic"};
+        cfg->nschedules = 1;
+    }
+    if (cfg->npartitions == 0)
+        cfg->partitions[cfg->npartitions++] = BOGOSORT_ROWS;
+    if (cfg->nstrategies == 0)
+        cfg->strategies[cfg->nstrategies++] = ELBOW_OVER_K;
+}
+
 int config_parse(int argc, char **argv, struct config *cfg, errmsg_t *err)
 {
     bool threads_given = false;
@@ -653,6 +743,7 @@ int config_parse(int argc, char **argv, struct config *cfg, errmsg_t *err)
         return STATUS_OK;
     if (!threads_given)
         default_threads(cfg, env);
+    default_dimensions(cfg);
     if ((rc = validate_sizes(cfg, err)) != STATUS_OK)
         return rc;
     return validate_elbow(cfg, err);
@@ -666,6 +757,8 @@ static uint64_t fnv1a(const char *text)
     return h;
 }
 
+/* The text hashed is 0.1's, so that a study started by 0.1 resumes; the
+ * swept lists enter by their first value only (rows name the rest). */
 void config_key(const struct config *cfg, char *buf, size_t cap)
 {
     char text[2048];
@@ -674,12 +767,12 @@ void config_key(const struct config *cfg, char *buf, size_t cap)
              "n=%zu;d=%zu;c=%d;std=%a;k=%d-%d;folds=%d;init=%d;iter=%d;tol=%a;"
              "pca=%d;noscale=%d;data=%s;label=%ld;par=%d",
              cfg->workloads, (unsigned long long)cfg->seed, cfg->rows, cfg->cols,
-             cfg->max_value, (int)cfg->partition, cfg->schedule.text,
+             cfg->max_value, (int)cfg->partitions[0], cfg->schedules[0].text,
              (int)cfg->scaling, cfg->samples, cfg->features, cfg->centers,
              cfg->cluster_std, cfg->k_min, cfg->k_max, cfg->folds, cfg->n_init,
              cfg->max_iter, cfg->tol, cfg->pca, (int)cfg->no_scale,
              cfg->data_file ? cfg->data_file : "", cfg->label_column,
-             (int)cfg->parallel);
+             (int)cfg->strategies[0]);
     snprintf(buf, cap, "%08x", (unsigned)(fnv1a(text) & 0xffffffffu));
 }
 
@@ -703,7 +796,13 @@ static const char USAGE_OPTIONS[] =
 "  -s, --seed N           random seed (default 42)\n"
 "  -o, --output DIR       output directory, created if missing (default results)\n"
 "      --tag NAME         free-form label stored with the run\n"
-"      --schedule KIND[,CHUNK]  static | dynamic | guided (default dynamic)\n"
+"      --schedule KIND[,CHUNK]  static | dynamic | guided (default dynamic);\n"
+"                         repeat the option to sweep several\n"
+"      --bind VALUE       OMP_PROC_BIND to sweep: true, false, primary, close,\n"
+"                         spread or a list (spread,close); repeatable\n"
+"      --places VALUE     OMP_PLACES to sweep: threads, cores, sockets,\n"
+"                         ll_caches, numa_domains [(N)] or {0},{1}...;\n"
+"                         repeatable (bind/places run in child processes)\n"
 "      --scaling strong|weak    weak: problem size grows with threads\n"
 "      --resume           skip cells already measured in DIR/runs.csv\n"
 "  -q, --quiet            no progress lines on stderr\n"
@@ -715,7 +814,7 @@ static const char USAGE_OPTIONS[] =
 "      --cols N           values per row, 1..16 (default 8)\n"
 "      --max-value N      values drawn from 0..N (default 100)\n"
 "      --partition chunks|rows  one block per thread, or per-row scheduling\n"
-"                         with --schedule (default rows)\n"
+"                         with --schedule (default rows); chunks,rows sweeps both\n"
 "\n"
 "elbow:\n"
 "      --samples N --features N --centers N --cluster-std X\n"
@@ -731,6 +830,7 @@ static const char USAGE_OPTIONS[] =
 "      --pca N            PCA components, 0 = off (default 2)\n"
 "      --no-scale         skip the standard scaler\n"
 "      --parallel over-k|tasks  parallel for over k, or one task per fit\n"
+"                         (default over-k); over-k,tasks sweeps both\n"
 "      --rule maxdelta|max|kneedle  rule reported as chosen_k (default maxdelta)\n"
 "\n"
 "Exit codes: 0 ok, 1 verification failed, 2 bad usage or input, 3 I/O error,\n"

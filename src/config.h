@@ -17,7 +17,8 @@
 enum {
     CONFIG_MAX_THREAD_COUNTS = 256, /* entries in one sweep */
     CONFIG_MAX_THREADS = 4096,      /* largest thread count accepted */
-    CONFIG_SCHEDULE_TEXT = 32
+    CONFIG_SCHEDULE_TEXT = 32,
+    CONFIG_MAX_VALUES = 16 /* values of one repeatable sweep option */
 };
 
 enum config_action { ACTION_RUN, ACTION_SUMMARIZE, ACTION_HELP, ACTION_VERSION };
@@ -42,14 +43,23 @@ struct config {
     const char *output_dir;
     bool output_given; /* -o was on the command line */
     const char *tag; /* NULL when not given */
-    struct schedule schedule;
+    /* Sweep dimensions beyond threads, each value once, in the order given.
+     * binds/places: 0 values = the environment's OMP_PROC_BIND/OMP_PLACES;
+     * given values run in re-executed children (see study/child.h). */
+    struct schedule schedules[CONFIG_MAX_VALUES];
+    int nschedules;
+    const char *binds[CONFIG_MAX_VALUES];
+    int nbinds;
+    const char *places[CONFIG_MAX_VALUES];
+    int nplaces;
     enum scaling scaling;
     bool quiet, resume;
 
     /* bogosort */
     size_t rows, cols;
     int max_value;
-    enum bogosort_partition partition;
+    enum bogosort_partition partitions[BOGOSORT_PARTITION_COUNT];
+    int npartitions;
 
     /* elbow */
     size_t samples, features;
@@ -61,7 +71,8 @@ struct config {
     const char *data_file;      /* --data, NULL = generate blobs */
     const char *save_data_file; /* --save-data, NULL = don't */
     long label_column;          /* -1 = none */
-    enum elbow_strategy parallel;
+    enum elbow_strategy strategies[ELBOW_STRATEGY_COUNT]; /* --parallel */
+    int nstrategies;
     enum elbow_rule rule;
 
     /* summarize: the runs files named after the subcommand */
@@ -84,10 +95,12 @@ int config_parse_schedule(const char *text, struct schedule *out, errmsg_t *err)
 
 enum { CONFIG_KEY_LEN = 9 }; /* 8 hex digits and the terminator */
 
-/* 8 hex digits naming the options that change what a run computes (seed,
- * sizes, workload options, schedule, scaling, data path), but not thread
- * counts, repeats, warmup, output or tag: two invocations with the same key
- * measure the same cells, which is what --resume relies on. */
+/* 8 hex digits naming the options that change what a cell computes (seed,
+ * sizes, workload options, scaling, data path), but not the values swept
+ * (threads, schedules, bindings, places, partitions, strategies: runs.csv
+ * names them in each row), repeats, warmup, output or tag: two invocations
+ * with the same key measure the same cells, which is what --resume relies
+ * on, and a resumed study may add values to a sweep. */
 void config_key(const struct config *cfg, char *buf, size_t cap);
 
 /* Print the --help text (workloads from the registry). */

@@ -1,5 +1,6 @@
 /* ompsweep: parse -> set up workloads (untimed) -> sweep thread counts ->
  * verify -> write tables -> exit status. */
+#include <signal.h>
 #include <stdio.h>
 #include <sys/file.h>
 #include <stdlib.h>
@@ -10,6 +11,8 @@
 #include "base/status.h"
 #include "config.h"
 #include "registry.h"
+#include "study/affinity.h"
+#include "study/child.h"
 #include "study/csv.h"
 #include "study/envinfo.h"
 #include "study/metadata.h"
@@ -31,7 +34,7 @@ struct study {
     const struct config *cfg;
     int argc;
     char **argv;
-    struct workload w[REGISTRY_COUNT];
+    struct workload w[REGISTRY_COUNT][CONFIG_MAX_VALUES]; /* per variant */
     char runs_path[OUTPUT_PATH_MAX], summary_path[OUTPUT_PATH_MAX];
     char metadata_path[OUTPUT_PATH_MAX];
     char run_id[CSV_ID_MAX], host[CSV_ID_MAX], key[CONFIG_KEY_LEN];
@@ -40,6 +43,10 @@ struct study {
     struct resume resume;
     struct warnings warnings;
     struct sweep sweep;
+    struct affinity_log affinity;
+    struct child_role role; /* this process runs one (bind, places) of a parent */
+    bool parent;            /* this process runs its (bind, places) in children */
+    const char *bind, *places; /* OMP_PROC_BIND/OMP_PLACES in force, "" unset */
     bool agreed; /* the failure, if any, is known to every rank */
     int nodes;   /* distinct hosts of the MPI ranks */
     char mpi_library[PAR_VERSION_MAX];
@@ -51,26 +58,57 @@ static int fail(int rc, const errmsg_t *err)
     return rc;
 }
 
-static int count_workloads(const struct config *cfg)
+static bool selected(const struct config *cfg, int id)
+{
+    return (cfg->workloads & (1u << id)) != 0;
+}
+
+/* Blocks of this process's sweep, for progress and ETAs. */
+static int count_blocks(const struct study *st)
 {
     int n = 0;
     for (int i = 0; i < REGISTRY_COUNT; i++)
-        n += (cfg->workloads & (1u << i)) != 0;
+        for (int v = 0; selected(st->cfg, i) && v < registry[i].variants(st->cfg); v++)
+            n += sweep_blocks(st->cfg, &st->w[i][v]);
     return n;
 }
 
-/* Strong scaling sets every workload up before any file is touched, so bad
- * input (a bad --data file) leaves the output directory as it was. */
+/* Strong scaling sets every workload variant up before any file is
+ * touched, so bad input (a bad --data file) leaves the output directory as
+ * it was. */
 static int setup_workloads(struct study *st, errmsg_t *err)
 {
     for (int i = 0; i < REGISTRY_COUNT; i++) {
-        memset(&st->w[i], 0, sizeof st->w[i]);
-        if (!(st->cfg->workloads & (1u << i)) || st->cfg->scaling == SCALING_WEAK)
+        if (!selected(st->cfg, i) || st->cfg->scaling == SCALING_WEAK)
             continue;
-        int rc = workload_create(registry[i].create, st->cfg, 1, &st->w[i], err);
-        if (rc != STATUS_OK)
-            return rc;
+        for (int v = 0; v < registry[i].variants(st->cfg); v++) {
+            int rc = workload_create(registry[i].create, st->cfg, v, 1, &st->w[i][v], err);
+            if (rc != STATUS_OK)
+                return rc;
+        }
     }
+    return STATUS_OK;
+}
+
+static void destroy_workloads(struct study *st)
+{
+    for (int i = 0; i < REGISTRY_COUNT; i++)
+        for (int v = 0; v < CONFIG_MAX_VALUES; v++)
+            workload_destroy(&st->w[i][v]);
+}
+
+/* Who runs what: a child of a --bind/--places sweep, the parent of one, or
+ * a plain study; and the bind/places columns of this process's rows. */
+static int assign_role(struct study *st, errmsg_t *err)
+{
+    const char *bind = getenv("OMP_PROC_BIND"), *places = getenv("OMP_PLACES");
+    child_role(&st->role);
+    st->parent = !st->role.active && (st->cfg->nbinds > 0 || st->cfg->nplaces > 0);
+    st->bind = bind != NULL ? bind : "";
+    st->places = places != NULL ? places : "";
+    if (st->parent && par_mpi_build())
+        return errmsg_set(err, STATUS_USAGE, "--bind/--places: not available in an "
+                          "MPI build; set OMP_PROC_BIND/OMP_PLACES for mpirun instead");
     return STATUS_OK;
 }
 
@@ -78,11 +116,13 @@ static int setup_workloads(struct study *st, errmsg_t *err)
  * work) and runs.csv (header checked). */
 static int open_files(struct study *st, errmsg_t *err)
 {
+    /* A runs file of 0.1 is continued only by rows without bind/places. */
+    bool legacy_ok = !st->parent && st->bind[0] == '\0' && st->places[0] == '\0';
     int rc = output_prepare(st->cfg->output_dir, err);
     if (rc == STATUS_OK)
         rc = metadata_check(st->metadata_path, err);
     if (rc == STATUS_OK)
-        rc = csv_runs_open(&st->runs, st->runs_path, err);
+        rc = csv_runs_open(&st->runs, st->runs_path, legacy_ok, err);
     return rc;
 }
 
@@ -92,9 +132,12 @@ static int choose_run_id(struct study *st, errmsg_t *err)
 {
     int rc = STATUS_OK;
     config_key(st->cfg, st->key, sizeof st->key);
+    const char *given = st->role.active ? st->role.run_id : NULL;
     if (st->cfg->resume && par_root())
-        rc = resume_load(&st->resume, st->runs_path, st->key, err);
-    if (rc == STATUS_OK && st->resume.run_id[0] != '\0')
+        rc = resume_load(&st->resume, st->runs_path, st->key, given, err);
+    if (given != NULL)
+        snprintf(st->run_id, sizeof st->run_id, "%s", given);
+    else if (rc == STATUS_OK && st->resume.run_id[0] != '\0')
         snprintf(st->run_id, sizeof st->run_id, "%s", st->resume.run_id);
     else if (rc == STATUS_OK) {
         char base[CSV_ID_MAX - CONFIG_KEY_LEN - 1]; /* room for "-KEY" */
@@ -135,6 +178,14 @@ static size_t select_run(const struct run_row *all, size_t n, const char *run_id
     return m;
 }
 
+/* "bogosort rows dynamic bind=close threads=2": a block in a warning. */
+static void block_label(const struct summary_row *r, char *buf, size_t cap)
+{
+    snprintf(buf, cap, "%s %s %s%s%s%s%s threads=%d", r->workload, r->variant,
+             r->schedule, r->bind[0] ? " bind=" : "", r->bind,
+             r->places[0] ? " places=" : "", r->places, r->threads);
+}
+
 /* CV and timer-resolution warnings for each block of this run. */
 static void result_warnings(struct study *st, const struct summary_row *rows,
                             size_t n)
@@ -142,18 +193,38 @@ static void result_warnings(struct study *st, const struct summary_row *rows,
     struct envinfo_timer timer;
     envinfo_timer(&timer);
     double tick = timer.tick > 0 ? timer.tick : timer.wtick;
+    char label[WARNING_TEXT];
     for (size_t i = 0; i < n; i++) {
         const struct summary_row *r = &rows[i];
+        block_label(r, label, sizeof label);
         if (r->t.cv > CV_WARN)
-            warnings_add(&st->warnings, "%s %s threads=%d: run times vary by "
-                         "%.1f%% (coefficient of variation above %.0f%%)",
-                         r->workload, r->variant, r->threads, 100 * r->t.cv,
+            warnings_add(&st->warnings, "%s: run times vary by %.1f%% (coefficient "
+                         "of variation above %.0f%%)", label, 100 * r->t.cv,
                          100 * CV_WARN);
         if (r->t.min < TIMER_TICKS_MIN * tick)
-            warnings_add(&st->warnings, "%s %s threads=%d: the shortest run "
-                         "(%.3g s) is under %d timer ticks of %.3g s", r->workload,
-                         r->variant, r->threads, r->t.min, TIMER_TICKS_MIN, tick);
+            warnings_add(&st->warnings, "%s: the shortest run (%.3g s) is under %d "
+                         "timer ticks of %.3g s", label, r->t.min, TIMER_TICKS_MIN, tick);
     }
+}
+
+/* Runs of this run that failed their check, or whose checksum differs from
+ * the first of its workload and size: every schedule, binding, partition
+ * and strategy must compute the same result. Children checked their own
+ * blocks; this also compares blocks of different children. */
+static int count_mismatches(const struct run_row *rows, size_t n)
+{
+    int bad = 0;
+    for (size_t i = 0; i < n; i++) {
+        bool ok = rows[i].verified;
+        for (size_t j = 0; j < i && ok; j++)
+            if (strcmp(rows[j].workload, rows[i].workload) == 0 &&
+                strcmp(rows[j].size, rows[i].size) == 0) {
+                ok = rows[j].checksum == rows[i].checksum;
+                break;
+            }
+        bad += !ok;
+    }
+    return bad;
 }
 
 /* summary.csv from the whole runs.csv; the table of this run on stdout. */
@@ -170,9 +241,11 @@ static int finish_tables(struct study *st, errmsg_t *err)
                       : summary_build(all, n, true, &rows, &nrows, err);
     if (rc == STATUS_OK)
         rc = csv_summary_write(st->summary_path, rows, nrows, err);
+    size_t nmine = rc == STATUS_OK ? select_run(all, n, st->run_id, mine) : 0;
     if (rc == STATUS_OK)
-        rc = summary_build(mine, select_run(all, n, st->run_id, mine), false,
-                           &own, &nown, err);
+        rc = summary_build(mine, nmine, false, &own, &nown, err);
+    if (rc == STATUS_OK && count_mismatches(mine, nmine) > st->sweep.mismatches)
+        st->sweep.mismatches = count_mismatches(mine, nmine);
     if (rc == STATUS_OK) {
         printf("ompsweep run %s on %s\n", st->run_id, st->host);
         report_table(stdout, own, nown);
@@ -187,18 +260,49 @@ static int sweep_all(struct study *st, errmsg_t *err)
 {
     const struct config *cfg = st->cfg;
     struct sweep *s = &st->sweep;
+    /* elbow.csv: once per run, from the first variant of the first child */
+    bool reports = par_root() && (!st->role.active || st->role.index == 0);
     for (int i = 0; i < REGISTRY_COUNT && !s->interrupted; i++) {
-        if (!(cfg->workloads & (1u << i)))
-            continue;
-        struct workload *prepared = cfg->scaling == SCALING_WEAK ? NULL : &st->w[i];
-        int rc = sweep_workload(s, registry[i].create, prepared, err);
-        if (rc != STATUS_OK)
-            return rc;
-        if (prepared != NULL && prepared->report != NULL && !s->interrupted &&
-            s->runs_done > 0 && par_root()) {
-            rc = prepared->report(prepared->state, cfg, st->run_id, err);
+        for (int v = 0; selected(cfg, i) && v < registry[i].variants(cfg) &&
+                        !s->interrupted; v++) {
+            struct workload *prepared = cfg->scaling == SCALING_WEAK ? NULL : &st->w[i][v];
+            int rc = sweep_workload(s, registry[i].create, v, prepared, err);
             if (rc != STATUS_OK)
                 return rc;
+            if (reports && v == 0 && prepared != NULL && prepared->report != NULL &&
+                !s->interrupted && s->runs_done > 0) {
+                rc = prepared->report(prepared->state, cfg, st->run_id, err);
+                if (rc != STATUS_OK)
+                    return rc;
+            }
+        }
+    }
+    return STATUS_OK;
+}
+
+/* The (bind, places) combinations, each in a child process; NULL stands
+ * for the environment's value when the option was not given. */
+static int run_children(struct study *st, errmsg_t *err)
+{
+    const struct config *cfg = st->cfg;
+    int nb = cfg->nbinds > 0 ? cfg->nbinds : 1, np = cfg->nplaces > 0 ? cfg->nplaces : 1;
+    for (int b = 0; b < nb; b++) {
+        for (int p = 0; p < np; p++) {
+            struct child_request req = {
+                .argv = st->argv, .run_id = st->run_id, .index = b * np + p,
+                .bind = cfg->nbinds > 0 ? cfg->binds[b] : NULL,
+                .places = cfg->nplaces > 0 ? cfg->places[p] : NULL};
+            int status, rc = child_run(&req, &st->warnings, &st->affinity, &status, err);
+            if (rc != STATUS_OK)
+                return rc;
+            if (status == STATUS_SIGINT || status == STATUS_SIGTERM) {
+                st->sweep.interrupted = status == STATUS_SIGINT ? SIGINT : SIGTERM;
+                return STATUS_OK;
+            }
+            if (status != STATUS_OK && status != STATUS_VERIFY)
+                return errmsg_set(err, status, "the child for bind=%s places=%s "
+                                  "ended with exit status %d", req.bind ? req.bind : "-",
+                                  req.places ? req.places : "-", status);
         }
     }
     return STATUS_OK;
@@ -275,11 +379,60 @@ static int write_metadata(struct study *st, int status, errmsg_t *err)
         .repeats = cfg->repeats, .warmup = cfg->warmup, .seed = cfg->seed,
         .warnings = st->warnings.list, .nwarnings = st->warnings.n,
         .interrupted = st->sweep.interrupted != 0, .exit_status = status,
-        .ranks = par_size(), .nodes = st->nodes, .mpi_library = st->mpi_library};
+        .ranks = par_size(), .nodes = st->nodes, .mpi_library = st->mpi_library,
+        .affinity = st->affinity.rec, .naffinity = st->affinity.n};
     if (flock(st->runs.fd, LOCK_EX) != 0)
         return errmsg_set(err, STATUS_IO, "%s: cannot lock", st->runs_path);
     int rc = metadata_append(st->metadata_path, &run, err);
     flock(st->runs.fd, LOCK_UN);
+    return rc;
+}
+
+/* After start-up: warn when the runtime did not take OMP_PROC_BIND or
+ * OMP_PLACES as given (it ignores values it cannot use). */
+static void runtime_warnings(struct study *st)
+{
+    char why[WARNING_TEXT];
+    if (!affinity_runtime_matches(st->bind, st->places, why, sizeof why))
+        warnings_add(&st->warnings, "%s", why);
+}
+
+/* This process's own measurements: a plain study, or a child's share. */
+static int measure(struct study *st, errmsg_t *err)
+{
+    struct sweep *s = &st->sweep;
+    *s = (struct sweep){.cfg = st->cfg, .runs = &st->runs, .run_id = st->run_id,
+                        .host = st->host, .bind = st->bind, .places = st->places,
+                        .started = omp_get_wtime(), .blocks_total = count_blocks(st),
+                        .resume = st->cfg->resume ? &st->resume : NULL,
+                        .affinity = &st->affinity};
+    if (par_root())
+        runtime_warnings(st);
+    return sweep_all(st, err);
+}
+
+/* Tables, the exit status, and metadata (written even when verification
+ * failed or a signal came). A child leaves all of it to its parent. */
+static int finish(struct study *st, int rc, errmsg_t *err)
+{
+    if (st->role.active) {
+        child_report(&st->role, &st->warnings, &st->affinity);
+        return rc == STATUS_OK ? outcome(st, err) : rc;
+    }
+    if (rc == STATUS_OK && par_root())
+        rc = finish_tables(st, err);
+    if (rc == STATUS_OK) {
+        rc = outcome(st, err); /* the same on every rank: results were shared */
+        st->agreed = true;
+    }
+    if (par_root() && (rc == STATUS_OK || rc == STATUS_VERIFY || st->sweep.interrupted)) {
+        errmsg_t merr;
+        int mrc = write_metadata(st, rc, &merr);
+        if (mrc != STATUS_OK) {
+            *err = merr;
+            rc = mrc;
+        }
+    }
     return rc;
 }
 
@@ -293,29 +446,15 @@ static int run_study(struct study *st, errmsg_t *err)
     envinfo_utc_now(st->start_time, sizeof st->start_time);
     st->nodes = par_nodes(); /* collective: every rank asks */
     par_library_version(st->mpi_library, sizeof st->mpi_library);
-    if (par_root())
+    if (par_root() && !st->role.active)
         startup_warnings(st);
-    struct sweep *s = &st->sweep;
-    *s = (struct sweep){.cfg = st->cfg, .runs = &st->runs, .run_id = st->run_id,
-                        .host = st->host, .started = omp_get_wtime(),
-                        .blocks_total = count_workloads(st->cfg) * st->cfg->nthreads,
-                        .resume = st->cfg->resume ? &st->resume : NULL};
-    rc = sweep_all(st, err);
-    if (rc == STATUS_OK && par_root())
-        rc = finish_tables(st, err);
-    if (rc == STATUS_OK) {
-        rc = outcome(st, err); /* the same on every rank: results were shared */
-        st->agreed = true;
+    if (st->parent) {
+        destroy_workloads(st); /* the children set up their own */
+        rc = run_children(st, err);
+    } else {
+        rc = measure(st, err);
     }
-    /* Metadata is written even when verification failed or a signal came. */
-    if (par_root() && (rc == STATUS_OK || rc == STATUS_VERIFY || st->sweep.interrupted)) {
-        errmsg_t merr;
-        int mrc = write_metadata(st, rc, &merr);
-        if (mrc != STATUS_OK) {
-            *err = merr;
-            rc = mrc;
-        }
-    }
+    rc = finish(st, rc, err);
     int close_rc = csv_runs_close(&st->runs, rc == STATUS_OK ? err : NULL);
     return rc == STATUS_OK ? close_rc : rc;
 }
@@ -334,13 +473,15 @@ static int run_main(const struct config *cfg, int argc, char **argv,
     st->agreed = true; /* setup fails alike on every rank */
     st->runs.fd = -1;
     warnings_init(&st->warnings);
-    int rc = setup_workloads(st, err);
+    int rc = assign_role(st, err);
+    if (rc == STATUS_OK)
+        rc = setup_workloads(st, err);
     if (rc == STATUS_OK && signals_install() != 0)
         rc = errmsg_set(err, STATUS_IO, "cannot install signal handlers");
     if (rc == STATUS_OK)
         rc = run_study(st, err);
-    for (int i = 0; i < REGISTRY_COUNT; i++)
-        workload_destroy(&st->w[i]);
+    destroy_workloads(st);
+    affinity_log_free(&st->affinity);
     resume_free(&st->resume);
     *agreed = st->agreed;
     free(st);

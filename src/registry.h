@@ -22,6 +22,7 @@ enum workload_bits {
 struct registry_entry {
     const char *name;    /* as typed on the command line and in runs.csv */
     const char *summary; /* one line for --help */
+    workload_variants_fn variants;
     workload_create_fn create;
 };
 

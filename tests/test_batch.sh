@@ -58,7 +58,7 @@ test_slurm_loop() {
     check "exit 0" [ $? -eq 0 ]
     check "8 rows" [ "$(data_rows "$out/runs.csv")" -eq 8 ]
     check "one run id per count" [ "$(column "$out/runs.csv" run_id | sort -u | wc -l)" -eq 2 ]
-    check "merged speedup for 2 threads" [ -n "$(awk -F, '$7 == 2 { print $17 }' "$out/merged/summary.csv" | head -n 1)" ]
+    check "merged speedup for 2 threads" [ -n "$(awk -F, '$9 == 2 { print $19 }' "$out/merged/summary.csv" | head -n 1)" ]
     check_cpus "$out"
 }
 

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "config.h"
+#include "study/affinity.h"
 #include "registry.h"
 #include "harness.h"
 
@@ -71,7 +72,10 @@ static void test_defaults(void)
     CHECK(PARSE(&cfg, &err, "bogosort") == STATUS_OK);
     CHECK(cfg.workloads == WORKLOAD_BOGOSORT && cfg.repeats == 5 && cfg.warmup == 1);
     CHECK(cfg.seed == 42 && cfg.rows == 1000 && cfg.cols == 8 && cfg.max_value == 100);
-    CHECK(cfg.partition == BOGOSORT_ROWS && cfg.schedule.kind == SCHEDULE_DYNAMIC);
+    CHECK(cfg.npartitions == 1 && cfg.partitions[0] == BOGOSORT_ROWS);
+    CHECK(cfg.nschedules == 1 && cfg.schedules[0].kind == SCHEDULE_DYNAMIC);
+    CHECK(cfg.nstrategies == 1 && cfg.strategies[0] == ELBOW_OVER_K);
+    CHECK(cfg.nbinds == 0 && cfg.nplaces == 0);
     CHECK(cfg.nthreads >= 1 && cfg.threads[0] == 1);
     CHECK(cfg.k_min == 2 && cfg.k_max == 14 && cfg.folds == 5 && cfg.pca == 2);
 }
@@ -84,11 +88,60 @@ static void test_options(void)
                 "--partition", "chunks", "-o", "out", "--seed", "18446744073709551615") ==
           STATUS_OK);
     CHECK(cfg.workloads == (WORKLOAD_BOGOSORT | WORKLOAD_ELBOW) && cfg.nthreads == 2);
-    CHECK(cfg.repeats == 3 && cfg.rows == 10 && cfg.partition == BOGOSORT_CHUNKS);
+    CHECK(cfg.repeats == 3 && cfg.rows == 10 && cfg.npartitions == 1 &&
+          cfg.partitions[0] == BOGOSORT_CHUNKS);
     CHECK(cfg.seed == UINT64_MAX && cfg.output_given);
     CHECK(PARSE(&cfg, &err, "summarize", "a.csv", "b.csv") == STATUS_OK);
     CHECK(cfg.action == ACTION_SUMMARIZE && cfg.ninputs == 2);
     CHECK(PARSE(&cfg, &err, "--help") == STATUS_OK && cfg.action == ACTION_HELP);
+}
+
+/* Repeatable options keep each value once, in order; lists likewise. */
+static void test_dimensions(void)
+{
+    struct config cfg;
+    errmsg_t err;
+    CHECK(PARSE(&cfg, &err, "all", "--schedule", "static", "--schedule", "guided,4",
+                "--schedule", "static", "--bind", "close", "--bind", "spread,close",
+                "--places", "{0:2}:2:2", "--places", "cores(2)", "--partition",
+                "rows,chunks,rows", "--parallel", "tasks,over-k") == STATUS_OK);
+    CHECK(cfg.nschedules == 2);
+    CHECK_STR(cfg.schedules[0].text, "static");
+    CHECK_STR(cfg.schedules[1].text, "guided,4");
+    CHECK(cfg.nbinds == 2);
+    CHECK_STR(cfg.binds[1], "spread,close");
+    CHECK(cfg.nplaces == 2);
+    CHECK_STR(cfg.places[0], "{0:2}:2:2");
+    CHECK(cfg.npartitions == 2 && cfg.partitions[0] == BOGOSORT_ROWS &&
+          cfg.partitions[1] == BOGOSORT_CHUNKS);
+    CHECK(cfg.nstrategies == 2 && cfg.strategies[0] == ELBOW_TASKS);
+    CHECK(PARSE(&cfg, &err, "bogosort", "--partition", "rows,blocks") == STATUS_USAGE);
+    CHECK_STR(err.text, "--partition: unknown value 'blocks' (accepted chunks|rows)");
+}
+
+/* The OMP_PLACES grammar: what the runtime accepts, and the place count. */
+static void test_places_syntax(void)
+{
+    static const struct { const char *text; int count; } ok[] = {
+        {"threads", 0}, {"cores(4)", 4}, {"numa_domains", 0}, {"{0}", 1},
+        {"{0},{1}", 2}, {"{0:4}:2:4", 2}, {"{0,1,2,3},{4:4}", 2}, {"{0:2:2},{1:2:2}", 2},
+        {"{0}:4:-1", 4}, {"{0,!1}", 1}, {"{0},!{1}", 0}};
+    static const char *const bad[] = {"{0", "cores(0)", "core", "{}", "{0}:0",
+                                      "{0},", "{0}x", "threads(2", "{-1}", "{0:0}", ""};
+    errmsg_t err;
+    for (size_t i = 0; i < sizeof ok / sizeof *ok; i++) {
+        int count = -1;
+        CHECK(affinity_check_places("--places", ok[i].text, &count, &err) == STATUS_OK);
+        CHECK(count == ok[i].count);
+    }
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        int count;
+        CHECK(affinity_check_places("--places", bad[i], &count, &err) == STATUS_USAGE);
+    }
+    CHECK(affinity_check_bind("--bind", "spread,close", &err) == STATUS_OK);
+    CHECK(affinity_check_bind("--bind", "master", &err) == STATUS_OK);
+    CHECK(affinity_check_bind("--bind", "true,close", &err) == STATUS_USAGE);
+    CHECK(affinity_check_bind("--bind", "close,", &err) == STATUS_USAGE);
 }
 
 static void test_omp_num_threads(void)
@@ -260,5 +313,7 @@ int main(void)
     RUN(test_flag_given_value);
     RUN(test_messages_one_line);
     RUN(test_schedule_text_as_parsed);
+    RUN(test_dimensions);
+    RUN(test_places_syntax);
     return harness_report();
 }

@@ -4,9 +4,9 @@
 
 FAST="--rows 300 --cols 7"
 
-# Every data row of a runs file has 15 fields and a verified value.
+# Every data row of a runs file has 17 fields and a verified value.
 well_formed() {
-    awk -F, 'NR > 1 && (NF < 15 || ($NF != "true" && $NF != "false")) { bad = 1 }
+    awk -F, 'NR > 1 && (NF < 17 || ($NF != "true" && $NF != "false")) { bad = 1 }
              END { exit bad }' "$1"
 }
 
@@ -60,7 +60,7 @@ test_sigterm_then_resume() {
     "$OMPSWEEP" bogosort $FAST -t 1,2 -r 40 -q --resume -o "$d" >/dev/null 2>&1
     check "resume exit 0" [ $? -eq 0 ]
     check "exactly 80 rows after resume" [ "$(data_rows "$d/runs.csv")" -eq 80 ]
-    check "no cell measured twice" [ "$(awk -F, 'NR > 1 { print $9 "," $10 }' "$d/runs.csv" | sort | uniq -d | wc -l)" -eq 0 ]
+    check "no cell measured twice" [ "$(awk -F, 'NR > 1 { print $11 "," $12 }' "$d/runs.csv" | sort | uniq -d | wc -l)" -eq 0 ]
     check "one run id" [ "$(column "$d/runs.csv" run_id | sort -u | wc -l)" -eq 1 ]
     check "resume added rows" [ "$before" -lt 80 ]
     check "one checksum" [ "$(column "$d/runs.csv" checksum | sort -u | wc -l)" -eq 1 ]
@@ -78,7 +78,7 @@ test_resume_after_kill() {
     "$OMPSWEEP" bogosort $FAST -t 1,2 -r 3 -q --resume -o "$d" >/dev/null 2>&1
     check "exit 0" [ $? -eq 0 ]
     check "6 rows" [ "$(data_rows "$d/runs.csv")" -eq 6 ]
-    check "repeats 1..3 at each count" [ "$(awk -F, 'NR > 1 { print $9 ":" $10 }' "$d/runs.csv" | sort | tr '\n' ' ')" = "1:1 1:2 1:3 2:1 2:2 2:3 " ]
+    check "repeats 1..3 at each count" [ "$(awk -F, 'NR > 1 { print $11 ":" $12 }' "$d/runs.csv" | sort | tr '\n' ' ')" = "1:1 1:2 1:3 2:1 2:2 2:3 " ]
     "$OMPSWEEP" bogosort $FAST -t 1,2 -r 3 -q --resume -o "$d" >/dev/null 2>&1
     check "nothing left to do" [ "$(data_rows "$d/runs.csv")" -eq 6 ]
     "$OMPSWEEP" bogosort $FAST -t 1,2 -r 3 -q --resume --seed 7 -o "$d" >/dev/null 2>&1

@@ -16,7 +16,7 @@ usable() {
     fi
 }
 
-checksums() { awk -F, 'NR > 1 { print $4, $15 }' "$1" | sort -u; }
+checksums() { awk -F, 'NR > 1 { print $4, $16 }' "$1" | sort -u; }
 
 test_same_results_as_one_process() {
     usable || return 0

@@ -169,11 +169,11 @@ static void test_runs_roundtrip(void)
     errmsg_t err;
     struct run_row in[3] = {make_row("r1", 1, 1, 0.25), make_row("r1", 2, 1, 0.125),
                             make_row("r2", 1, 1, 1e-7)};
-    CHECK(csv_runs_open(&f, path, &err) == STATUS_OK);
+    CHECK(csv_runs_open(&f, path, false, &err) == STATUS_OK);
     for (int i = 0; i < 2; i++)
         CHECK(csv_runs_append(&f, &in[i], &err) == STATUS_OK);
     CHECK(csv_runs_close(&f, &err) == STATUS_OK);
-    CHECK(csv_runs_open(&f, path, &err) == STATUS_OK); /* reopen: no 2nd header */
+    CHECK(csv_runs_open(&f, path, false, &err) == STATUS_OK); /* reopen: no 2nd header */
     CHECK(csv_runs_append(&f, &in[2], &err) == STATUS_OK);
     CHECK(csv_runs_close(&f, &err) == STATUS_OK);
     struct run_row *out;
@@ -197,6 +197,67 @@ static void write_file(const char *path, const char *text)
     fclose(f);
 }
 
+/* Schema 2 keeps bind and places, quoted when they hold commas. */
+static void test_runs_bind_places(void)
+{
+    char path[256];
+    temp_path(path, sizeof path, "runs2.csv");
+    struct runs_file f;
+    errmsg_t err;
+    struct run_row in = make_row("r1", 2, 1, 0.5), *out;
+    snprintf(in.bind, sizeof in.bind, "spread,close");
+    snprintf(in.places, sizeof in.places, "{0:4}:2:4");
+    CHECK(csv_runs_open(&f, path, false, &err) == STATUS_OK && f.schema == CSV_SCHEMA_2);
+    CHECK(csv_runs_append(&f, &in, &err) == STATUS_OK);
+    CHECK(csv_runs_close(&f, &err) == STATUS_OK);
+    FILE *fp = fopen(path, "r");
+    char header[512] = "", row[512] = "";
+    CHECK(fgets(header, sizeof header, fp) != NULL && fgets(row, sizeof row, fp) != NULL);
+    fclose(fp);
+    CHECK(strstr(header, "schedule,bind,places,size,") != NULL);
+    CHECK(strstr(row, ",\"dynamic,4\",\"spread,close\",{0:4}:2:4,1000x8,") != NULL);
+    size_t n;
+    CHECK(csv_runs_read(path, &out, &n, &err) == STATUS_OK && n == 1);
+    if (n == 1) {
+        CHECK_STR(out[0].bind, "spread,close");
+        CHECK_STR(out[0].places, "{0:4}:2:4");
+    }
+    free(out);
+    unlink(path);
+}
+
+/* A 0.1 runs file: read with empty bind/places; continued in its own
+ * layout when no row needs them, else refused with what to do. */
+static void test_runs_schema1(void)
+{
+    char path[256], text[1024], expect[512];
+    temp_path(path, sizeof path, "runs1.csv");
+    snprintf(text, sizeof text, "%s\nr0,t,h,bogosort,rows,dynamic,8x8,1,1,1,0.1,5,"
+             "50,0x1,true\n", csv_runs_header(CSV_SCHEMA_1));
+    write_file(path, text);
+    struct runs_file f;
+    errmsg_t err;
+    CHECK(csv_runs_open(&f, path, false, &err) == STATUS_USAGE);
+    snprintf(expect, sizeof expect, "%s:1: written by ompsweep 0.1, without the bind "
+             "and places columns this study fills; write to another --output "
+             "directory (summarize and compare read both layouts)", path);
+    CHECK_STR(err.text, expect);
+    struct run_row in = make_row("r1", 2, 1, 0.5), *out;
+    CHECK(csv_runs_open(&f, path, true, &err) == STATUS_OK && f.schema == CSV_SCHEMA_1);
+    CHECK(csv_runs_append(&f, &in, &err) == STATUS_OK);
+    CHECK(csv_runs_close(&f, &err) == STATUS_OK);
+    size_t n;
+    CHECK(csv_runs_read(path, &out, &n, &err) == STATUS_OK && n == 2);
+    if (n == 2) {
+        CHECK_STR(out[0].bind, "");
+        CHECK_STR(out[1].places, "");
+        CHECK(out[1].threads == 2 && out[1].seconds == 0.5);
+        CHECK_STR(out[1].schedule, "dynamic,4");
+    }
+    free(out);
+    unlink(path);
+}
+
 static void test_foreign_header_refused(void)
 {
     char path[256];
@@ -204,7 +265,7 @@ static void test_foreign_header_refused(void)
     write_file(path, "a,b,c\n1,2,3\n");
     struct runs_file f;
     errmsg_t err;
-    CHECK(csv_runs_open(&f, path, &err) == STATUS_USAGE);
+    CHECK(csv_runs_open(&f, path, true, &err) == STATUS_USAGE);
     char expect[512];
     snprintf(expect, sizeof expect, "%s:1: header is not ompsweep's header "
              "for this file; refusing to append", path);
@@ -226,17 +287,22 @@ static void test_malformed_runs(void)
     errmsg_t err;
     char text[1024];
     snprintf(text, sizeof text, "%s\nr,t,h,bogosort,rows,dynamic,8x8,1,two,1,0.1,5,"
-             "50,0x1,true\n", csv_runs_header());
+             "50,0x1,true\n", csv_runs_header(CSV_SCHEMA_1));
     write_file(path, text);
     CHECK(csv_runs_read(path, &rows, &n, &err) == STATUS_USAGE);
     snprintf(expect, sizeof expect, "%s:2:9: bad threads value 'two'", path);
     CHECK_STR(err.text, expect);
-    snprintf(text, sizeof text, "%s\nr,t,h\n", csv_runs_header());
+    snprintf(text, sizeof text, "%s\nr,t,h\n", csv_runs_header(CSV_SCHEMA_1));
     write_file(path, text);
     CHECK(csv_runs_read(path, &rows, &n, &err) == STATUS_USAGE);
     snprintf(expect, sizeof expect, "%s:2: expected 15 fields, found 3", path);
     CHECK_STR(err.text, expect);
-    snprintf(text, sizeof text, "%s\nr,\"unterminated\n", csv_runs_header());
+    snprintf(text, sizeof text, "%s\nr,t,h\n", csv_runs_header(CSV_SCHEMA_2));
+    write_file(path, text);
+    CHECK(csv_runs_read(path, &rows, &n, &err) == STATUS_USAGE);
+    snprintf(expect, sizeof expect, "%s:2: expected 17 fields, found 3", path);
+    CHECK_STR(err.text, expect);
+    snprintf(text, sizeof text, "%s\nr,\"unterminated\n", csv_runs_header(CSV_SCHEMA_1));
     write_file(path, text);
     CHECK(csv_runs_read(path, &rows, &n, &err) == STATUS_USAGE);
     snprintf(expect, sizeof expect, "%s:2: unterminated quote or a record longer "
@@ -267,7 +333,7 @@ static void test_summary_file(void)
         lines++;
     fclose(in);
     CHECK(lines == 3);
-    CHECK_STR(line, "a,bogosort,rows,\"dynamic,4\",1000x8,1,2,1,0.5,0.5,0.5,0.5,,,,,"
+    CHECK_STR(line, "a,bogosort,rows,\"dynamic,4\",,,1000x8,1,2,1,0.5,0.5,0.5,0.5,,,,,"
                     "2,1,0,0,true\n");
     CHECK(csv_summary_write("/nonexistent/dir/summary.csv", rows, 0, &err) == STATUS_IO);
     unlink(path);
@@ -284,14 +350,14 @@ static void test_malformed_runs_one_line(void)
     size_t n;
     errmsg_t err;
     snprintf(text, sizeof text, "%s\nr,t,h,bogosort,rows,dynamic,8x8,1,\"1\n2\",1,"
-             "0.1,5,50,0x1,true\n", csv_runs_header());
+             "0.1,5,50,0x1,true\n", csv_runs_header(CSV_SCHEMA_1));
     write_file(path, text);
     CHECK(csv_runs_read(path, &rows, &n, &err) == STATUS_USAGE);
     snprintf(expect, sizeof expect, "%s:2:9: bad threads value '1?2'", path);
     CHECK_STR(err.text, expect);
     snprintf(text, sizeof text, "%s\nr,t,\"two\nline host\",bogosort,rows,dynamic,"
              "8x8,1,1,1,0.1,5,50,0x1,true\n\nr,t,h,bogosort,rows,dynamic,8x8,1,1,1,"
-             "0.1,5,50,0x1,maybe\n", csv_runs_header());
+             "0.1,5,50,0x1,maybe\n", csv_runs_header(CSV_SCHEMA_1));
     write_file(path, text);
     CHECK(csv_runs_read(path, &rows, &n, &err) == STATUS_USAGE);
     snprintf(expect, sizeof expect, "%s:5:15: bad verified value 'maybe'", path);
@@ -310,6 +376,8 @@ int main(void)
     RUN(test_weak_scaling);
     RUN(test_field_quoting);
     RUN(test_runs_roundtrip);
+    RUN(test_runs_bind_places);
+    RUN(test_runs_schema1);
     RUN(test_foreign_header_refused);
     RUN(test_malformed_runs);
     RUN(test_summary_file);

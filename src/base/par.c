@@ -21,6 +21,8 @@ int par_init(int *argc, char ***argv)
 
 void par_finalize(void) { MPI_Finalize(); }
 
+bool par_mpi_build(void) { return true; }
+
 _Noreturn void par_abort(int status)
 {
     MPI_Abort(MPI_COMM_WORLD, status);
@@ -139,6 +141,8 @@ int par_init(int *argc, char ***argv)
 }
 
 void par_finalize(void) {}
+
+bool par_mpi_build(void) { return false; }
 _Noreturn void par_abort(int status) { exit(status); }
 int par_rank(void) { return 0; }
 int par_size(void) { return 1; }

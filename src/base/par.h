@@ -18,6 +18,9 @@ void par_finalize(void);
 /* End every rank at once with `status` as exit code (MPI_Abort). */
 _Noreturn void par_abort(int status);
 
+/* True in a build with MPI (make MPI=1), whatever the number of ranks. */
+bool par_mpi_build(void);
+
 int par_rank(void);
 int par_size(void);
 bool par_root(void); /* rank 0: the one that writes and prints */

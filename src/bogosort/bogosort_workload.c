@@ -48,14 +48,17 @@ static void bogosort_destroy_hook(void *state)
     free(state);
 }
 
-int bogosort_workload_create(const struct config *cfg, size_t scale,
+int bogosort_workload_variants(const struct config *cfg) { return cfg->npartitions; }
+
+int bogosort_workload_create(const struct config *cfg, int variant, size_t scale,
                              struct workload *w, errmsg_t *err)
 {
+    enum bogosort_partition partition = cfg->partitions[variant];
     struct bogosort *b = malloc(sizeof *b);
     if (b == NULL)
         return errmsg_set(err, STATUS_NOMEM, "bogosort: out of memory");
     int rc = bogosort_init(b, cfg->rows * scale, cfg->cols, cfg->max_value,
-                           cfg->seed, cfg->partition, err);
+                           cfg->seed, partition, err);
     if (rc == STATUS_OK)
         bogosort_share(b, par_rank(), par_size());
     if (rc != STATUS_OK) {
@@ -63,10 +66,9 @@ int bogosort_workload_create(const struct config *cfg, size_t scale,
         return rc;
     }
     w->name = "bogosort";
-    snprintf(w->variant, sizeof w->variant, "%s", bogosort_partition_names[cfg->partition]);
+    snprintf(w->variant, sizeof w->variant, "%s", bogosort_partition_names[partition]);
     /* chunks ignores --schedule: one static block per thread. */
-    snprintf(w->schedule, sizeof w->schedule, "%s",
-             cfg->partition == BOGOSORT_CHUNKS ? "block" : cfg->schedule.text);
+    w->fixed_schedule = partition == BOGOSORT_CHUNKS ? "block" : NULL;
     snprintf(w->size, sizeof w->size, "%zux%zu", b->rows, b->cols);
     w->state = b;
     w->reset = bogosort_reset_hook;

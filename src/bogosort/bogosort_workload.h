@@ -10,9 +10,13 @@
 #include "config.h"
 #include "study/workload.h"
 
+/* A workload_variants_fn: one variant per --partition value. */
+int bogosort_workload_variants(const struct config *cfg);
+
 /* A workload_create_fn: generate the input (untimed) with `scale` times the
- * rows. STATUS_USAGE or STATUS_NOMEM with *err set, nothing allocated. */
-int bogosort_workload_create(const struct config *cfg, size_t scale,
+ * rows, partitioned as --partition's value number `variant`. STATUS_USAGE or
+ * STATUS_NOMEM with *err set, nothing allocated. */
+int bogosort_workload_create(const struct config *cfg, int variant, size_t scale,
                              struct workload *w, errmsg_t *err);
 
 #endif

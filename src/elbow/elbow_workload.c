@@ -65,25 +65,25 @@ static int elbow_data(const struct config *cfg, size_t scale, struct dataset *da
     return rc;
 }
 
-static struct elbow_params elbow_params_of(const struct config *cfg)
+static struct elbow_params elbow_params_of(const struct config *cfg,
+                                           enum elbow_strategy strategy)
 {
     struct elbow_params p = {
         .k_min = cfg->k_min, .k_max = cfg->k_max, .folds = cfg->folds,
         .n_init = cfg->n_init, .max_iter = cfg->max_iter, .pca = cfg->pca,
         .tol = cfg->tol, .scale = !cfg->no_scale, .seed = cfg->seed,
-        .strategy = cfg->parallel, .max_threads = cfg->threads[cfg->nthreads - 1],
+        .strategy = strategy, .max_threads = cfg->threads[cfg->nthreads - 1],
         .rank = par_rank(), .nranks = par_size()};
     return p;
 }
 
-static void elbow_describe(const struct config *cfg, const struct elbow_state *s,
+static void elbow_describe(enum elbow_strategy strategy, const struct elbow_state *s,
                            struct workload *w)
 {
     w->name = "elbow";
-    snprintf(w->variant, sizeof w->variant, "%s", elbow_strategy_names[cfg->parallel]);
+    snprintf(w->variant, sizeof w->variant, "%s", elbow_strategy_names[strategy]);
     /* tasks are scheduled by the runtime's task queue, not by a loop schedule */
-    snprintf(w->schedule, sizeof w->schedule, "%s",
-             cfg->parallel == ELBOW_TASKS ? "task" : cfg->schedule.text);
+    w->fixed_schedule = strategy == ELBOW_TASKS ? "task" : NULL;
     snprintf(w->size, sizeof w->size, "%zux%zu", s->data.n, s->data.d);
     w->state = (void *)s;
     w->reset = elbow_reset_hook;
@@ -93,9 +93,12 @@ static void elbow_describe(const struct config *cfg, const struct elbow_state *s
     w->destroy = elbow_destroy_hook;
 }
 
-int elbow_workload_create(const struct config *cfg, size_t scale,
+int elbow_workload_variants(const struct config *cfg) { return cfg->nstrategies; }
+
+int elbow_workload_create(const struct config *cfg, int variant, size_t scale,
                           struct workload *w, errmsg_t *err)
 {
+    enum elbow_strategy strategy = cfg->strategies[variant];
     struct elbow_state *s = calloc(1, sizeof *s);
     if (s == NULL)
         return errmsg_set(err, STATUS_NOMEM, "elbow: out of memory");
@@ -106,7 +109,7 @@ int elbow_workload_create(const struct config *cfg, size_t scale,
     if (rc == STATUS_OK && cfg->save_data_file != NULL)
         rc = dataset_save_csv(cfg->save_data_file, &s->data, err);
     if (rc == STATUS_OK) {
-        struct elbow_params p = elbow_params_of(cfg);
+        struct elbow_params p = elbow_params_of(cfg, strategy);
         rc = elbow_init(&s->e, s->data.x, s->data.n, (int)s->data.d, &p, err);
     }
     if (rc != STATUS_OK) {
@@ -114,6 +117,6 @@ int elbow_workload_create(const struct config *cfg, size_t scale,
         free(s);
         return rc;
     }
-    elbow_describe(cfg, s, w);
+    elbow_describe(strategy, s, w);
     return STATUS_OK;
 }

@@ -13,14 +13,21 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const char RUNS_HEADER[] =
+static const char RUNS_HEADER_1[] =
     "run_id,timestamp,host,workload,variant,schedule,size,ranks,threads,repeat,"
     "seconds,work,rate,checksum,verified";
+static const char RUNS_HEADER[] =
+    "run_id,timestamp,host,workload,variant,schedule,bind,places,size,ranks,"
+    "threads,repeat,seconds,work,rate,checksum,verified";
 static const char SUMMARY_HEADER[] =
-    "run_id,workload,variant,schedule,size,ranks,threads,n,median,min,max,mean,"
-    "stddev,cv,ci_low,ci_high,speedup,efficiency,karp_flatt,amdahl_serial,verified";
+    "run_id,workload,variant,schedule,bind,places,size,ranks,threads,n,median,"
+    "min,max,mean,stddev,cv,ci_low,ci_high,speedup,efficiency,karp_flatt,"
+    "amdahl_serial,verified";
 
-const char *csv_runs_header(void) { return RUNS_HEADER; }
+const char *csv_runs_header(enum csv_schema schema)
+{
+    return schema == CSV_SCHEMA_1 ? RUNS_HEADER_1 : RUNS_HEADER;
+}
 
 int csv_field(char *dst, size_t cap, const char *value)
 {
@@ -53,8 +60,10 @@ static int write_once(int fd, const char *buf, size_t len, const char *path,
     return STATUS_OK;
 }
 
-/* Compare the first line of an existing file with `header`. */
-static int check_header(const char *path, const char *header, errmsg_t *err)
+/* Compare the first line of an existing file with `header`, or for a runs
+ * file (`legacy` not NULL) with either schema's: *legacy tells which. */
+static int check_header(const char *path, const char *header, bool *legacy,
+                        errmsg_t *err)
 {
     FILE *in = fopen(path, "r");
     if (in == NULL)
@@ -65,6 +74,8 @@ static int check_header(const char *path, const char *header, errmsg_t *err)
     if (ok) {
         line[strcspn(line, "\r\n")] = '\0';
         ok = strcmp(line, header) == 0;
+        if (!ok && legacy != NULL)
+            ok = *legacy = strcmp(line, RUNS_HEADER_1) == 0;
     }
     if (!ok)
         return errmsg_set(err, STATUS_USAGE, "%s:1: header is not ompsweep's "
@@ -72,10 +83,13 @@ static int check_header(const char *path, const char *header, errmsg_t *err)
     return STATUS_OK;
 }
 
-int csv_append_open(struct runs_file *f, const char *path, const char *header,
-                    errmsg_t *err)
+/* Open for appending under flock; write `header` into an empty file, else
+ * check it (runs files: either schema, *legacy set for schema 1). */
+static int append_open(struct runs_file *f, const char *path, const char *header,
+                       bool *legacy, errmsg_t *err)
 {
     f->path = path;
+    f->schema = CSV_SCHEMA_CURRENT;
     f->fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
     if (f->fd < 0)
         return errmsg_set(err, STATUS_IO, "%s: cannot open for appending: %s",
@@ -89,7 +103,7 @@ int csv_append_open(struct runs_file *f, const char *path, const char *header,
         snprintf(line, sizeof line, "%s\n", header);
         rc = write_once(f->fd, line, strlen(line), path, err);
     } else
-        rc = check_header(path, header, err);
+        rc = check_header(path, header, legacy, err);
     flock(f->fd, LOCK_UN);
     if (rc != STATUS_OK) {
         close(f->fd);
@@ -98,36 +112,76 @@ int csv_append_open(struct runs_file *f, const char *path, const char *header,
     return rc;
 }
 
+int csv_append_open(struct runs_file *f, const char *path, const char *header,
+                    errmsg_t *err)
+{
+    return append_open(f, path, header, NULL, err);
+}
+
 int csv_append_line(struct runs_file *f, const char *line, errmsg_t *err)
 {
     return write_once(f->fd, line, strlen(line), f->path, err);
 }
 
-int csv_runs_open(struct runs_file *f, const char *path, errmsg_t *err)
+int csv_runs_open(struct runs_file *f, const char *path, bool legacy_ok,
+                  errmsg_t *err)
 {
-    return csv_append_open(f, path, RUNS_HEADER, err);
+    bool legacy = false;
+    int rc = append_open(f, path, RUNS_HEADER, &legacy, err);
+    if (rc != STATUS_OK || !legacy)
+        return rc;
+    f->schema = CSV_SCHEMA_1;
+    if (legacy_ok)
+        return STATUS_OK;
+    close(f->fd);
+    f->fd = -1;
+    return errmsg_set(err, STATUS_USAGE, "%s:1: written by ompsweep 0.1, without "
+                      "the bind and places columns this study fills; write to "
+                      "another --output directory (summarize and compare read "
+                      "both layouts)", path);
 }
 
-static int format_run(char *buf, size_t cap, const struct run_row *r)
-{
+/* The quoted text fields of a row, up to and including size. */
+struct run_fields {
     char id[2 * CSV_ID_MAX + 3], host[2 * CSV_ID_MAX + 3];
     char variant[2 * CSV_KEY_MAX + 3], schedule[2 * CSV_KEY_MAX + 3];
-    if (csv_field(id, sizeof id, r->run_id) < 0 ||
-        csv_field(host, sizeof host, r->host) < 0 ||
-        csv_field(variant, sizeof variant, r->variant) < 0 ||
-        csv_field(schedule, sizeof schedule, r->schedule) < 0)
+    char bind[2 * CSV_KEY_MAX + 3], places[2 * CSV_PLACES_MAX + 3];
+    char size[2 * CSV_KEY_MAX + 3];
+};
+
+static bool quote_fields(const struct run_row *r, struct run_fields *q)
+{
+    return csv_field(q->id, sizeof q->id, r->run_id) >= 0 &&
+           csv_field(q->host, sizeof q->host, r->host) >= 0 &&
+           csv_field(q->variant, sizeof q->variant, r->variant) >= 0 &&
+           csv_field(q->schedule, sizeof q->schedule, r->schedule) >= 0 &&
+           csv_field(q->bind, sizeof q->bind, r->bind) >= 0 &&
+           csv_field(q->places, sizeof q->places, r->places) >= 0 &&
+           csv_field(q->size, sizeof q->size, r->size) >= 0;
+}
+
+static int format_run(char *buf, size_t cap, const struct run_row *r,
+                      enum csv_schema schema)
+{
+    struct run_fields q;
+    char dims[sizeof q.schedule + sizeof q.bind + sizeof q.places];
+    if (!quote_fields(r, &q))
         return -1;
+    if (schema == CSV_SCHEMA_1)
+        snprintf(dims, sizeof dims, "%s", q.schedule);
+    else
+        snprintf(dims, sizeof dims, "%s,%s,%s", q.schedule, q.bind, q.places);
     return snprintf(buf, cap,
                     "%s,%s,%s,%s,%s,%s,%s,%d,%d,%d,%.9g,%" PRIu64 ",%.9g,0x%016" PRIx64 ",%s\n",
-                    id, r->timestamp, host, r->workload, variant, schedule,
-                    r->size, r->ranks, r->threads, r->repeat, r->seconds, r->work, r->rate,
+                    q.id, r->timestamp, q.host, r->workload, q.variant, dims,
+                    q.size, r->ranks, r->threads, r->repeat, r->seconds, r->work, r->rate,
                     r->checksum, r->verified ? "true" : "false");
 }
 
 int csv_runs_append(struct runs_file *f, const struct run_row *row, errmsg_t *err)
 {
     char buf[CSV_ROW_MAX];
-    int len = format_run(buf, sizeof buf, row);
+    int len = format_run(buf, sizeof buf, row, f->schema);
     if (len < 0 || (size_t)len >= sizeof buf)
         return errmsg_set(err, STATUS_IO, "%s: row too long", f->path);
     return write_once(f->fd, buf, (size_t)len, f->path, err);
@@ -228,27 +282,56 @@ static bool copy_text(char *dst, size_t cap, const char *src)
     return (size_t)snprintf(dst, cap, "%s", src) < cap;
 }
 
-/* One data record -> run_row; the index of the first bad column, or -1. */
+/* Columns of the current schema; schema 1 lacks RUN_BIND and RUN_PLACES. */
+enum run_column {
+    RUN_ID, RUN_TIMESTAMP, RUN_HOST, RUN_WORKLOAD, RUN_VARIANT, RUN_SCHEDULE,
+    RUN_BIND, RUN_PLACES, RUN_SIZE, RUN_RANKS, RUN_THREADS, RUN_REPEAT,
+    RUN_SECONDS, RUN_WORK, RUN_RATE, RUN_CHECKSUM, RUN_VERIFIED
+};
+
+static int parse_text_fields(char **f, struct run_row *r)
+{
+    if (!copy_text(r->run_id, sizeof r->run_id, f[RUN_ID])) return RUN_ID;
+    if (!copy_text(r->timestamp, sizeof r->timestamp, f[RUN_TIMESTAMP])) return RUN_TIMESTAMP;
+    if (!copy_text(r->host, sizeof r->host, f[RUN_HOST])) return RUN_HOST;
+    if (!copy_text(r->workload, sizeof r->workload, f[RUN_WORKLOAD]) || !*f[RUN_WORKLOAD])
+        return RUN_WORKLOAD;
+    if (!copy_text(r->variant, sizeof r->variant, f[RUN_VARIANT])) return RUN_VARIANT;
+    if (!copy_text(r->schedule, sizeof r->schedule, f[RUN_SCHEDULE])) return RUN_SCHEDULE;
+    if (!copy_text(r->bind, sizeof r->bind, f[RUN_BIND])) return RUN_BIND;
+    if (!copy_text(r->places, sizeof r->places, f[RUN_PLACES])) return RUN_PLACES;
+    if (!copy_text(r->size, sizeof r->size, f[RUN_SIZE])) return RUN_SIZE;
+    return -1;
+}
+
+/* One data record in the current schema's column order -> run_row; the
+ * column of the first bad value, or -1. */
 static int parse_run(char **f, struct run_row *r)
 {
-    if (!copy_text(r->run_id, sizeof r->run_id, f[0])) return 0;
-    if (!copy_text(r->timestamp, sizeof r->timestamp, f[1])) return 1;
-    if (!copy_text(r->host, sizeof r->host, f[2])) return 2;
-    if (!copy_text(r->workload, sizeof r->workload, f[3]) || !*f[3]) return 3;
-    if (!copy_text(r->variant, sizeof r->variant, f[4])) return 4;
-    if (!copy_text(r->schedule, sizeof r->schedule, f[5])) return 5;
-    if (!copy_text(r->size, sizeof r->size, f[6])) return 6;
-    if (!parse_int_field(f[7], &r->ranks) || r->ranks < 1) return 7;
-    if (!parse_int_field(f[8], &r->threads) || r->threads < 1) return 8;
-    if (!parse_int_field(f[9], &r->repeat)) return 9;
-    if (!parse_double_field(f[10], &r->seconds) || r->seconds < 0) return 10;
-    if (!parse_u64(f[11], 10, &r->work)) return 11;
-    if (!parse_double_field(f[12], &r->rate)) return 12;
-    if (strncmp(f[13], "0x", 2) != 0 || !parse_u64(f[13] + 2, 16, &r->checksum))
-        return 13;
-    if (strcmp(f[14], "true") != 0 && strcmp(f[14], "false") != 0) return 14;
-    r->verified = strcmp(f[14], "true") == 0;
+    int bad = parse_text_fields(f, r);
+    if (bad >= 0) return bad;
+    if (!parse_int_field(f[RUN_RANKS], &r->ranks) || r->ranks < 1) return RUN_RANKS;
+    if (!parse_int_field(f[RUN_THREADS], &r->threads) || r->threads < 1) return RUN_THREADS;
+    if (!parse_int_field(f[RUN_REPEAT], &r->repeat)) return RUN_REPEAT;
+    if (!parse_double_field(f[RUN_SECONDS], &r->seconds) || r->seconds < 0)
+        return RUN_SECONDS;
+    if (!parse_u64(f[RUN_WORK], 10, &r->work)) return RUN_WORK;
+    if (!parse_double_field(f[RUN_RATE], &r->rate)) return RUN_RATE;
+    const char *sum = f[RUN_CHECKSUM];
+    if (strncmp(sum, "0x", 2) != 0 || !parse_u64(sum + 2, 16, &r->checksum))
+        return RUN_CHECKSUM;
+    const char *ok = f[RUN_VERIFIED];
+    if (strcmp(ok, "true") != 0 && strcmp(ok, "false") != 0) return RUN_VERIFIED;
+    r->verified = strcmp(ok, "true") == 0;
     return -1;
+}
+
+/* A schema-1 record seen through the current column order: bind and places
+ * read as empty. */
+static void widen_schema1(char **f, char **out, char *empty)
+{
+    for (int i = 0, j = 0; i < CSV_RUNS_COLUMNS; i++)
+        out[i] = i == RUN_BIND || i == RUN_PLACES ? empty : f[j++];
 }
 
 static int read_whole(const char *path, char **buf, size_t *len, errmsg_t *err)
@@ -276,14 +359,48 @@ static int read_whole(const char *path, char **buf, size_t *len, errmsg_t *err)
     return STATUS_OK;
 }
 
-/* Name of runs column i (0-based), taken from the header text. */
+/* Name of runs column i (0-based) of the current schema. */
 static const char *header_name(int i)
 {
     static const char *const names[CSV_RUNS_COLUMNS] = {
-        "run_id", "timestamp", "host", "workload", "variant", "schedule", "size",
-        "ranks", "threads", "repeat", "seconds", "work", "rate", "checksum",
-        "verified"};
+        "run_id", "timestamp", "host", "workload", "variant", "schedule", "bind",
+        "places", "size", "ranks", "threads", "repeat", "seconds", "work", "rate",
+        "checksum", "verified"};
     return names[i];
+}
+
+/* The schema a header names, or 0 when it is not a runs header. */
+static int header_schema(char **f, int n)
+{
+    char line[CSV_HEADER_MAX];
+    size_t len = 0;
+    for (int i = 0; i < n && len < sizeof line; i++)
+        len += (size_t)snprintf(line + len, sizeof line - len, "%s%s", i ? "," : "", f[i]);
+    if (len >= sizeof line)
+        return 0;
+    if (strcmp(line, RUNS_HEADER) == 0)
+        return CSV_SCHEMA_2;
+    return strcmp(line, RUNS_HEADER_1) == 0 ? CSV_SCHEMA_1 : 0;
+}
+
+static int parse_record(const char *path, const struct cursor *c, char **f,
+                        int n, int schema, struct run_row *row, errmsg_t *err)
+{
+    int want = schema == CSV_SCHEMA_1 ? CSV_RUNS_COLUMNS_1 : CSV_RUNS_COLUMNS;
+    if (n != want)
+        return errmsg_set(err, STATUS_USAGE, "%s:%zu: expected %d fields, "
+                          "found %d", path, c->line, want, n);
+    char empty[1] = "", *wide[CSV_RUNS_COLUMNS];
+    if (schema == CSV_SCHEMA_1)
+        widen_schema1(f, wide, empty);
+    char **cols = schema == CSV_SCHEMA_1 ? wide : f;
+    int bad = parse_run(cols, row);
+    if (bad < 0)
+        return STATUS_OK;
+    /* the 1-based position in the file's own layout */
+    int pos = schema == CSV_SCHEMA_1 && bad > RUN_PLACES ? bad - 2 : bad;
+    return errmsg_set(err, STATUS_USAGE, "%s:%zu:%d: bad %s value '%.40s'",
+                      path, c->line, pos + 1, header_name(bad), cols[bad]);
 }
 
 static int parse_runs(const char *path, struct cursor *c, struct run_row *rows,
@@ -291,7 +408,8 @@ static int parse_runs(const char *path, struct cursor *c, struct run_row *rows,
 {
     char scratch[READ_RECORD_MAX], *f[READ_FIELDS_MAX];
     int n = next_record(c, scratch, f);
-    if (n <= 0 || strcmp(f[0], "run_id") != 0 || n != CSV_RUNS_COLUMNS)
+    int schema = n > 0 ? header_schema(f, n) : 0;
+    if (schema == 0)
         return errmsg_set(err, STATUS_USAGE, "%s:1: not an ompsweep runs file "
                           "(expected header '%s')", path, RUNS_HEADER);
     *count = 0;
@@ -302,13 +420,9 @@ static int parse_runs(const char *path, struct cursor *c, struct run_row *rows,
             return errmsg_set(err, STATUS_USAGE, "%s:%zu: unterminated quote or a "
                               "record longer than %d bytes", path, c->line,
                               READ_RECORD_MAX);
-        if (n != CSV_RUNS_COLUMNS)
-            return errmsg_set(err, STATUS_USAGE, "%s:%zu: expected %d fields, "
-                              "found %d", path, c->line, CSV_RUNS_COLUMNS, n);
-        int bad = parse_run(f, &rows[*count]);
-        if (bad >= 0)
-            return errmsg_set(err, STATUS_USAGE, "%s:%zu:%d: bad %s value '%.40s'",
-                              path, c->line, bad + 1, header_name(bad), f[bad]);
+        int rc = parse_record(path, c, f, n, schema, &rows[*count], err);
+        if (rc != STATUS_OK)
+            return rc;
         (*count)++;
     }
     return STATUS_OK;
@@ -353,7 +467,7 @@ static void put_number(FILE *out, double v)
 
 static void put_text(FILE *out, const char *text, bool first)
 {
-    char field[2 * STATS_KEY_MAX + 3];
+    char field[2 * STATS_PLACES_MAX + 3];
     if (csv_field(field, sizeof field, text) < 0)
         field[0] = '\0';
     fprintf(out, first ? "%s" : ",%s", field);
@@ -365,6 +479,8 @@ static void put_summary(FILE *out, const struct summary_row *s)
     put_text(out, s->workload, false);
     put_text(out, s->variant, false);
     put_text(out, s->schedule, false);
+    put_text(out, s->bind, false);
+    put_text(out, s->places, false);
     put_text(out, s->size, false);
     fprintf(out, ",%d,%d,%zu", s->ranks, s->threads, s->t.n);
     const double v[] = {s->t.median, s->t.min, s->t.max, s->t.mean,

@@ -11,9 +11,17 @@
 #include "study/stats.h"
 #include "base/status.h"
 
+/* runs.csv layouts. Schema 1 (0.1): run_id,timestamp,host,workload,variant,
+ * schedule,size,ranks,threads,repeat,seconds,work,rate,checksum,verified.
+ * Schema 2 (0.2) adds bind,places after schedule. Both are read; rows of
+ * schema 1 read with empty bind and places. */
+enum csv_schema { CSV_SCHEMA_1 = 1, CSV_SCHEMA_2 = 2, CSV_SCHEMA_CURRENT = CSV_SCHEMA_2 };
+
 enum {
-    CSV_RUNS_COLUMNS = 15,
+    CSV_RUNS_COLUMNS_1 = 15,
+    CSV_RUNS_COLUMNS = 17,
     CSV_ID_MAX = 96,   /* run_id, host */
+    CSV_PLACES_MAX = 256, /* an explicit OMP_PLACES list */
     CSV_KEY_MAX = 48,  /* workload, variant, schedule, size, timestamp */
     CSV_ROW_MAX = 1024,   /* one formatted runs row */
     CSV_HEADER_MAX = 1024 /* longest header line */
@@ -27,6 +35,8 @@ struct run_row {
     char workload[CSV_KEY_MAX];
     char variant[CSV_KEY_MAX];
     char schedule[CSV_KEY_MAX];
+    char bind[CSV_KEY_MAX];      /* OMP_PROC_BIND in force, "" when unset */
+    char places[CSV_PLACES_MAX]; /* OMP_PLACES in force, "" when unset */
     char size[CSV_KEY_MAX];
     int ranks;   /* MPI processes; 1 without MPI */
     int threads; /* OpenMP threads per rank */
@@ -42,16 +52,21 @@ struct run_row {
 struct runs_file {
     int fd;
     const char *path;
+    enum csv_schema schema; /* the layout rows are appended in */
 };
 
-/* The header line of runs.csv, without the newline. */
-const char *csv_runs_header(void);
+/* The header line of runs.csv in a schema, without the newline. */
+const char *csv_runs_header(enum csv_schema schema);
 
-/* Open `path` for appending, creating it with a header if missing or empty.
- * An existing file whose header differs is refused (STATUS_USAGE) and left
- * untouched; other failures return STATUS_IO. The header check and write run
- * under flock, so concurrent processes write exactly one header. */
-int csv_runs_open(struct runs_file *f, const char *path, errmsg_t *err);
+/* Open `path` for appending, creating it with the current header if missing
+ * or empty. A file of schema 1 is continued in that layout when
+ * `legacy_ok` (no row will carry bind or places), else refused with
+ * STATUS_USAGE and a line saying what to do; a file with any other header is
+ * refused (STATUS_USAGE) and left untouched; other failures return
+ * STATUS_IO. The header check and write run under flock, so concurrent
+ * processes write exactly one header. */
+int csv_runs_open(struct runs_file *f, const char *path, bool legacy_ok,
+                  errmsg_t *err);
 
 /* The same for any append-only table with the given header (elbow.csv). */
 int csv_append_open(struct runs_file *f, const char *path, const char *header,
@@ -68,8 +83,8 @@ int csv_runs_append(struct runs_file *f, const struct run_row *row,
 /* Close; reports a failed close as STATUS_IO. */
 int csv_runs_close(struct runs_file *f, errmsg_t *err);
 
-/* Read every row of a runs file into a new array (caller frees *rows).
- * Malformed files give STATUS_USAGE with "FILE:LINE: reason". */
+/* Read every row of a runs file of either schema into a new array (caller
+ * frees *rows). Malformed files give STATUS_USAGE with "FILE:LINE: reason". */
 int csv_runs_read(const char *path, struct run_row **rows, size_t *count,
                   errmsg_t *err);
 

@@ -291,6 +291,38 @@ static void member_ints(struct object *o, const char *name, const int *values, i
     putc(']', o->out);
 }
 
+/* One block's record: {"bind": .., "places": .., "threads": N,
+ * "cpus": ["0", "1"]}, the CPU list of each thread in thread order. */
+static void put_block_affinity(FILE *out, const struct affinity_record *r)
+{
+    fputs("{\"bind\": ", out);
+    put_string(out, r->bind);
+    fputs(", \"places\": ", out);
+    put_string(out, r->places);
+    fprintf(out, ", \"threads\": %d, \"cpus\": [", r->threads);
+    const char *p = r->cpus;
+    for (int t = 0; *p != '\0'; t++) {
+        size_t len = strcspn(p, ";");
+        fputs(t > 0 ? ", " : "", out);
+        put_text(out, p, len);
+        p += len + (p[len] == ';');
+    }
+    fputs("]}", out);
+}
+
+static void member_block_affinity(struct object *o, const struct metadata_run *run)
+{
+    key(o, "block_affinity");
+    putc('[', o->out);
+    for (int i = 0; i < run->naffinity; i++) {
+        fprintf(o->out, "%s\n%*s", i > 0 ? "," : "", NESTED_INDENT, "");
+        put_block_affinity(o->out, &run->affinity[i]);
+    }
+    if (run->naffinity > 0)
+        fprintf(o->out, "\n%*s", MEMBER_INDENT, "");
+    putc(']', o->out);
+}
+
 /* ---- the run's object ------------------------------------------------- */
 
 static void write_build(struct object *o, const struct facts *f)
@@ -372,6 +404,7 @@ static void write_run(struct object *o, const struct metadata_run *run)
     member_string(o, "seed", seed);
     member_string(o, "start_time", run->start_time);
     member_string(o, "end_time", run->end_time);
+    member_block_affinity(o, run);
     member_strings(o, "warnings", run->warnings, run->nwarnings, true);
     member_bool(o, "interrupted", run->interrupted);
     member_int(o, "exit_status", run->exit_status);

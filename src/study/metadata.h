@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "base/status.h"
+#include "study/affinity.h"
 
 /* What the caller knows about the run: plain data, filled by the caller and
  * only read here. Strings may be NULL (written as null) and must be UTF-8;
@@ -44,6 +45,9 @@ struct metadata_run {
     int exit_status;
     int ranks, nodes;        /* MPI processes and distinct hosts; 1, 1 without */
     const char *mpi_library; /* MPI_Get_library_version, or "none" */
+    /* where the threads of each (bind, places, threads) block ran */
+    const struct affinity_record *affinity;
+    int naffinity;
 };
 
 /* Check, before any work, that `path` may be appended to: STATUS_OK when it

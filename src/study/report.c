@@ -18,8 +18,12 @@ static void cell(FILE *out, double v, int width, int precision)
 static void block_header(FILE *out, const struct summary_row *r)
 {
     bool weak = summary_is_weak(r->variant);
-    fprintf(out, "\n%s  variant=%s  schedule=%s  size=%s%s%s\n", r->workload,
-            r->variant, r->schedule, weak ? "grows with threads" : r->size,
+    fprintf(out, "\n%s  variant=%s  schedule=%s", r->workload, r->variant, r->schedule);
+    if (r->bind[0] != '\0')
+        fprintf(out, "  bind=%s", r->bind);
+    if (r->places[0] != '\0')
+        fprintf(out, "  places=%s", r->places);
+    fprintf(out, "  size=%s%s%s\n", weak ? "grows with threads" : r->size,
             r->run_id[0] ? "  run=" : "", r->run_id);
     fprintf(out, "%5s %7s %10s %10s %10s %10s %10s %8s %10s %8s\n", "ranks", "threads",
             "median_s", "ci_low", "ci_high", "min_s", "max_s", "speedup",

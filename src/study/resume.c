@@ -15,7 +15,7 @@ static bool has_key(const char *run_id, const char *key)
 }
 
 int resume_load(struct resume *r, const char *runs_path, const char *key,
-                errmsg_t *err)
+                const char *run_id, errmsg_t *err)
 {
     memset(r, 0, sizeof *r);
     if (access(runs_path, F_OK) != 0)
@@ -25,7 +25,9 @@ int resume_load(struct resume *r, const char *runs_path, const char *key,
     int rc = csv_runs_read(runs_path, &rows, &n, err);
     if (rc != STATUS_OK)
         return rc;
-    for (size_t i = 0; i < n; i++) /* the last matching run wins */
+    if (run_id != NULL)
+        snprintf(r->run_id, sizeof r->run_id, "%s", run_id);
+    for (size_t i = 0; i < n && run_id == NULL; i++) /* the last match wins */
         if (has_key(rows[i].run_id, key))
             snprintf(r->run_id, sizeof r->run_id, "%s", rows[i].run_id);
     for (size_t i = 0; i < n && r->run_id[0] != '\0'; i++)
@@ -39,7 +41,8 @@ static bool same_block(const struct run_row *a, const struct run_row *b)
 {
     return strcmp(a->workload, b->workload) == 0 &&
            strcmp(a->variant, b->variant) == 0 &&
-           strcmp(a->schedule, b->schedule) == 0 && strcmp(a->size, b->size) == 0;
+           strcmp(a->schedule, b->schedule) == 0 && strcmp(a->bind, b->bind) == 0 &&
+           strcmp(a->places, b->places) == 0 && strcmp(a->size, b->size) == 0;
 }
 
 bool resume_has(const struct resume *r, const struct run_row *cell)

@@ -18,13 +18,14 @@ struct resume {
     size_t n;
 };
 
-/* Find the last run in `runs_path` whose id ends in "-KEY" and keep its
- * verified rows. A missing file means nothing to resume. Errors as
- * csv_runs_read. */
+/* Find the last run in `runs_path` whose id ends in "-KEY" (or, when
+ * `run_id` is not NULL, that run: a child of a bind/places sweep continues
+ * its parent's) and keep its verified rows. A missing file means nothing to
+ * resume. Errors as csv_runs_read. */
 int resume_load(struct resume *r, const char *runs_path, const char *key,
-                errmsg_t *err);
+                const char *run_id, errmsg_t *err);
 
-/* True when the cell (workload, variant, schedule, size, threads, repeat) of
+/* True when the cell (workload, variant, schedule, bind, places, size, threads, repeat) of
  * `cell` was already measured and verified. */
 bool resume_has(const struct resume *r, const struct run_row *cell);
 

@@ -8,6 +8,7 @@
 
 enum {
     STATS_KEY_MAX = 96,
+    STATS_PLACES_MAX = 256, /* an explicit OMP_PLACES list */
     STATS_CI_MIN_N = 6 /* fewer repeats cannot give a 95% CI of the median */
 };
 
@@ -18,14 +19,16 @@ struct timing_stats {
     double median, min, max, mean, stddev, cv, ci_low, ci_high;
 };
 
-/* One row of summary.csv: a (run_id, workload, variant, schedule, size,
- * ranks, threads) group. speedup/efficiency/karp_flatt are NAN when the group has
+/* One row of summary.csv: a (run_id, workload, variant, schedule, bind,
+ * places, size, ranks, threads) group. speedup/efficiency/karp_flatt are NAN when the group has
  * no 1-thread baseline, karp_flatt also for threads = 1. */
 struct summary_row {
     char run_id[STATS_KEY_MAX];
     char workload[STATS_KEY_MAX];
     char variant[STATS_KEY_MAX];
     char schedule[STATS_KEY_MAX];
+    char bind[STATS_KEY_MAX];
+    char places[STATS_PLACES_MAX];
     char size[STATS_KEY_MAX];
     int ranks, threads; /* p = ranks x threads cores in the scaling metrics */
     struct timing_stats t;

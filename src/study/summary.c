@@ -20,7 +20,7 @@ bool summary_is_weak(const char *variant)
 
 static int compare_int(int a, int b) { return (a > b) - (a < b); }
 
-/* Blocks: (run_id, workload, variant, schedule) plus the size under strong
+/* Blocks: (run_id, workload, variant, schedule, bind, places) plus the size under strong
  * scaling; a weak-scaling block spans sizes, one per thread count. Within a
  * block rows go by cores (ranks x threads), ranks, threads, then size, so a
  * block merged from MPI jobs scales over total cores. */
@@ -33,6 +33,8 @@ static int compare_keyed(const void *pa, const void *pb)
     if (c == 0) c = strcmp(a->workload, b->workload);
     if (c == 0) c = strcmp(a->variant, b->variant);
     if (c == 0) c = strcmp(a->schedule, b->schedule);
+    if (c == 0) c = strcmp(a->bind, b->bind);
+    if (c == 0) c = strcmp(a->places, b->places);
     if (c == 0 && !weak) c = strcmp(a->size, b->size);
     if (c == 0) c = compare_int(a->ranks * a->threads, b->ranks * b->threads);
     if (c == 0) c = compare_int(a->ranks, b->ranks);
@@ -46,6 +48,11 @@ static void copy_key(char *dst, const char *src)
     snprintf(dst, STATS_KEY_MAX, "%s", src);
 }
 
+static void copy_places(char *dst, const char *src)
+{
+    snprintf(dst, STATS_PLACES_MAX, "%s", src);
+}
+
 static void fill_group(struct summary_row *s, const struct keyed *g, size_t n,
                        double *scratch)
 {
@@ -54,6 +61,8 @@ static void fill_group(struct summary_row *s, const struct keyed *g, size_t n,
     copy_key(s->workload, r->workload);
     copy_key(s->variant, r->variant);
     copy_key(s->schedule, r->schedule);
+    copy_key(s->bind, r->bind);
+    copy_places(s->places, r->places);
     copy_key(s->size, r->size);
     s->ranks = r->ranks;
     s->threads = r->threads;
@@ -100,6 +109,7 @@ bool summary_same_block(const struct summary_row *a, const struct summary_row *b
            strcmp(a->workload, b->workload) == 0 &&
            strcmp(a->variant, b->variant) == 0 &&
            strcmp(a->schedule, b->schedule) == 0 &&
+           strcmp(a->bind, b->bind) == 0 && strcmp(a->places, b->places) == 0 &&
            (summary_is_weak(a->variant) || strcmp(a->size, b->size) == 0);
 }
 

@@ -17,24 +17,39 @@ struct reference {
     bool known;
 };
 
-static void set_threads(const struct config *cfg, int threads)
+/* One block: a workload variant under one schedule at one thread count. */
+struct block {
+    struct workload *w;
+    const struct schedule *schedule;
+    int threads;
+};
+
+static const char *schedule_column(const struct block *b)
 {
-    omp_set_num_threads(threads);
-    omp_set_schedule((omp_sched_t)cfg->schedule.kind, cfg->schedule.chunk);
+    return b->w->fixed_schedule != NULL ? b->w->fixed_schedule : b->schedule->text;
 }
 
-static void start_row(const struct sweep *s, const struct workload *w,
-                      int threads, int repeat, struct run_row *row)
+static void set_threads(const struct block *b)
 {
+    omp_set_num_threads(b->threads);
+    omp_set_schedule((omp_sched_t)b->schedule->kind, b->schedule->chunk);
+}
+
+static void start_row(const struct sweep *s, const struct block *b, int repeat,
+                      struct run_row *row)
+{
+    const struct workload *w = b->w;
     memset(row, 0, sizeof *row);
     snprintf(row->run_id, sizeof row->run_id, "%s", s->run_id);
     snprintf(row->host, sizeof row->host, "%s", s->host);
     snprintf(row->workload, sizeof row->workload, "%s", w->name);
     snprintf(row->variant, sizeof row->variant, "%s", w->variant);
-    snprintf(row->schedule, sizeof row->schedule, "%s", w->schedule);
+    snprintf(row->schedule, sizeof row->schedule, "%s", schedule_column(b));
+    snprintf(row->bind, sizeof row->bind, "%s", s->bind);
+    snprintf(row->places, sizeof row->places, "%s", s->places);
     snprintf(row->size, sizeof row->size, "%s", w->size);
     row->ranks = par_size();
-    row->threads = threads;
+    row->threads = b->threads;
     row->repeat = repeat;
 }
 
@@ -80,13 +95,13 @@ static int timed_run(struct sweep *s, struct workload *w, struct run_row *row,
 }
 
 /* Repeats of this block that an earlier, resumed run has not measured. */
-static int repeats_to_do(const struct sweep *s, const struct workload *w,
-                         int threads, struct reference *ref)
+static int repeats_to_do(const struct sweep *s, const struct block *b,
+                         struct reference *ref)
 {
     int todo = 0;
     for (int r = 1; r <= s->cfg->repeats; r++) {
         struct run_row cell;
-        start_row(s, w, threads, r, &cell);
+        start_row(s, b, r, &cell);
         if (s->resume == NULL || !resume_has(s->resume, &cell))
             todo++;
         if (s->resume != NULL && !ref->known)
@@ -95,34 +110,41 @@ static int repeats_to_do(const struct sweep *s, const struct workload *w,
     return todo;
 }
 
-static void progress(struct sweep *s, const struct workload *w, int threads,
-                     int todo)
+static void progress(struct sweep *s, const struct block *b, int todo)
 {
+    const struct workload *w = b->w;
     s->blocks_done++;
     if (s->cfg->quiet || !par_root())
         return;
     double elapsed = omp_get_wtime() - s->started;
     double eta = elapsed / s->blocks_done * (s->blocks_total - s->blocks_done);
-    fprintf(stderr, "ompsweep: %s %s %s %s threads=%d: %d/%d repeats%s, "
-            "elapsed %.1f s, ETA %.1f s\n", w->name, w->variant, w->schedule,
-            w->size, threads, todo, s->cfg->repeats,
+    fprintf(stderr, "ompsweep: %s %s %s%s%s%s%s %s threads=%d: %d/%d repeats%s, "
+            "elapsed %.1f s, ETA %.1f s\n", w->name, w->variant, schedule_column(b),
+            s->bind[0] ? " bind=" : "", s->bind, s->places[0] ? " places=" : "",
+            s->places, w->size, b->threads, todo, s->cfg->repeats,
             todo < s->cfg->repeats ? " (rest resumed)" : "", elapsed, eta);
 }
 
-/* Warmups and the missing repeats at one thread count. */
-static int sweep_block(struct sweep *s, struct workload *w, int threads,
+/* Warmups and the missing repeats of one block. */
+static int sweep_block(struct sweep *s, const struct block *b,
                        struct reference *ref, errmsg_t *err)
 {
     const struct config *cfg = s->cfg;
-    int todo = repeats_to_do(s, w, threads, ref), done = 0;
-    set_threads(cfg, threads);
+    struct workload *w = b->w;
+    int todo = repeats_to_do(s, b, ref), done = 0;
+    set_threads(b);
+    if (todo > 0 && s->affinity != NULL) {
+        int rc = affinity_log_capture(s->affinity, s->bind, s->places, b->threads, err);
+        if (rc != STATUS_OK)
+            return rc;
+    }
     for (int i = 0; i < cfg->warmup && todo > 0 && !stop_requested(s); i++) {
         w->reset(w->state);
         w->run(w->state);
     }
     for (int r = 1; r <= cfg->repeats && !stop_requested(s); r++) {
         struct run_row row;
-        start_row(s, w, threads, r, &row);
+        start_row(s, b, r, &row);
         if (s->resume != NULL && resume_has(s->resume, &row))
             continue;
         int rc = timed_run(s, w, &row, ref, err);
@@ -130,30 +152,55 @@ static int sweep_block(struct sweep *s, struct workload *w, int threads,
             return rc;
         done++;
     }
-    progress(s, w, threads, done);
+    progress(s, b, done);
     return STATUS_OK;
 }
 
-int sweep_workload(struct sweep *s, workload_create_fn create,
-                   struct workload *prepared, errmsg_t *err)
+/* One schedule: the thread counts, innermost. *fixed: the workload ignores
+ * the schedule (its blocks stand for every schedule). */
+static int sweep_schedule(struct sweep *s, workload_create_fn create, int variant,
+                          struct workload *prepared, const struct schedule *schedule,
+                          struct reference *ref, bool *fixed, errmsg_t *err)
 {
     const struct config *cfg = s->cfg;
     int rc = STATUS_OK;
-    struct reference ref = {0, false};
     for (int i = 0; i < cfg->nthreads && rc == STATUS_OK; i++) {
         struct workload local, *w = prepared;
         if (w == NULL) { /* weak scaling: the size grows with the threads */
-            rc = workload_create(create, cfg, (size_t)cfg->threads[i], &local, err);
+            rc = workload_create(create, cfg, variant, (size_t)cfg->threads[i],
+                                 &local, err);
             if (rc != STATUS_OK)
                 break;
             w = &local;
-            ref.known = false;
+            ref->known = false;
         }
-        rc = sweep_block(s, w, cfg->threads[i], &ref, err);
+        struct block b = {w, schedule, cfg->threads[i]};
+        rc = sweep_block(s, &b, ref, err);
+        *fixed = w->fixed_schedule != NULL;
         if (w == &local)
             workload_destroy(&local);
         if (s->interrupted || stop_requested(s))
             break;
     }
     return rc;
+}
+
+int sweep_workload(struct sweep *s, workload_create_fn create, int variant,
+                   struct workload *prepared, errmsg_t *err)
+{
+    const struct config *cfg = s->cfg;
+    struct reference ref = {0, false};
+    bool fixed = false;
+    int rc = STATUS_OK;
+    for (int k = 0; k < cfg->nschedules && !fixed && rc == STATUS_OK &&
+                    !s->interrupted; k++)
+        rc = sweep_schedule(s, create, variant, prepared, &cfg->schedules[k], &ref,
+                            &fixed, err);
+    return rc;
+}
+
+int sweep_blocks(const struct config *cfg, const struct workload *w)
+{
+    bool fixed = w != NULL && w->fixed_schedule != NULL;
+    return (fixed ? 1 : cfg->nschedules) * cfg->nthreads;
 }

@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "config.h"
+#include "study/affinity.h"
 #include "study/csv.h"
 #include "study/resume.h"
 #include "base/status.h"
@@ -19,7 +20,9 @@ struct sweep {
     struct runs_file *runs;
     const char *run_id;
     const char *host;
+    const char *bind, *places;   /* OMP_PROC_BIND/OMP_PLACES in force ("" unset) */
     const struct resume *resume; /* cells measured before, or NULL */
+    struct affinity_log *affinity; /* where each thread count's threads ran */
     double started;              /* omp_get_wtime() at the start, for ETAs */
     int blocks_total, blocks_done;
     int runs_done;   /* timed runs this invocation measured */
@@ -27,11 +30,17 @@ struct sweep {
     int interrupted; /* the signal that stopped the sweep, or 0 */
 };
 
-/* Sweep one workload over the thread counts. With strong scaling `prepared`
- * is the workload set up before any output was opened; with weak scaling it
- * is NULL and the sweep sets up one per thread count with `create`. Returns STATUS_OK (see s->mismatches and
- * s->interrupted for the outcome), or STATUS_IO/STATUS_NOMEM/STATUS_USAGE. */
-int sweep_workload(struct sweep *s, workload_create_fn create,
+/* Sweep one variant of a workload over the schedules (once when the
+ * workload has a fixed schedule), thread counts innermost. With strong
+ * scaling `prepared` is the workload set up before any output was opened;
+ * with weak scaling it is NULL and the sweep sets up one per thread count
+ * with `create`. Every run must reproduce the first run's checksum. Returns
+ * STATUS_OK (see s->mismatches and s->interrupted for the outcome), or
+ * STATUS_IO/STATUS_NOMEM/STATUS_USAGE. */
+int sweep_workload(struct sweep *s, workload_create_fn create, int variant,
                    struct workload *prepared, errmsg_t *err);
+
+/* Blocks one workload variant will sweep (for progress and ETAs). */
+int sweep_blocks(const struct config *cfg, const struct workload *w);
 
 #endif

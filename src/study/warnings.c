@@ -19,6 +19,11 @@ void warnings_add(struct warnings *w, const char *fmt, ...)
     vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
     fprintf(stderr, "ompsweep: warning: %s\n", text);
+    warnings_keep(w, text);
+}
+
+void warnings_keep(struct warnings *w, const char *text)
+{
     if (w->n < WARNINGS_MAX)
         snprintf(w->text[w->n++], WARNING_TEXT, "%s", text);
 }

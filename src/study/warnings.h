@@ -19,4 +19,8 @@ void warnings_init(struct warnings *w);
 void warnings_add(struct warnings *w, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* Keep a warning already printed elsewhere (by a child process), without
+ * printing it again. */
+void warnings_keep(struct warnings *w, const char *text);
+
 #endif

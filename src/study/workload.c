@@ -7,10 +7,10 @@
 #include "study/summary.h"
 
 int workload_create(workload_create_fn create, const struct config *cfg,
-                    size_t scale, struct workload *w, errmsg_t *err)
+                    int variant, size_t scale, struct workload *w, errmsg_t *err)
 {
     memset(w, 0, sizeof *w);
-    int rc = create(cfg, scale, w, err);
+    int rc = create(cfg, variant, scale, w, err);
     /* Weak-scaling rows carry the suffix so that summaries span sizes. */
     if (rc == STATUS_OK && cfg->scaling == SCALING_WEAK)
         strncat(w->variant, SUMMARY_WEAK_SUFFIX,

@@ -21,7 +21,10 @@ struct workload_result {
 struct workload {
     const char *name;
     char variant[CSV_KEY_MAX];
-    char schedule[CSV_KEY_MAX];
+    /* The schedule column when the kernel ignores the loop schedule
+     * ("block", "task"): then one block stands for every --schedule. NULL
+     * when the kernel follows the runtime schedule the sweep sets. */
+    const char *fixed_schedule;
     char size[CSV_KEY_MAX];
     void *state;
     void (*reset)(void *state); /* untimed: restore the input */
@@ -34,16 +37,21 @@ struct workload {
     void (*destroy)(void *state);
 };
 
-/* What each workload provides (see registry.h): set *w up for the
- * configuration with the problem size multiplied by `scale` (weak scaling; 1
- * otherwise). Input generation, loading and allocation happen here, untimed.
- * On error nothing is left allocated. */
-typedef int (*workload_create_fn)(const struct config *cfg, size_t scale,
-                                  struct workload *w, errmsg_t *err);
+/* What each workload provides (see registry.h): set *w up for variant
+ * `variant` (0 .. its count of variants - 1, e.g. an index into
+ * --partition's list) of the configuration, with the problem size
+ * multiplied by `scale` (weak scaling; 1 otherwise). Input generation,
+ * loading and allocation happen here, untimed. On error nothing is left
+ * allocated. */
+typedef int (*workload_create_fn)(const struct config *cfg, int variant,
+                                  size_t scale, struct workload *w, errmsg_t *err);
+
+/* How many variants the configuration asks of a workload (>= 1). */
+typedef int (*workload_variants_fn)(const struct config *cfg);
 
 /* Call `create` and mark weak-scaling variants (SUMMARY_WEAK_SUFFIX). */
 int workload_create(workload_create_fn create, const struct config *cfg,
-                    size_t scale, struct workload *w, errmsg_t *err);
+                    int variant, size_t scale, struct workload *w, errmsg_t *err);
 
 void workload_destroy(struct workload *w);
 

@@ -94,7 +94,11 @@ static void check_elbow(const struct config *c)
                 c->cluster_std);
     FUZZ_ASSERT(isfinite(c->tol) && c->tol >= 0.0 && c->tol <= 1.0, "tol %g", c->tol);
     FUZZ_ASSERT(c->label_column >= -1, "label_column %ld", c->label_column);
-    FUZZ_ASSERT(c->parallel == ELBOW_OVER_K || c->parallel == ELBOW_TASKS, "parallel");
+    FUZZ_ASSERT(c->nstrategies >= 1 && c->nstrategies <= ELBOW_STRATEGY_COUNT,
+                "strategies %d", c->nstrategies);
+    for (int i = 0; i < c->nstrategies; i++)
+        FUZZ_ASSERT(c->strategies[i] == ELBOW_OVER_K || c->strategies[i] == ELBOW_TASKS,
+                    "strategy");
     FUZZ_ASSERT(c->rule >= RULE_MAXDELTA && c->rule < RULE_COUNT, "rule");
     if (c->data_file != NULL)
         return; /* sizes come from the file */
@@ -110,15 +114,23 @@ static void check_run(const struct config *c)
     FUZZ_ASSERT(c->workloads != 0 && (c->workloads & ~all) == 0, "workloads %u",
                 c->workloads);
     check_threads(c);
-    check_schedule(&c->schedule);
+    FUZZ_ASSERT(c->nschedules >= 1 && c->nschedules <= CONFIG_MAX_VALUES,
+                "schedules %d", c->nschedules);
+    for (int i = 0; i < c->nschedules; i++)
+        check_schedule(&c->schedules[i]);
+    FUZZ_ASSERT(c->nbinds >= 0 && c->nbinds <= CONFIG_MAX_VALUES &&
+                c->nplaces >= 0 && c->nplaces <= CONFIG_MAX_VALUES, "binds/places");
     FUZZ_ASSERT(c->repeats >= 1 && c->warmup >= 0, "repeats %d warmup %d",
                 c->repeats, c->warmup);
     FUZZ_ASSERT(c->output_dir != NULL && c->output_dir[0] != '\0', "output dir");
     FUZZ_ASSERT(c->rows >= 1 && c->cols >= 1 && c->cols <= COLS_MAX &&
                 c->max_value >= 0, "rows %zu cols %zu max %d", c->rows, c->cols,
                 c->max_value);
-    FUZZ_ASSERT(c->partition == BOGOSORT_CHUNKS || c->partition == BOGOSORT_ROWS,
-                "partition");
+    FUZZ_ASSERT(c->npartitions >= 1 && c->npartitions <= BOGOSORT_PARTITION_COUNT,
+                "partitions %d", c->npartitions);
+    for (int i = 0; i < c->npartitions; i++)
+        FUZZ_ASSERT(c->partitions[i] == BOGOSORT_CHUNKS ||
+                    c->partitions[i] == BOGOSORT_ROWS, "partition");
     FUZZ_ASSERT(c->scaling == SCALING_STRONG || c->scaling == SCALING_WEAK, "scaling");
     if (c->tag != NULL)
         for (const char *p = c->tag; *p != '\0'; p++)
