@@ -18,11 +18,11 @@ class Ompsweep(MakefilePackage):
     git = "https://example.org/ompsweep.git"
 
     version("develop", branch="main")
-    # The sha256 of `make dist VERSION=0.2.0` run on commit 0000000 of the
+    # The sha256 of `make dist VERSION=0.2.0` run on commit c732c3a of the
     # development tree, before the release was tagged. It must be regenerated
     # at release from the tarball `make dist` makes of the release commit
     # (make dist prints it; or `spack checksum ompsweep 0.2.0`).
-    version("0.2.0", sha256="SHA256_PLACEHOLDER")
+    version("0.2.0", sha256="a5e4a432d03f092703ea63b81909d87ff98e5041077b376e10e7a227047ed357")
 
     variant("mpi", default=False, description="Hybrid MPI + OpenMP build (make MPI=1)")
 
