@@ -65,11 +65,14 @@ test_spack_recipe() {
         [ "$(line "$d" '+mpi install')" = "CC=/MPI/bin/mpicc $common MPI=1 PREFIX=/PREFIX install" ]
 }
 
-# spack_install VARIANT: the recipe's make commands into $TMP/spack-VARIANT.
+# prefix VARIANT: where spack_install installs VARIANT.
+prefix() { if [ "$1" = +mpi ]; then echo "$TMP/prefix-mpi"; else echo "$TMP/prefix-nompi"; fi; }
+
+# spack_install VARIANT: the recipe's make commands into $(prefix VARIANT).
 spack_install() {
     copy_tree
     $PY tests/packaging/spack_driver.py install "$ROOT" "$1" "$SRC" \
-        "$TMP/prefix$1" "$TMP/spacktest$1" >"$TMP/log" 2>&1
+        "$(prefix "$1")" "$(prefix "$1")-test" >"$TMP/log" 2>&1
     rc=$?
     check "spack install $1 exit 0 ($(tail -n 1 "$TMP/log"))" [ $rc -eq 0 ]
     for f in bin/ompsweep share/man/man1/ompsweep.1 \
@@ -78,7 +81,7 @@ spack_install() {
     done
     check "$1: test_version passed" grep -qx "test_version passed" "$TMP/log"
     check "$1: test_tiny_study passed" grep -qx "test_tiny_study passed" "$TMP/log"
-    "$TMP/prefix$1/bin/ompsweep" --version >"$TMP/version"
+    "$(prefix "$1")/bin/ompsweep" --version >"$TMP/version"
     check "$1: built with the OpenMP flag" grep -q -- "-fopenmp" "$TMP/version"
     # With the Makefile's ARCH knob, ARCH= must leave -march to Spack.
     if grep -q '^ARCH' "$SRC/Makefile"; then
@@ -100,7 +103,7 @@ test_spack_install_mpi() {
     spack_install '+mpi'
     # The test study ran without mpirun; under it the binary sees 2 ranks.
     if command -v mpirun >/dev/null; then
-        mpirun --oversubscribe -np 2 "$TMP/prefix+mpi/bin/ompsweep" bogosort --rows 20 \
+        mpirun --oversubscribe -np 2 "$(prefix +mpi)/bin/ompsweep" bogosort --rows 20 \
             -t 1 -r 1 -w 0 -q -o "$TMP/mpi2" >/dev/null 2>&1
         check "+mpi: an MPI build (2 ranks)" [ "$(column "$TMP/mpi2/runs.csv" ranks)" = 2 ]
     fi
@@ -191,23 +194,23 @@ test_apptainer_definition() {
     section %files >"$TMP/files"
     check "%files takes the make dist tarball" \
         grep -qx ' *ompsweep-{{ VERSION }}\.tar\.gz /opt/ompsweep-src\.tar\.gz' "$TMP/files"
-    [ -x "$TMP/prefix~mpi/bin/ompsweep" ] || return 0
+    [ -x "$TMP/prefix-nompi/bin/ompsweep" ] || return 0
     section %test >"$TMP/apptest"
-    PATH="$TMP/prefix~mpi/bin:$PATH" sh "$TMP/apptest" >/dev/null 2>&1
+    PATH="$TMP/prefix-nompi/bin:$PATH" sh "$TMP/apptest" >/dev/null 2>&1
     check "%test passes against an installed ompsweep" [ $? -eq 0 ]
 }
 
 # The modulefile's paths are those make install creates.
 test_lmod_modulefile() {
     mod=packaging/modules/ompsweep.lua
-    [ -d "$TMP/prefix~mpi" ] || return 0
+    [ -d "$TMP/prefix-nompi" ] || return 0
     paths=$(sed -n 's/.*pathJoin(root, "\([^"]*\)").*/\1/p' "$mod")
     check "three paths" [ "$(echo "$paths" | wc -l)" -eq 3 ]
     for p in $paths; do
-        check "$p exists after make install" [ -d "$TMP/prefix~mpi/$p" ]
+        check "$p exists after make install" [ -d "$TMP/prefix-nompi/$p" ]
     done
     check "completions under XDG_DATA_DIRS" \
-        [ -f "$TMP/prefix~mpi/share/bash-completion/completions/ompsweep" ]
+        [ -f "$TMP/prefix-nompi/share/bash-completion/completions/ompsweep" ]
 }
 
 test_make_dist() {
