@@ -24,7 +24,7 @@ TSAN         ?= 0
 MPI          ?= 0
 FUZZ_SECONDS ?= 60
 
-VERSION    := 0.1.0
+VERSION    := 0.2.0
 GIT_COMMIT := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 
 WARN         := -Wall -Wextra -Wpedantic -Wshadow -Wformat=2
@@ -187,3 +187,70 @@ clean:
 .SECONDARY:
 
 -include $(wildcard $(BUILD)/*.d $(BUILD)/*/*.d)
+
+# ---------------------------------------------------------------------------
+# Installing and releasing (GNU conventions; every path can be overridden):
+#   make install [PREFIX=/usr/local] [DESTDIR=] [BINDIR=] [MANDIR=] [BASHCOMPDIR=]
+#       builds with the knobs in force and installs $(BINDIR)/ompsweep,
+#       $(MANDIR)/man1/ompsweep.1 and $(BASHCOMPDIR)/ompsweep (bash
+#       completion); DESTDIR is prepended to every path (staged installs).
+#       Pass install the same knobs as the build (CC=, ARCH=, MPI=, ...):
+#       it rebuilds for the knobs it is given.
+#   make uninstall      removes those three files (same variables).
+#   make check-install  installs into a temporary DESTDIR, runs the installed
+#       binary (--version and a tiny study), formats the installed man page,
+#       uninstalls, and fails if any file is left behind.
+#   make dist           ompsweep-$(VERSION).tar.gz of the committed HEAD
+#       (git archive), the source tarball of package recipes (packaging/).
+#   make check          the same as make test (Spack's --test runs it).
+PREFIX      ?= /usr/local
+BINDIR      ?= $(PREFIX)/bin
+MANDIR      ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+INSTALL     ?= install
+DIST_NAME   := ompsweep-$(VERSION)
+
+.PHONY: install uninstall check-install dist check
+check: test
+
+install: all
+	$(INSTALL) -d '$(DESTDIR)$(BINDIR)' '$(DESTDIR)$(MANDIR)/man1' '$(DESTDIR)$(BASHCOMPDIR)'
+	$(INSTALL) -m 755 ompsweep '$(DESTDIR)$(BINDIR)/ompsweep'
+	$(INSTALL) -m 644 man/ompsweep.1 '$(DESTDIR)$(MANDIR)/man1/ompsweep.1'
+	$(INSTALL) -m 644 completion/ompsweep '$(DESTDIR)$(BASHCOMPDIR)/ompsweep'
+
+uninstall:
+	rm -f '$(DESTDIR)$(BINDIR)/ompsweep' '$(DESTDIR)$(MANDIR)/man1/ompsweep.1' \
+	    '$(DESTDIR)$(BASHCOMPDIR)/ompsweep'
+
+# The man page is formatted with whichever formatter is present: man -l,
+# else mandoc, else groff.
+check-install: all
+	@set -e; \
+	tmp=$$(mktemp -d "$${TMPDIR:-/tmp}/ompsweep-install.XXXXXX"); \
+	trap 'rm -rf "$$tmp"' EXIT; \
+	root="$$tmp/root"; bin="$$root$(BINDIR)/ompsweep"; \
+	page="$$root$(MANDIR)/man1/ompsweep.1"; \
+	$(MAKE) --no-print-directory install DESTDIR="$$root" >/dev/null; \
+	for f in "$$bin" "$$page" "$$root$(BASHCOMPDIR)/ompsweep"; do \
+	    test -f "$$f" || { echo "check-install: $$f not installed"; exit 1; }; \
+	done; \
+	"$$bin" --version; \
+	"$$bin" bogosort --rows 20 -t 1,2 -r 1 -w 0 -q -o "$$tmp/study" >"$$tmp/log" 2>&1 || \
+	    { cat "$$tmp/log"; echo "check-install: the installed binary failed"; exit 1; }; \
+	test "$$(grep -c ',true$$' "$$tmp/study/summary.csv")" -eq 2 || \
+	    { echo "check-install: summary.csv lacks 2 verified rows"; exit 1; }; \
+	if command -v man >/dev/null; then fmt="man -l"; \
+	elif command -v mandoc >/dev/null; then fmt=mandoc; \
+	else fmt="groff -man -Tutf8"; fi; \
+	MANPAGER=cat PAGER=cat $$fmt "$$page" 2>/dev/null | grep -q 'SYNOPSIS' || \
+	    { echo "check-install: $$fmt cannot format $$page"; exit 1; }; \
+	bash -c '. "$$0" && complete -p ompsweep' "$$root$(BASHCOMPDIR)/ompsweep" >/dev/null; \
+	$(MAKE) --no-print-directory uninstall DESTDIR="$$root" >/dev/null; \
+	left=$$(find "$$root" ! -type d); \
+	test -z "$$left" || { echo "check-install: left after uninstall: $$left"; exit 1; }; \
+	echo "check-install: ok (installed, ran, formatted with $$fmt, uninstalled)"
+
+dist:
+	git archive --format=tar.gz --prefix=$(DIST_NAME)/ -o $(DIST_NAME).tar.gz HEAD
+	@echo "$(DIST_NAME).tar.gz: sha256 $$(sha256sum $(DIST_NAME).tar.gz | cut -d' ' -f1)"

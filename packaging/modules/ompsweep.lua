@@ -1,0 +1,28 @@
+-- Lmod modulefile for ompsweep installed with
+--   make install PREFIX=/opt/apps/ompsweep/0.2.0
+-- Copy it to <a MODULEPATH directory>/ompsweep/0.2.0.lua and set `root`
+-- to that PREFIX. Then: module load ompsweep; man ompsweep.
+-- (EasyBuild and Spack write their own modulefiles; this one is for a
+-- hand-made install.)
+
+help([[
+ompsweep runs CPU-bound workloads over a sweep of OpenMP thread counts,
+checks that every count computed the same result, and writes CSV timing
+tables. Start with: ompsweep --help, or man ompsweep.
+]])
+
+whatis("Name: ompsweep")
+whatis("Version: 0.2.0")
+whatis("Description: OpenMP thread-scaling sweeps with verified CSV timing tables")
+
+local root = "/opt/apps/ompsweep/0.2.0"
+
+-- The compiler it was built with provides the OpenMP runtime (libgomp for
+-- GCC); load that compiler's module here if it is not in the system path:
+-- depends_on("GCC/12.2.0")
+
+prepend_path("PATH", pathJoin(root, "bin"))
+prepend_path("MANPATH", pathJoin(root, "share/man"))
+-- bash-completion also looks for completions under each XDG_DATA_DIRS
+-- entry's bash-completion/completions.
+prepend_path("XDG_DATA_DIRS", pathJoin(root, "share"))

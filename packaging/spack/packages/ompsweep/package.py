@@ -1,0 +1,90 @@
+# Spack recipe for ompsweep (Spack 0.2x package API; see ../../repo.yaml).
+#
+# Sites edit `url`, `git` and `homepage`: they are placeholders for where the
+# site keeps its copy of the project. tests/test_packaging.sh loads this file
+# under a stand-in for the Spack API (tests/packaging/spack/), checks the make
+# arguments it produces and runs them into a temporary prefix.
+
+from spack.package import *  # noqa: F401,F403
+
+
+class Ompsweep(MakefilePackage):
+    """Runs CPU-bound workloads (bogosort; a KMeans + silhouette elbow
+    search) over a sweep of OpenMP thread counts, verifies that every count
+    computed identical checksums, and writes CSV timing tables."""
+
+    homepage = "https://example.org/ompsweep"
+    url = "https://example.org/ompsweep/ompsweep-0.2.0.tar.gz"
+    git = "https://example.org/ompsweep.git"
+
+    version("develop", branch="main")
+    # The sha256 of `make dist VERSION=0.2.0` run on commit c732c3a of the
+    # development tree, before the release was tagged. It must be regenerated
+    # at release from the tarball `make dist` makes of the release commit
+    # (make dist prints it; or `spack checksum ompsweep 0.2.0`).
+    version("0.2.0", sha256="a5e4a432d03f092703ea63b81909d87ff98e5041077b376e10e7a227047ed357")
+
+    variant("mpi", default=False, description="Hybrid MPI + OpenMP build (make MPI=1)")
+
+    depends_on("c", type="build")
+    depends_on("gmake", type="build")
+    depends_on("mpi", when="+mpi")
+
+    sanity_check_is_file = [
+        "bin/ompsweep",
+        "share/man/man1/ompsweep.1",
+        "share/bash-completion/completions/ompsweep",
+    ]
+
+    def _make_args(self):
+        """Variables for every make call: install and check rebuild for the
+        knobs they are given, so they get the same ones as the build."""
+        mpi = self.spec.satisfies("+mpi")
+        # With MPI=1 the Makefile compiles with `mpicc` from PATH, which
+        # while Spack builds is this spec's MPI; CC names it all the same.
+        cc = self.spec["mpi"].mpicc if mpi else spack_cc  # noqa: F405
+        args = [
+            f"CC={cc}",
+            f"OPENMP_FLAGS={self.compiler.openmp_flag}",
+            # No -march of our own (the Makefile's default is native):
+            # Spack's compiler wrapper already adds the flags of the spec's
+            # target (SPACK_TARGET_ARGS, e.g. -march=zen3 -mtune=zen3), so
+            # `target=x86_64_v3` builds code for a cluster's oldest nodes.
+            "ARCH=",
+        ]
+        if mpi:
+            args.append("MPI=1")
+        return args
+
+    @property
+    def build_targets(self):
+        return self._make_args()
+
+    @property
+    def install_targets(self):
+        return self._make_args() + [f"PREFIX={self.prefix}", "install"]
+
+    def check(self):
+        """`spack install --test=root`: the test suite, same knobs."""
+        make("test", *self._make_args())  # noqa: F405
+
+    def _ompsweep(self):
+        return which(join_path(self.prefix.bin, "ompsweep"))  # noqa: F405
+
+    def test_version(self):
+        """ompsweep --version names the program and, for a release, its version"""
+        out = self._ompsweep()("--version", output=str, error=str)
+        assert out.startswith("ompsweep "), out
+        if not self.spec.satisfies("@develop"):
+            assert f"ompsweep {self.spec.version} " in out, out
+
+    def test_tiny_study(self):
+        """a bogosort sweep at 1 and 2 threads writes two verified summary rows"""
+        self._ompsweep()(
+            "bogosort", "--rows", "20", "-t", "1,2", "-r", "1", "-w", "0", "-q",
+            "-o", "tiny-study", output=str, error=str,
+        )
+        with open(join_path("tiny-study", "summary.csv")) as f:  # noqa: F405
+            rows = f.read().splitlines()
+        assert len(rows) == 3, rows
+        assert all(row.endswith(",true") for row in rows[1:]), rows

@@ -1,0 +1,246 @@
+# The package recipes under packaging/, checked without Spack, ReFrame,
+# EasyBuild or Apptainer (none is in Debian): small stand-ins for their
+# APIs (tests/packaging/) load each recipe, the make commands it produces
+# run for real into temporary prefixes, and the installed files, the
+# recipes' own sanity checks and stand-alone tests are checked. Also make
+# dist. Needs Debian's /usr/bin/python3; the +mpi build runs when mpicc
+# exists.
+. tests/lib.sh
+
+PY="/usr/bin/python3 -I -B"
+ROOT=$PWD
+# The ReFrame check runs ompsweep in its stage directory.
+BIN=$(cd "$(dirname "$OMPSWEEP")" && pwd)/$(basename "$OMPSWEEP")
+EB=packaging/easybuild/ompsweep-0.2.0-GCC-12.2.0.eb
+# The recipes' make commands run as a package manager runs them, not under
+# the knobs of the make that runs this test.
+unset MAKEFLAGS MFLAGS MAKELEVEL
+# As root (CI), OpenMPI wants both of these, even for one process.
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+
+usable() {
+    [ -x /usr/bin/python3 ] && return 0
+    echo "  (skipped: /usr/bin/python3 not installed)"
+    return 1
+}
+
+# A copy of the working tree (tracked and new files, no build outputs), as
+# a package manager's stage holds an unpacked source tarball.
+SRC="$TMP/src"
+copy_tree() {
+    [ -d "$SRC" ] && return 0
+    mkdir -p "$SRC"
+    if git rev-parse --git-dir >/dev/null 2>&1; then
+        git ls-files -co --exclude-standard | tar -cf - -T - | tar -xf - -C "$SRC"
+    else
+        tar -cf - --exclude=./build --exclude=./ompsweep . | tar -xf - -C "$SRC"
+    fi
+}
+
+# line FILE PREFIX: the rest of the line of FILE that starts with PREFIX.
+line() { sed -n "s|^$2 ||p" "$1" | head -n 1; }
+
+test_spack_recipe() {
+    usable || return 0
+    $PY tests/packaging/spack_driver.py describe "$ROOT" >"$TMP/spack" 2>"$TMP/err"
+    check "recipe loads ($(tail -n 1 "$TMP/err"))" [ $? -eq 0 ]
+    d="$TMP/spack"
+    check "variant mpi, off by default" grep -qx "directive variant mpi default=False" "$d"
+    check "mpi only with +mpi" grep -qx "directive depends_on mpi when=+mpi" "$d"
+    check "develop version from git main" grep -qx "directive version develop branch=main" "$d"
+    check "a release version with a real sha256" \
+        grep -qE "^directive version [0-9]+\.[0-9]+\.[0-9]+ sha256=[0-9a-f]{64}$" "$d"
+    check "stand-alone tests" [ "$(line "$d" tests)" = "test_tiny_study test_version" ]
+    check "sanity paths" [ "$(grep -c '^sanity ' "$d")" -eq 3 ]
+    common="OPENMP_FLAGS=-fopenmp ARCH="
+    check "~mpi build: wrapper CC, compiler's OpenMP flag, no -march" \
+        [ "$(line "$d" '~mpi build')" = "CC=/spack/env/gcc/gcc $common" ]
+    check "~mpi install: same knobs, PREFIX" \
+        [ "$(line "$d" '~mpi install')" = "CC=/spack/env/gcc/gcc $common PREFIX=/PREFIX install" ]
+    check "~mpi check: make test, same knobs" \
+        [ "$(line "$d" '~mpi check')" = "test CC=/spack/env/gcc/gcc $common" ]
+    check "+mpi build: mpicc and MPI=1" \
+        [ "$(line "$d" '+mpi build')" = "CC=/MPI/bin/mpicc $common MPI=1" ]
+    check "+mpi install" \
+        [ "$(line "$d" '+mpi install')" = "CC=/MPI/bin/mpicc $common MPI=1 PREFIX=/PREFIX install" ]
+}
+
+# prefix VARIANT: where spack_install installs VARIANT.
+prefix() { if [ "$1" = +mpi ]; then echo "$TMP/prefix-mpi"; else echo "$TMP/prefix-nompi"; fi; }
+
+# spack_install VARIANT: the recipe's make commands into $(prefix VARIANT).
+spack_install() {
+    copy_tree
+    $PY tests/packaging/spack_driver.py install "$ROOT" "$1" "$SRC" \
+        "$(prefix "$1")" "$(prefix "$1")-test" >"$TMP/log" 2>&1
+    rc=$?
+    check "spack install $1 exit 0 ($(tail -n 1 "$TMP/log"))" [ $rc -eq 0 ]
+    for f in bin/ompsweep share/man/man1/ompsweep.1 \
+             share/bash-completion/completions/ompsweep; do
+        check "$1: sanity_check_is_file $f" grep -qx "sanity ok $f" "$TMP/log"
+    done
+    check "$1: test_version passed" grep -qx "test_version passed" "$TMP/log"
+    check "$1: test_tiny_study passed" grep -qx "test_tiny_study passed" "$TMP/log"
+    "$(prefix "$1")/bin/ompsweep" --version >"$TMP/version"
+    check "$1: built with the OpenMP flag" grep -q -- "-fopenmp" "$TMP/version"
+    # With the Makefile's ARCH knob, ARCH= must leave -march to Spack.
+    if grep -q '^ARCH' "$SRC/Makefile"; then
+        check "$1: no -march=native" [ -z "$(grep -- -march=native "$TMP/version")" ]
+    fi
+}
+
+test_spack_install_no_mpi() {
+    usable || return 0
+    spack_install '~mpi'
+}
+
+test_spack_install_mpi() {
+    usable || return 0
+    if ! command -v mpicc >/dev/null; then
+        echo "  (skipped +mpi: no mpicc; Debian: libopenmpi-dev)"
+        return 0
+    fi
+    spack_install '+mpi'
+    # The test study ran without mpirun; under it the binary sees 2 ranks.
+    if command -v mpirun >/dev/null; then
+        mpirun --oversubscribe -np 2 "$(prefix +mpi)/bin/ompsweep" bogosort --rows 20 \
+            -t 1 -r 1 -w 0 -q -o "$TMP/mpi2" >/dev/null 2>&1
+        check "+mpi: an MPI build (2 ranks)" [ "$(column "$TMP/mpi2/runs.csv" ranks)" = 2 ]
+    fi
+}
+
+test_reframe_check() {
+    usable || return 0
+    # A quoted schedule ("dynamic,4") in summary.csv tests the row pattern.
+    $PY tests/packaging/reframe_driver.py "$ROOT" "$BIN" "$TMP/stage" \
+        'extra_opts=--rows 60 --schedule dynamic,4' >"$TMP/rfm" 2>"$TMP/err"
+    check "check loads and runs ($(tail -n 1 "$TMP/err"))" [ $? -eq 0 ]
+    r="$TMP/rfm"
+    check "openmp environments, Make" \
+        grep -qx "check OmpsweepBogosortCheck valid_prog_environs +openmp build_system Make" "$r"
+    check "num_cpus_per_task = num_threads" [ "$(line "$r" num_cpus_per_task)" = 2 ]
+    check "threads placed" [ "$(line "$r" env_vars)" = "OMP_PLACES=cores OMP_PROC_BIND=close" ]
+    check "make options" [ "$(line "$r" build_options)" = "OPENMP_FLAGS=-fopenmp ARCH=" ]
+    check "sweep 1,2" grep -q "^executable_opts bogosort --threads 1,2 " "$r"
+    check "ompsweep exit 0" [ "$(line "$r" "ompsweep exit")" = 0 ]
+    check "sanity passes" grep -qx "sanity every_row_verified True" "$r"
+    s="$TMP/stage/results/summary.csv"
+    check "quoted schedule in the file" grep -q ',"dynamic,4",' "$s"
+    # The performance values are those of the 2-thread row.
+    column "$s" threads >"$TMP/t"
+    column "$s" median >"$TMP/m"
+    column "$s" efficiency >"$TMP/e"
+    want_median=$(paste -d' ' "$TMP/t" "$TMP/m" | awk '$1 == 2 { print $2 }')
+    want_eff=$(paste -d' ' "$TMP/t" "$TMP/e" | awk '$1 == 2 { print $2 }')
+    check "median_s = 2-thread median ($want_median)" \
+        [ "$(line "$r" "perf median_s")" = "$want_median s" ]
+    check "efficiency at 2 threads ($want_eff)" \
+        awk -v got="$(line "$r" "perf efficiency")" -v want="$want_eff" \
+        'BEGIN { split(got, g, " "); exit !(g[1] + 0 == want + 0 && g[2] == "fraction") }'
+    check "references marked site-specific" grep -q "^reference example:cpu " "$r"
+    # One row not verified: sanity must fail.
+    sed '$ s/,true$/,false/' "$s" >"$TMP/tampered" && mv "$TMP/tampered" "$s"
+    $PY tests/packaging/reframe_driver.py "$ROOT" "$BIN" "$TMP/stage" run=no >"$r" 2>&1
+    check "unverified row fails sanity" grep -q "^sanity failed: summary.csv: a row is not verified" "$r"
+    check "no performance after failed sanity" [ -z "$(grep '^perf ' "$r")" ]
+    # A failed run leaves no summary.csv: sanity fails, naming it.
+    $PY tests/packaging/reframe_driver.py "$ROOT" "$BIN" "$TMP/stage2" \
+        'extra_opts=--rows 0' >"$r" 2>&1
+    check "bad run fails sanity" grep -q "^sanity failed: .*summary.csv" "$r"
+}
+
+test_easybuild_easyconfig() {
+    usable || return 0
+    $PY tests/packaging/easybuild_driver.py describe "$EB" >"$TMP/eb" 2>"$TMP/err"
+    check "easyconfig parses ($(tail -n 1 "$TMP/err"))" [ $? -eq 0 ]
+    e="$TMP/eb"
+    check "ConfigureMake" [ "$(line "$e" easyblock)" = "'ConfigureMake'" ]
+    check "name" [ "$(line "$e" name)" = "'ompsweep'" ]
+    check "version as in the file name" [ "$(line "$e" version)" = "'0.2.0'" ]
+    check "toolchain as in the file name" \
+        [ "$(line "$e" toolchain)" = "{'name': 'GCC', 'version': '12.2.0'}" ]
+    check "OpenMP toolchain option" [ "$(line "$e" toolchainopts)" = "{'openmp': True}" ]
+    check "no configure step" [ "$(line "$e" skipsteps)" = "['configure']" ]
+    check "installopts: PREFIX=installdir" grep -q "^installopts '.*PREFIX=%(installdir)s'$" "$e"
+    check "build and install get the same ARCH" \
+        [ "$(line "$e" installopts)" = "'$(line "$e" buildopts | tr -d "'") PREFIX=%(installdir)s'" ]
+    check "source is the make dist tarball" \
+        [ "$(line "$e" sources)" = "['%(name)s-%(version)s.tar.gz']" ]
+    check "sanity commands: version and a study" [ "$(grep -c 'ompsweep' "$e")" -ge 2 ]
+    copy_tree
+    $PY tests/packaging/easybuild_driver.py install "$EB" "$SRC" "$TMP/eb-install" \
+        >"$TMP/log" 2>&1
+    check "build, install, sanity checks ($(tail -n 1 "$TMP/log"))" [ $? -eq 0 ]
+    check "three sanity paths" [ "$(grep -c '^sanity ok ' "$TMP/log")" -eq 3 ]
+    check "sanity command: --version" grep -qx 'run ompsweep --version' "$TMP/log"
+    check "sanity command: a study" grep -q '^run d=.* ompsweep bogosort ' "$TMP/log"
+}
+
+# Apptainer cannot run here: check the sections and run the %test script.
+test_apptainer_definition() {
+    def=packaging/apptainer/ompsweep.def
+    check "header says it is not built here" grep -q "^# Not built by this project's tests" "$def"
+    check "Debian base" grep -qE '^From: debian:[0-9]+' "$def"
+    check "docker bootstrap" grep -qx 'Bootstrap: docker' "$def"
+    for s in %arguments %files %post %runscript %test %labels %help; do
+        check "section $s" grep -qx "$s" "$def"
+    done
+    section() { awk -v s="$1" '/^%/ { on = ($1 == s); next } on' "$def"; }
+    section %post >"$TMP/post"
+    check "%post builds and installs" \
+        grep -q 'make ARCH={{ ARCH }} PREFIX=/usr/local install' "$TMP/post"
+    check "VERSION as the easyconfig's" \
+        [ "$(section %arguments | sed -n 's/^ *VERSION=//p')" = 0.2.0 ]
+    section %files >"$TMP/files"
+    check "%files takes the make dist tarball" \
+        grep -qx ' *ompsweep-{{ VERSION }}\.tar\.gz /opt/ompsweep-src\.tar\.gz' "$TMP/files"
+    [ -x "$TMP/prefix-nompi/bin/ompsweep" ] || return 0
+    section %test >"$TMP/apptest"
+    PATH="$TMP/prefix-nompi/bin:$PATH" sh "$TMP/apptest" >/dev/null 2>&1
+    check "%test passes against an installed ompsweep" [ $? -eq 0 ]
+}
+
+# The modulefile's paths are those make install creates.
+test_lmod_modulefile() {
+    mod=packaging/modules/ompsweep.lua
+    [ -d "$TMP/prefix-nompi" ] || return 0
+    paths=$(sed -n 's/.*pathJoin(root, "\([^"]*\)").*/\1/p' "$mod")
+    check "three paths" [ "$(echo "$paths" | wc -l)" -eq 3 ]
+    for p in $paths; do
+        check "$p exists after make install" [ -d "$TMP/prefix-nompi/$p" ]
+    done
+    check "completions under XDG_DATA_DIRS" \
+        [ -f "$TMP/prefix-nompi/share/bash-completion/completions/ompsweep" ]
+}
+
+test_make_dist() {
+    if ! git rev-parse --verify -q HEAD >/dev/null 2>&1; then
+        echo "  (skipped: not a git checkout)"
+        return 0
+    fi
+    git clone -q "$ROOT" "$TMP/clone" && git -C "$TMP/clone" checkout -q "$(git rev-parse HEAD)"
+    version=$(sed -n 's/^VERSION *:*= *//p' "$TMP/clone/Makefile")
+    make -s -C "$TMP/clone" dist >"$TMP/log" 2>&1
+    check "make dist exit 0 ($(tail -n 1 "$TMP/log"))" [ $? -eq 0 ]
+    tarball="$TMP/clone/ompsweep-$version.tar.gz"
+    sum=$(sha256sum "$tarball" | cut -d' ' -f1)
+    check "prints its sha256" grep -qx "ompsweep-$version.tar.gz: sha256 $sum" "$TMP/log"
+    tar -tzf "$tarball" >"$TMP/list"
+    for f in Makefile man/ompsweep.1 completion/ompsweep \
+             packaging/spack/packages/ompsweep/package.py src/main.c; do
+        check "tarball holds $f" grep -qx "ompsweep-$version/$f" "$TMP/list"
+    done
+    check "one top directory" [ "$(cut -d/ -f1 "$TMP/list" | sort -u)" = "ompsweep-$version" ]
+    make -s -C "$TMP/clone" dist >/dev/null 2>&1
+    check "reproducible" [ "$(sha256sum "$tarball" | cut -d' ' -f1)" = "$sum" ]
+}
+
+run_test test_spack_recipe
+run_test test_spack_install_no_mpi
+run_test test_spack_install_mpi
+run_test test_reframe_check
+run_test test_easybuild_easyconfig
+run_test test_apptainer_definition
+run_test test_lmod_modulefile
+run_test test_make_dist
+finish
