@@ -27,7 +27,8 @@ from reframe.core.builtins import (performance_function, run_after,
 # The columns of summary.csv, in order. A field is either quoted (a schedule
 # such as "dynamic,4" holds a comma) or free of commas.
 SUMMARY_COLUMNS = (
-    'run_id', 'workload', 'variant', 'schedule', 'size', 'ranks', 'threads',
+    'run_id', 'workload', 'variant', 'schedule', 'bind', 'places', 'size',
+    'ranks', 'threads',
     'n', 'median', 'min', 'max', 'mean', 'stddev', 'cv', 'ci_low', 'ci_high',
     'speedup', 'efficiency', 'karp_flatt', 'amdahl_serial', 'verified')
 _FIELD = r'(?:"[^"\n]*"|[^,"\n]*)'
