@@ -49,6 +49,10 @@ test_numbers() {
     bad "--cluster-std: '-1' is out of range (accepted 0..1e+06)" elbow --cluster-std -1
     bad "--cluster-std: 'inf' is not a finite number (accepted 0..1e+06)" elbow --cluster-std inf
     bad "--tol: '2' is out of range (accepted 0..1)" elbow --tol 2
+    bad "--bind: 'sideways' is not an OMP_PROC_BIND value (accepted true, false, or a comma list of primary, close, spread)" bogosort --bind sideways
+    bad "--places: '{0' is not an OMP_PLACES value (accepted threads, cores, sockets, ll_caches, numa_domains, optionally with (N), N >= 1, or a list such as {0},{1} or {0:4}:2:4)" bogosort --places '{0'
+    bad "--places: 'cores(0)' is not an OMP_PLACES value (accepted threads, cores, sockets, ll_caches, numa_domains, optionally with (N), N >= 1, or a list such as {0},{1} or {0:4}:2:4)" bogosort --places 'cores(0)'
+    bad "--partition: unknown value 'blocks' (accepted chunks|rows)" bogosort --partition rows,blocks
     bad "--n-init: '0' is out of range (accepted 1..1000000)" elbow --n-init 0
     bad "--max-iter: '0' is out of range (accepted 1..1000000)" elbow --max-iter 0
 }

@@ -52,7 +52,19 @@ test_bad_input_under_mpi() {
     check "nothing created" [ ! -e "$TMP/bad" ]
 }
 
+# Binding sweeps re-execute ompsweep, which an MPI job cannot do safely:
+# refused before any work, in one line.
+test_bind_refused_under_mpi() {
+    usable || return 0
+    $MPIRUN -np 2 "$OMPSWEEP_MPI" bogosort --bind close -o "$TMP/bind" >/dev/null 2>"$TMP/err"
+    rc=$?
+    check "exit 2 (got $rc)" [ $rc -eq 2 ]
+    check "one message" [ "$(grep -c '^ompsweep: --bind/--places: not available in an MPI build' "$TMP/err")" -eq 1 ]
+    check "nothing created" [ ! -e "$TMP/bind" ]
+}
+
 run_test test_same_results_as_one_process
+run_test test_bind_refused_under_mpi
 run_test test_one_rank
 run_test test_bad_input_under_mpi
 finish
