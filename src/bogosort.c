@@ -185,7 +185,8 @@ struct draw {
 };
 
 #define DRAW8_BOUND ((uint64_t)FACT8 * FACT8 * FACT8)
-static const struct draw DRAW8 = {FACT8, DRAW8_BOUND, -DRAW8_BOUND % DRAW8_BOUND, 3};
+static const struct draw DRAW8 = {FACT8, DRAW8_BOUND,
+                                  -DRAW8_BOUND % DRAW8_BOUND, 3};
 
 #if defined(__SSSE3__)
 static inline uint64_t pack_bytes(const int *lanes)
@@ -265,7 +266,7 @@ static uint64_t sort_row_table(int *row, const struct bogosort *b, rng_t *rng)
         return 0;
     memcpy(t.sorted, t.input, sizeof t.sorted);
     insertion_sort(t.sorted, b->cols);
-    memcpy(row, t.sorted, b->cols * sizeof *row);
+    memcpy(row, t.sorted, b->cols * sizeof *row); /* how every row ends */
     struct draw w = {b->plan.digits, b->plan.bound,
                      -b->plan.bound % b->plan.bound, b->plan.per_draw};
     bool eight = b->cols == BOGOSORT_TABLE_COLS;
