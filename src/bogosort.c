@@ -208,7 +208,8 @@ static inline uint64_t sort_bytes(const struct table_row *t, struct draw w,
         uint64_t r = draw_word(rng, w.bound, w.threshold);
         for (int s = 0; s < w.per_draw; s++) {
             const uint64_t *mask = &t->perms[peel_digit(&r, w.digits)];
-            __m128i v = _mm_shuffle_epi8(input, _mm_loadl_epi64((const __m128i *)mask));
+            __m128i v =
+                _mm_shuffle_epi8(input, _mm_loadl_epi64((const __m128i *)mask));
             count++;
             if ((uint64_t)_mm_cvtsi128_si64(v) == sorted)
                 return count;
@@ -228,8 +229,10 @@ static inline uint64_t sort_lanes(const struct table_row *t, struct draw w,
         uint64_t r = draw_word(rng, w.bound, w.threshold);
         for (int s = 0; s < w.per_draw; s++) {
             const uint64_t *mask = &t->perms[peel_digit(&r, w.digits)];
-            __m256i idx = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)mask));
-            __m256i diff = _mm256_xor_si256(_mm256_permutevar8x32_epi32(input, idx), sorted);
+            __m256i idx =
+                _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)mask));
+            __m256i diff = _mm256_xor_si256(
+                _mm256_permutevar8x32_epi32(input, idx), sorted);
             count++;
             if (_mm256_testz_si256(diff, diff))
                 return count;
