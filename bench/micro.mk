@@ -1,7 +1,8 @@
 # Micro-benchmarks of the kernels (bench/micro/*.c): k-means++ seeding and
 # the Lloyd step, the silhouette, the PCA covariance, the bogosort shuffle.
-# Each prints its rate and that rate as a fraction of an estimated hardware
-# limit, measured on the spot (see the comment atop each file).
+# Each prints its rate and that rate as a fraction of a limit measured on
+# the spot: a hardware limit, or for the shuffle the minimal loop of one
+# shuffle (see the comment atop each file).
 #
 # From the repository root:
 #     make -f bench/micro.mk         build, then run them all

@@ -126,10 +126,10 @@ test_v01_refused_for_bind() {
 # measures the rest under the same run id, each cell once.
 test_sigterm_with_children() {
     d="$TMP/sig"
-    args="bogosort --rows 400 --cols 8 -r 4 -w 0 -q -t 1,2 --bind close --bind spread -o $d"
+    args="bogosort --rows 4000 --cols 8 -r 4 -w 0 -q -t 1,2 --bind close --bind spread -o $d"
     "$OMPSWEEP" $args >/dev/null 2>&1 &
     pid=$!
-    sleep 0.4
+    sleep 0.5
     kill -TERM $pid
     wait $pid
     rc=$?

@@ -16,7 +16,7 @@ const char *const bogosort_partition_names[BOGOSORT_PARTITION_COUNT] = {"chunks"
 /* Input rows draw from streams in a separate domain from the shuffles. */
 #define BOGOSORT_INPUT_DOMAIN (1ULL << 63)
 #define BOGOSORT_DRAW_LIMIT (1ULL << 48) /* keeps rejections below 2^-16 */
-enum { PERM_LANE_BITS = 4, PERM_LANE_MASK = 0xf };
+enum { PERM_LANE_BITS = 8, BYTE_ROW_MAX = UINT8_MAX, FACT8 = 40320 };
 static const uint64_t CHECKSUM_MULT = 0x9e3779b97f4a7c15ULL;
 
 struct bogosort_plan bogosort_plan_for(size_t cols)
@@ -44,179 +44,243 @@ static bool row_sorted(const int *row, size_t cols)
     return true;
 }
 
-/* Fisher-Yates swaps encoded by digit d (see bogosort.h). */
+static void insertion_sort(int *v, size_t n)
+{
+    for (size_t i = 1; i < n; i++) {
+        int x = v[i];
+        size_t j = i;
+        for (; j > 0 && v[j - 1] > x; j--)
+            v[j] = v[j - 1];
+        v[j] = x;
+    }
+}
+
+/* Fisher-Yates swaps encoded by digit d in [0, c!) (see bogosort.h):
+ * j_i = floor(d / i!) mod (i + 1), for i = c-1 down to 1. */
 static void apply_digit(int *row, size_t cols, uint64_t d)
 {
+    uint64_t weight = 1;
+    for (size_t i = 2; i < cols; i++)
+        weight *= i;
     for (size_t i = cols - 1; i >= 1; i--) {
-        size_t j = (size_t)(d % (i + 1));
-        d /= i + 1;
+        size_t j = (size_t)(d / weight);
+        d %= weight;
+        weight /= i;
         int tmp = row[i];
         row[i] = row[j];
         row[j] = tmp;
     }
 }
 
-/* Hands out digits: one 64-bit draw per plan->per_draw shuffles. */
-struct digit_source {
-    uint64_t pending;
-    int left;
-};
-
-static inline uint64_t next_digit(struct digit_source *src, uint64_t digits,
-                                  uint64_t bound, int per_draw, rng_t *rng)
-{
-    if (src->left == 0) {
-        src->pending = rng_bounded(rng, bound);
-        src->left = per_draw;
-    }
-    uint64_t d = src->pending % digits;
-    src->pending /= digits;
-    src->left--;
-    return d;
-}
-
+/* The reference: plain arithmetic, one shuffle of a fresh copy of the
+ * input per digit. rng_bounded(rng, (c!)^s) gives s digits, the most
+ * significant first. */
 uint64_t bogosort_row(int *row, const struct bogosort_plan *plan, rng_t *rng)
 {
-    struct digit_source src = {0, 0};
-    uint64_t count = 0;
-    while (!row_sorted(row, plan->cols)) {
-        apply_digit(row, plan->cols,
-                    next_digit(&src, plan->digits, plan->bound, plan->per_draw, rng));
-        count++;
+    int pristine[BOGOSORT_MAX_COLS];
+    size_t cols = plan->cols;
+    if (row_sorted(row, cols))
+        return 0;
+    memcpy(pristine, row, cols * sizeof *row);
+    for (uint64_t count = 0;;) {
+        uint64_t word = rng_bounded(rng, plan->bound);
+        uint64_t weight = plan->bound / plan->digits;
+        for (int s = 0; s < plan->per_draw; s++, weight /= plan->digits) {
+            memcpy(row, pristine, cols * sizeof *row);
+            apply_digit(row, cols, word / weight);
+            word %= weight;
+            count++;
+            if (row_sorted(row, cols))
+                return count;
+        }
     }
-    return count;
+}
+
+/* The kernel's draws (batched ranged integers, Brackett-Rozinsky and
+ * Lemire 2024): the high half of r * c! is the next digit and the low half
+ * carries on, one multiplication per digit and no division. A word is
+ * rejected exactly when rng_bounded(rng, bound) rejects it, when
+ * r * bound mod 2^64 (the low half left after all its digits) is below
+ * 2^64 mod bound; the digits are then those of the reference: the high
+ * half of r * (c!)^s split most significant first. */
+static inline uint64_t draw_word(rng_t *rng, uint64_t bound, uint64_t threshold)
+{
+    uint64_t r;
+    do
+        r = rng_next(rng);
+    while (r * bound < threshold);
+    return r;
+}
+
+static inline uint64_t peel_digit(uint64_t *r, uint64_t digits)
+{
+    rng_u128 m = (rng_u128)*r * digits;
+    *r = (uint64_t)m;
+    return (uint64_t)(m >> 64);
+}
+
+/* Rows wider than the table: peeling c, c-1, ..., 2 one after the other
+ * gives the swap indices j_i of the digit that peeling c! would give (the
+ * same high halves, the same low half left). */
+static uint64_t sort_row_wide(int *row, const struct bogosort_plan *plan,
+                              rng_t *rng)
+{
+    int pristine[BOGOSORT_MAX_COLS], lanes[BOGOSORT_MAX_COLS];
+    size_t cols = plan->cols;
+    if (row_sorted(row, cols))
+        return 0;
+    memcpy(pristine, row, cols * sizeof *row);
+    uint64_t threshold = -plan->bound % plan->bound;
+    for (uint64_t count = 0;;) {
+        uint64_t r = draw_word(rng, plan->bound, threshold);
+        for (int s = 0; s < plan->per_draw; s++) {
+            memcpy(lanes, pristine, cols * sizeof *lanes);
+            for (size_t i = cols - 1; i >= 1; i--) {
+                size_t j = (size_t)peel_digit(&r, i + 1);
+                int tmp = lanes[i];
+                lanes[i] = lanes[j];
+                lanes[j] = tmp;
+            }
+            count++;
+            if (row_sorted(lanes, cols)) {
+                memcpy(row, lanes, cols * sizeof *row);
+                return count;
+            }
+        }
+    }
 }
 
 /* perms[d] packs the permutation of digit d: lane k of the shuffled row
- * takes lane (perms[d] >> 4k) & 15 of the row before. */
-static void build_perm_table(uint32_t *perms, size_t cols, uint64_t digits)
+ * takes lane (perms[d] >> 8k) & 0xff of the input row; a byte-shuffle
+ * mask as it stands. 8 bytes x 8! = 315 KiB: it stays in L2. */
+static void build_perm_table(uint64_t *perms, size_t cols, uint64_t digits)
 {
     for (uint64_t d = 0; d < digits; d++) {
         int lanes[BOGOSORT_TABLE_COLS];
         for (int k = 0; k < BOGOSORT_TABLE_COLS; k++)
             lanes[k] = k; /* lanes past cols stay put */
         apply_digit(lanes, cols, d);
-        uint32_t packed = 0;
+        uint64_t packed = 0;
         for (int k = 0; k < BOGOSORT_TABLE_COLS; k++)
-            packed |= (uint32_t)lanes[k] << (PERM_LANE_BITS * k);
+            packed |= (uint64_t)lanes[k] << (PERM_LANE_BITS * k);
         perms[d] = packed;
     }
 }
 
-/* Rows padded to 8 lanes with INT_MAX: padding never breaks sortedness and
- * the table leaves padded lanes in place. */
-#ifdef __AVX2__
-static inline uint64_t sort_lanes(int *lanes, const uint32_t *perms,
-                                  uint64_t digits, uint64_t bound,
-                                  int per_draw, rng_t *rng)
+/* How one row is shuffled through the table. Every trial applies a fresh
+ * digit to the input row, not to the previous shuffle: a uniform
+ * permutation of any fixed arrangement is a uniform arrangement, and the
+ * digits are independent, so each trial is sorted with the same
+ * probability p = (product of the multiplicities!) / c!, independently of
+ * the others, exactly as when shuffling the previous arrangement; the
+ * shuffle count is geometric with parameter p either way. Trials no longer
+ * form a chain through the row, and sortedness is one equality test
+ * against the sorted row. Rows are padded to 8 lanes; padding stays put. */
+struct table_row {
+    int input[BOGOSORT_TABLE_COLS], sorted[BOGOSORT_TABLE_COLS];
+    const uint64_t *perms;
+};
+
+/* Digits per word and the word's rejection threshold, 2^64 mod bound. */
+struct draw {
+    uint64_t digits, bound, threshold;
+    int per_draw;
+};
+
+#define DRAW8_BOUND ((uint64_t)FACT8 * FACT8 * FACT8)
+static const struct draw DRAW8 = {FACT8, DRAW8_BOUND,
+                                  -DRAW8_BOUND % DRAW8_BOUND, 3};
+
+#if defined(__SSSE3__)
+static inline uint64_t pack_bytes(const int *lanes)
 {
-    const __m256i prev_idx = _mm256_setr_epi32(0, 0, 1, 2, 3, 4, 5, 6);
-    const __m256i shifts = _mm256_setr_epi32(0, 4, 8, 12, 16, 20, 24, 28);
-    const __m256i lane_mask = _mm256_set1_epi32(PERM_LANE_MASK);
-    struct digit_source src = {0, 0};
-    uint64_t count = 0;
-    __m256i v = _mm256_loadu_si256((const __m256i *)lanes);
-    for (;;) {
-        __m256i prev = _mm256_permutevar8x32_epi32(v, prev_idx);
-        __m256i descents = _mm256_cmpgt_epi32(prev, v);
-        if (_mm256_testz_si256(descents, descents))
-            break;
-        uint32_t packed = perms[next_digit(&src, digits, bound, per_draw, rng)];
-        __m256i idx = _mm256_and_si256(
-            _mm256_srlv_epi32(_mm256_set1_epi32((int)packed), shifts), lane_mask);
-        v = _mm256_permutevar8x32_epi32(v, idx);
-        count++;
+    uint64_t v = 0;
+    for (int k = 0; k < BOGOSORT_TABLE_COLS; k++)
+        v |= (uint64_t)(uint8_t)lanes[k] << (PERM_LANE_BITS * k);
+    return v;
+}
+
+/* Values in 0..255 (the default 0..100): the row is 8 bytes, a trial is
+ * one byte shuffle and one 64-bit compare. */
+static inline uint64_t sort_bytes(const struct table_row *t, struct draw w,
+                                  rng_t *rng)
+{
+    const __m128i input = _mm_cvtsi64_si128((long long)pack_bytes(t->input));
+    const uint64_t sorted = pack_bytes(t->sorted);
+    for (uint64_t count = 0;;) {
+        uint64_t r = draw_word(rng, w.bound, w.threshold);
+        for (int s = 0; s < w.per_draw; s++) {
+            const uint64_t *mask = &t->perms[peel_digit(&r, w.digits)];
+            __m128i v =
+                _mm_shuffle_epi8(input, _mm_loadl_epi64((const __m128i *)mask));
+            count++;
+            if ((uint64_t)_mm_cvtsi128_si64(v) == sorted)
+                return count;
+        }
     }
-    _mm256_storeu_si256((__m256i *)lanes, v);
-    return count;
+}
+#endif
+
+#if defined(__AVX2__)
+/* Larger values: 32-bit lanes, the mask widened on load. */
+static inline uint64_t sort_lanes(const struct table_row *t, struct draw w,
+                                  rng_t *rng)
+{
+    const __m256i input = _mm256_loadu_si256((const __m256i *)t->input);
+    const __m256i sorted = _mm256_loadu_si256((const __m256i *)t->sorted);
+    for (uint64_t count = 0;;) {
+        uint64_t r = draw_word(rng, w.bound, w.threshold);
+        for (int s = 0; s < w.per_draw; s++) {
+            const uint64_t *mask = &t->perms[peel_digit(&r, w.digits)];
+            __m256i idx =
+                _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)mask));
+            __m256i diff = _mm256_xor_si256(
+                _mm256_permutevar8x32_epi32(input, idx), sorted);
+            count++;
+            if (_mm256_testz_si256(diff, diff))
+                return count;
+        }
+    }
 }
 #else
-static inline uint64_t sort_lanes(int *lanes, const uint32_t *perms,
-                                  uint64_t digits, uint64_t bound,
-                                  int per_draw, rng_t *rng)
+static inline uint64_t sort_lanes(const struct table_row *t, struct draw w,
+                                  rng_t *rng)
 {
-    struct digit_source src = {0, 0};
-    uint64_t count = 0;
-    while (!row_sorted(lanes, BOGOSORT_TABLE_COLS)) {
-        uint32_t packed = perms[next_digit(&src, digits, bound, per_draw, rng)];
-        int next[BOGOSORT_TABLE_COLS];
-        for (int k = 0; k < BOGOSORT_TABLE_COLS; k++)
-            next[k] = lanes[(packed >> (PERM_LANE_BITS * k)) & PERM_LANE_MASK];
-        memcpy(lanes, next, sizeof next);
-        count++;
+    for (uint64_t count = 0;;) {
+        uint64_t r = draw_word(rng, w.bound, w.threshold);
+        for (int s = 0; s < w.per_draw; s++) {
+            uint64_t mask = t->perms[peel_digit(&r, w.digits)];
+            bool same = true;
+            for (int k = 0; k < BOGOSORT_TABLE_COLS; k++, mask >>= PERM_LANE_BITS)
+                same &= t->input[mask & 0xff] == t->sorted[k];
+            count++;
+            if (same)
+                return count;
+        }
     }
-    return count;
 }
 #endif
 
-#if defined(__SSSE3__)
-/* Rows of values in 0..INT8_MAX, the default: the row as the low 8 bytes
- * of an SSE register, one byte shuffle per bogo-shuffle. The row state is
- * a serial chain through every shuffle, and a byte shuffle has a latency of
- * 1 cycle where the cross-lane 32-bit permute of sort_lanes has several;
- * the permutations and the sortedness test are the same. Padding lanes
- * hold INT8_MAX, and the high 8 bytes are ignored. */
-static inline uint64_t sort_bytes(int *lanes, const uint32_t *perms,
-                                  uint64_t digits, uint64_t bound,
-                                  int per_draw, rng_t *rng)
-{
-    const __m128i nibble = _mm_set1_epi8(PERM_LANE_MASK);
-    int8_t bytes[16] = {0};
-    for (int k = 0; k < BOGOSORT_TABLE_COLS; k++)
-        bytes[k] = (int8_t)lanes[k];
-    __m128i v = _mm_loadu_si128((const __m128i *)bytes);
-    struct digit_source src = {0, 0};
-    uint64_t count = 0;
-    for (;;) {
-        __m128i prev = _mm_slli_epi64(v, 8); /* byte k + 1 <- byte k */
-        if ((_mm_movemask_epi8(_mm_cmpgt_epi8(prev, v)) & 0xff) == 0)
-            break;
-        __m128i m = _mm_cvtsi32_si128(
-            (int)perms[next_digit(&src, digits, bound, per_draw, rng)]);
-        __m128i idx = _mm_unpacklo_epi8( /* nibble k -> byte k */
-            _mm_and_si128(m, nibble),
-            _mm_and_si128(_mm_srli_epi16(m, PERM_LANE_BITS), nibble));
-        v = _mm_shuffle_epi8(v, idx);
-        count++;
-    }
-    _mm_storeu_si128((__m128i *)bytes, v);
-    for (int k = 0; k < BOGOSORT_TABLE_COLS; k++)
-        lanes[k] = bytes[k];
-    return count;
-}
-#endif
-
-/* Table path. The default 8-wide row gets its own call so the digit
- * arithmetic divides by compile-time constants. */
+/* Table path. The default 8-wide row gets its own calls so the digit
+ * arithmetic works with compile-time constants. */
 static uint64_t sort_row_table(int *row, const struct bogosort *b, rng_t *rng)
 {
-    enum { FACT8 = 40320 };
-    int lanes[BOGOSORT_TABLE_COLS];
-    uint64_t count;
-#if defined(__SSSE3__)
-    if (b->max_value <= INT8_MAX) {
-        for (size_t k = 0; k < BOGOSORT_TABLE_COLS; k++)
-            lanes[k] = k < b->cols ? row[k] : INT8_MAX;
-        if (b->cols == BOGOSORT_TABLE_COLS)
-            count = sort_bytes(lanes, b->perms, FACT8,
-                               (uint64_t)FACT8 * FACT8 * FACT8, 3, rng);
-        else
-            count = sort_bytes(lanes, b->perms, b->plan.digits,
-                               b->plan.bound, b->plan.per_draw, rng);
-        memcpy(row, lanes, b->cols * sizeof *row);
-        return count;
-    }
-#endif
+    struct table_row t = {.perms = b->perms};
     for (size_t k = 0; k < BOGOSORT_TABLE_COLS; k++)
-        lanes[k] = k < b->cols ? row[k] : INT_MAX;
-    if (b->cols == BOGOSORT_TABLE_COLS)
-        count = sort_lanes(lanes, b->perms, FACT8,
-                           (uint64_t)FACT8 * FACT8 * FACT8, 3, rng);
-    else
-        count = sort_lanes(lanes, b->perms, b->plan.digits, b->plan.bound,
-                           b->plan.per_draw, rng);
-    memcpy(row, lanes, b->cols * sizeof *row);
-    return count;
+        t.input[k] = k < b->cols ? row[k] : INT_MAX;
+    if (row_sorted(t.input, b->cols))
+        return 0;
+    memcpy(t.sorted, t.input, sizeof t.sorted);
+    insertion_sort(t.sorted, b->cols);
+    memcpy(row, t.sorted, b->cols * sizeof *row); /* how every row ends */
+    struct draw w = {b->plan.digits, b->plan.bound,
+                     -b->plan.bound % b->plan.bound, b->plan.per_draw};
+    bool eight = b->cols == BOGOSORT_TABLE_COLS;
+#if defined(__SSSE3__)
+    if (b->max_value <= BYTE_ROW_MAX)
+        return eight ? sort_bytes(&t, DRAW8, rng) : sort_bytes(&t, w, rng);
+#endif
+    return eight ? sort_lanes(&t, DRAW8, rng) : sort_lanes(&t, w, rng);
 }
 
 /* Sort row i on a private copy: rows share cache lines, and writing them in
@@ -228,7 +292,7 @@ static void sort_one(struct bogosort *b, size_t i)
     memcpy(local, row, b->cols * sizeof *local);
     rng_t rng = rng_stream(b->seed, i);
     b->shuffles[i] = b->perms != NULL ? sort_row_table(local, b, &rng)
-                                      : bogosort_row(local, &b->plan, &rng);
+                                      : sort_row_wide(local, &b->plan, &rng);
     memcpy(row, local, b->cols * sizeof *local);
 }
 
@@ -339,17 +403,6 @@ int bogosort_init(struct bogosort *b, size_t rows, size_t cols, int max_value,
     fill_input(b);
     bogosort_reset(b);
     return STATUS_OK;
-}
-
-static void insertion_sort(int *v, size_t n)
-{
-    for (size_t i = 1; i < n; i++) {
-        int x = v[i];
-        size_t j = i;
-        for (; j > 0 && v[j - 1] > x; j--)
-            v[j] = v[j - 1];
-        v[j] = x;
-    }
 }
 
 static uint64_t mix64(uint64_t h, uint64_t v)

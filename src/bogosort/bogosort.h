@@ -4,15 +4,22 @@
  * counts, and hence the checksum, are the same at any thread count.
  *
  * Random bits: a shuffle of c values is one uniform digit d in [0, c!). One
- * 64-bit draw, rng_bounded(rng, (c!)^s), yields s such digits (lowest digit
- * first), with s the largest count keeping (c!)^s <= 2^48 so rejections stay
- * below 2^-16. Digit d decodes to the Fisher-Yates swap indices
- * j_i = (d / (c (c-1) ... (i+2))) mod (i+1), applied as swap(row[i], row[j_i])
- * for i = c-1 down to 1. Rows of up to 8 values apply the same swaps through
- * a precomputed permutation table, as one byte shuffle of the row when its
- * values fit in a byte (0..127, the default 0..100; SSSE3) or one lane
- * permute (AVX2) otherwise, when built for them: the results are identical,
- * only faster. */
+ * 64-bit draw, rng_bounded(rng, (c!)^s), yields s such digits (most
+ * significant first), with s the largest count keeping (c!)^s <= 2^48 so
+ * rejections stay below 2^-16. Digit d decodes to the Fisher-Yates swap
+ * indices j_i = floor(d / i!) mod (i+1), applied as swap(row[i], row[j_i])
+ * for i = c-1 down to 1. Each shuffle is applied to the row as it was
+ * given, not to the previous shuffle: every shuffle is then a uniform
+ * arrangement independent of the others, as before, so the count is
+ * geometric with p = (product of the multiplicities!) / c! either way.
+ *
+ * The kernel draws the same digits without division (the high half of
+ * r * c! is the digit, the low half carries on), and rows of up to 8
+ * values look each digit's permutation up in a table of byte-shuffle
+ * masks, applied as one byte shuffle when the values fit in a byte (0..255,
+ * the default 0..100; SSSE3) or one lane permute (AVX2) otherwise, and
+ * compared with the sorted row as one word: the results are identical to
+ * bogosort_row's, only faster. */
 #ifndef OMPSWEEP_BOGOSORT_BOGOSORT_H
 #define OMPSWEEP_BOGOSORT_BOGOSORT_H
 
@@ -52,7 +59,7 @@ struct bogosort {
     int *matrix;        /* working copy the kernel sorts */
     uint64_t *shuffles; /* shuffles needed by each row */
     struct bogosort_plan plan;
-    uint32_t *perms;    /* digit -> permutation as 4-bit lane indices; NULL
+    uint64_t *perms;    /* digit -> permutation as a byte-shuffle mask; NULL
                            when cols > BOGOSORT_TABLE_COLS */
     size_t share_begin, share_end; /* rows this process sorts (all by default) */
 };
