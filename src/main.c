@@ -1,7 +1,6 @@
 /* ompsweep: parse -> set up workloads (untimed) -> sweep thread counts ->
  * verify -> write tables -> exit status. */
 #include <stdio.h>
-#include <sys/file.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +11,7 @@
 #include "registry.h"
 #include "study/csv.h"
 #include "study/envinfo.h"
+#include "study/filelock.h"
 #include "study/metadata.h"
 #include "study/output.h"
 #include "study/report.h"
@@ -41,6 +41,7 @@ struct study {
     struct warnings warnings;
     struct sweep sweep;
     bool agreed; /* the failure, if any, is known to every rank */
+    bool lock_warned; /* the unlocked-appends warning was given */
     int nodes;   /* distinct hosts of the MPI ranks */
     char mpi_library[PAR_VERSION_MAX];
 };
@@ -245,12 +246,23 @@ static void startup_warnings(struct study *st)
                      cfg->repeats, STATS_CI_MIN_N);
 }
 
+/* Once per invocation, when a file of the output directory could not be
+ * locked: concurrent jobs sharing it could lose rows. */
+static void lock_warning(struct study *st)
+{
+    if (filelock_unlocked() && !st->lock_warned) {
+        warnings_add(&st->warnings, "%s", filelock_unlocked_warning());
+        st->lock_warned = true;
+    }
+}
+
 /* One object per invocation in metadata.json, appended while runs.csv is
  * locked, so concurrent jobs sharing the directory never lose one. */
 static int write_metadata(struct study *st, int status, errmsg_t *err)
 {
     char end_time[CSV_KEY_MAX];
     envinfo_utc_now(end_time, sizeof end_time);
+    lock_warning(st); /* elbow.csv may have been found unlockable meanwhile */
     const struct config *cfg = st->cfg;
     struct metadata_run run = {
         .run_id = st->run_id, .config_key = st->key, .start_time = st->start_time,
@@ -260,10 +272,11 @@ static int write_metadata(struct study *st, int status, errmsg_t *err)
         .warnings = st->warnings.list, .nwarnings = st->warnings.n,
         .interrupted = st->sweep.interrupted != 0, .exit_status = status,
         .ranks = par_size(), .nodes = st->nodes, .mpi_library = st->mpi_library};
-    if (flock(st->runs.fd, LOCK_EX) != 0)
-        return errmsg_set(err, STATUS_IO, "%s: cannot lock", st->runs_path);
-    int rc = metadata_append(st->metadata_path, &run, err);
-    flock(st->runs.fd, LOCK_UN);
+    int rc = csv_runs_lock(&st->runs, err);
+    if (rc != STATUS_OK)
+        return rc;
+    rc = metadata_append(st->metadata_path, &run, err);
+    csv_runs_unlock(&st->runs);
     return rc;
 }
 
@@ -277,8 +290,10 @@ static int run_study(struct study *st, errmsg_t *err)
     envinfo_utc_now(st->start_time, sizeof st->start_time);
     st->nodes = par_nodes(); /* collective: every rank asks */
     par_library_version(st->mpi_library, sizeof st->mpi_library);
-    if (par_root())
+    if (par_root()) {
         startup_warnings(st);
+        lock_warning(st); /* runs.csv was locked (or not) at open */
+    }
     struct sweep *s = &st->sweep;
     *s = (struct sweep){.cfg = st->cfg, .runs = &st->runs, .run_id = st->run_id,
                         .host = st->host, .started = omp_get_wtime(),

@@ -1,4 +1,5 @@
-/* csv: the runs table (append-only, one write(2) per row), the summary table
+/* csv: the runs table (append-only, one write(2) per row under an exclusive
+ * lock, see filelock.h), the summary table
  * (rewritten atomically) and a reader for runs files. All files are RFC 4180:
  * header row, '.' decimal point, fields holding a comma or quote are quoted. */
 #ifndef OMPSWEEP_STUDY_CSV_H
@@ -8,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "study/filelock.h"
 #include "study/stats.h"
 #include "base/status.h"
 
@@ -42,6 +44,7 @@ struct run_row {
 struct runs_file {
     int fd;
     const char *path;
+    enum filelock_kind lock; /* how it locks, found at open */
 };
 
 /* The header line of runs.csv, without the newline. */
@@ -50,20 +53,29 @@ const char *csv_runs_header(void);
 /* Open `path` for appending, creating it with a header if missing or empty.
  * An existing file whose header differs is refused (STATUS_USAGE) and left
  * untouched; other failures return STATUS_IO. The header check and write run
- * under flock, so concurrent processes write exactly one header. */
+ * under the file's lock, so concurrent processes write exactly one header.
+ * A file system without locks is no error (see filelock_unlocked). */
 int csv_runs_open(struct runs_file *f, const char *path, errmsg_t *err);
 
 /* The same for any append-only table with the given header (elbow.csv). */
 int csv_append_open(struct runs_file *f, const char *path, const char *header,
                     errmsg_t *err);
 
-/* Append one complete line (ending in '\n') with a single write(2). */
+/* Append one complete line (ending in '\n') with a single write(2), under
+ * the lock. */
 int csv_append_line(struct runs_file *f, const char *line, errmsg_t *err);
 
-/* Append one row with a single write(2), so concurrent appenders never
- * interleave and a killed process never leaves half a row. */
+/* Append one row with a single write(2) under the lock, so concurrent
+ * appenders, on NFS too, never interleave or overwrite each other's rows and
+ * a killed process never leaves half a row. */
 int csv_runs_append(struct runs_file *f, const struct run_row *row,
                     errmsg_t *err);
+
+/* Hold the table's lock around other work that concurrent jobs sharing the
+ * directory must not interleave (the metadata.json update); STATUS_IO as
+ * filelock_acquire. Nothing else may open and close the table meanwhile. */
+int csv_runs_lock(struct runs_file *f, errmsg_t *err);
+void csv_runs_unlock(struct runs_file *f);
 
 /* Close; reports a failed close as STATUS_IO. */
 int csv_runs_close(struct runs_file *f, errmsg_t *err);
