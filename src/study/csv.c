@@ -71,7 +71,8 @@ static int check_header(int fd, const char *path, const char *header, errmsg_t *
     return STATUS_OK;
 }
 
-/* Under the lock: write the header into an empty file, else check it. */
+/* Under the lock: write the header into an empty file (one made by another
+ * program), else check it. */
 static int header_locked(struct runs_file *f, const char *header, errmsg_t *err)
 {
     struct stat st;
@@ -85,11 +86,35 @@ static int header_locked(struct runs_file *f, const char *header, errmsg_t *err)
     return write_once(f->fd, line, strlen(line), f->path, err);
 }
 
+/* A missing table is born with its header: written to a temporary file and
+ * linked into place (atomic, on NFS too), so a process killed at any moment
+ * never leaves an empty table for --resume to trip on. A table already there
+ * (another job won the race: EEXIST) is fine, and any failure is left to the
+ * open that follows, whose message names the table. */
+static void create_with_header(const char *path, const char *header)
+{
+    char tmp[OUTPUT_PATH_MAX + OUTPUT_TMP_EXTRA], line[CSV_HEADER_MAX];
+    struct stat st;
+    if (lstat(path, &st) == 0 || errno != ENOENT ||
+        output_tmp_path(tmp, sizeof tmp, path, NULL) != STATUS_OK)
+        return;
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return;
+    int len = snprintf(line, sizeof line, "%s\n", header);
+    bool ok = write(fd, line, (size_t)len) == len;
+    ok = close(fd) == 0 && ok;
+    if (ok)
+        (void)link(tmp, path);
+    unlink(tmp);
+}
+
 int csv_append_open(struct runs_file *f, const char *path, const char *header,
                     errmsg_t *err)
 {
     f->path = path;
     f->lock = FILELOCK_UNTRIED;
+    create_with_header(path, header);
     /* Read and write: the header is checked through this descriptor. */
     f->fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
     if (f->fd < 0)
