@@ -125,14 +125,16 @@ static int open_outputs(struct study *st, errmsg_t *err)
     return rc == STATUS_OK ? choose_run_id(st, err) : rc;
 }
 
-/* The runs of this invocation's run id. */
-static size_t select_run(const struct run_row *all, size_t n, const char *run_id,
-                         struct run_row *out)
+/* The runs of this invocation's run id, moved to the front of `all`. */
+static size_t select_run(struct run_row *all, size_t n, const char *run_id)
 {
     size_t m = 0;
     for (size_t i = 0; i < n; i++)
-        if (strcmp(all[i].run_id, run_id) == 0)
-            out[m++] = all[i];
+        if (strcmp(all[i].run_id, run_id) == 0) {
+            if (m != i)
+                all[m] = all[i];
+            m++;
+        }
     return m;
 }
 
@@ -160,19 +162,19 @@ static void result_warnings(struct study *st, const struct summary_row *rows,
 /* summary.csv from the whole runs.csv; the table of this run on stdout. */
 static int finish_tables(struct study *st, errmsg_t *err)
 {
-    struct run_row *all, *mine;
+    struct run_row *all;
     struct summary_row *rows = NULL, *own = NULL;
     size_t n, nrows, nown;
     int rc = csv_runs_read(st->runs_path, &all, &n, err);
     if (rc != STATUS_OK)
         return rc;
-    mine = malloc((n ? n : 1) * sizeof *mine);
-    rc = mine == NULL ? errmsg_set(err, STATUS_NOMEM, "out of memory")
-                      : summary_build(all, n, true, &rows, &nrows, err);
+    rc = summary_build(all, n, true, &rows, &nrows, err);
     if (rc == STATUS_OK)
         rc = csv_summary_write(st->summary_path, rows, nrows, err);
+    /* This run's rows are compacted in place: one copy of the table in
+     * memory, however long runs.csv grows. */
     if (rc == STATUS_OK)
-        rc = summary_build(mine, select_run(all, n, st->run_id, mine), false,
+        rc = summary_build(all, select_run(all, n, st->run_id), false,
                            &own, &nown, err);
     if (rc == STATUS_OK) {
         printf("ompsweep run %s on %s\n", st->run_id, st->host);
@@ -180,7 +182,7 @@ static int finish_tables(struct study *st, errmsg_t *err)
         fflush(stdout);
         result_warnings(st, own, nown);
     }
-    free(all), free(mine), free(rows), free(own);
+    free(all), free(rows), free(own);
     return rc;
 }
 
@@ -406,6 +408,11 @@ static int gather(const char *path, struct run_row **all, size_t *total,
     int rc = csv_runs_read(path, &rows, &n, err);
     if (rc != STATUS_OK)
         return rc;
+    if (*all == NULL) { /* the first file: its array becomes the pool */
+        *all = rows;
+        *total = n;
+        return STATUS_OK;
+    }
     struct run_row *grown = realloc(*all, (*total + n + 1) * sizeof **all);
     if (grown == NULL)
         rc = errmsg_set(err, STATUS_NOMEM, "summarize: out of memory");
