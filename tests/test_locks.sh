@@ -36,7 +36,7 @@ warnings_in() {
     cat "$1" 2>/dev/null | grep -c "$WARNING"
 }
 
-# json_ok FILE: FILE parses as JSON (true without python3, said once).
+# json_ok FILE: FILE parses as JSON (true without python3, saying so).
 json_ok() {
     if ! command -v python3 >/dev/null 2>&1; then
         echo "  (no python3: JSON not parsed)"
