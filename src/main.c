@@ -2,7 +2,6 @@
  * verify -> write tables -> exit status. */
 #include <signal.h>
 #include <stdio.h>
-#include <sys/file.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,6 +14,7 @@
 #include "study/child.h"
 #include "study/csv.h"
 #include "study/envinfo.h"
+#include "study/filelock.h"
 #include "study/metadata.h"
 #include "study/output.h"
 #include "study/report.h"
@@ -48,6 +48,7 @@ struct study {
     bool parent;            /* this process runs its (bind, places) in children */
     const char *bind, *places; /* OMP_PROC_BIND/OMP_PLACES in force, "" unset */
     bool agreed; /* the failure, if any, is known to every rank */
+    bool lock_warned; /* the unlocked-appends warning was given */
     int nodes;   /* distinct hosts of the MPI ranks */
     char mpi_library[PAR_VERSION_MAX];
 };
@@ -167,14 +168,16 @@ static int open_outputs(struct study *st, errmsg_t *err)
     return rc == STATUS_OK ? choose_run_id(st, err) : rc;
 }
 
-/* The runs of this invocation's run id. */
-static size_t select_run(const struct run_row *all, size_t n, const char *run_id,
-                         struct run_row *out)
+/* The runs of this invocation's run id, moved to the front of `all`. */
+static size_t select_run(struct run_row *all, size_t n, const char *run_id)
 {
     size_t m = 0;
     for (size_t i = 0; i < n; i++)
-        if (strcmp(all[i].run_id, run_id) == 0)
-            out[m++] = all[i];
+        if (strcmp(all[i].run_id, run_id) == 0) {
+            if (m != i)
+                all[m] = all[i];
+            m++;
+        }
     return m;
 }
 
@@ -230,29 +233,30 @@ static int count_mismatches(const struct run_row *rows, size_t n)
 /* summary.csv from the whole runs.csv; the table of this run on stdout. */
 static int finish_tables(struct study *st, errmsg_t *err)
 {
-    struct run_row *all, *mine;
+    struct run_row *all;
     struct summary_row *rows = NULL, *own = NULL;
     size_t n, nrows, nown;
     int rc = csv_runs_read(st->runs_path, &all, &n, err);
     if (rc != STATUS_OK)
         return rc;
-    mine = malloc((n ? n : 1) * sizeof *mine);
-    rc = mine == NULL ? errmsg_set(err, STATUS_NOMEM, "out of memory")
-                      : summary_build(all, n, true, &rows, &nrows, err);
+    rc = summary_build(all, n, true, &rows, &nrows, err);
     if (rc == STATUS_OK)
         rc = csv_summary_write(st->summary_path, rows, nrows, err);
-    size_t nmine = rc == STATUS_OK ? select_run(all, n, st->run_id, mine) : 0;
+    /* This run's rows are compacted in place: one copy of the table in
+     * memory, however long runs.csv grows. */
+    size_t nmine = rc == STATUS_OK ? select_run(all, n, st->run_id) : 0;
     if (rc == STATUS_OK)
-        rc = summary_build(mine, nmine, false, &own, &nown, err);
-    if (rc == STATUS_OK && count_mismatches(mine, nmine) > st->sweep.mismatches)
-        st->sweep.mismatches = count_mismatches(mine, nmine);
+        rc = summary_build(all, nmine, false, &own, &nown, err);
+    int bad = rc == STATUS_OK ? count_mismatches(all, nmine) : 0;
+    if (bad > st->sweep.mismatches)
+        st->sweep.mismatches = bad;
     if (rc == STATUS_OK) {
         printf("ompsweep run %s on %s\n", st->run_id, st->host);
         report_table(stdout, own, nown);
         fflush(stdout);
         result_warnings(st, own, nown);
     }
-    free(all), free(mine), free(rows), free(own);
+    free(all), free(rows), free(own);
     return rc;
 }
 
@@ -365,12 +369,23 @@ static void startup_warnings(struct study *st)
                      cfg->repeats, STATS_CI_MIN_N);
 }
 
+/* Once per invocation, when a file of the output directory could not be
+ * locked: concurrent jobs sharing it could lose rows. */
+static void lock_warning(struct study *st)
+{
+    if (filelock_unlocked() && !st->lock_warned) {
+        warnings_add(&st->warnings, "%s", filelock_unlocked_warning());
+        st->lock_warned = true;
+    }
+}
+
 /* One object per invocation in metadata.json, appended while runs.csv is
  * locked, so concurrent jobs sharing the directory never lose one. */
 static int write_metadata(struct study *st, int status, errmsg_t *err)
 {
     char end_time[CSV_KEY_MAX];
     envinfo_utc_now(end_time, sizeof end_time);
+    lock_warning(st); /* elbow.csv may have been found unlockable meanwhile */
     const struct config *cfg = st->cfg;
     struct metadata_run run = {
         .run_id = st->run_id, .config_key = st->key, .start_time = st->start_time,
@@ -381,10 +396,11 @@ static int write_metadata(struct study *st, int status, errmsg_t *err)
         .interrupted = st->sweep.interrupted != 0, .exit_status = status,
         .ranks = par_size(), .nodes = st->nodes, .mpi_library = st->mpi_library,
         .affinity = st->affinity.rec, .naffinity = st->affinity.n};
-    if (flock(st->runs.fd, LOCK_EX) != 0)
-        return errmsg_set(err, STATUS_IO, "%s: cannot lock", st->runs_path);
-    int rc = metadata_append(st->metadata_path, &run, err);
-    flock(st->runs.fd, LOCK_UN);
+    int rc = csv_runs_lock(&st->runs, err);
+    if (rc != STATUS_OK)
+        return rc;
+    rc = metadata_append(st->metadata_path, &run, err);
+    csv_runs_unlock(&st->runs);
     return rc;
 }
 
@@ -446,8 +462,10 @@ static int run_study(struct study *st, errmsg_t *err)
     envinfo_utc_now(st->start_time, sizeof st->start_time);
     st->nodes = par_nodes(); /* collective: every rank asks */
     par_library_version(st->mpi_library, sizeof st->mpi_library);
-    if (par_root() && !st->role.active)
+    if (par_root() && !st->role.active) {
         startup_warnings(st);
+        lock_warning(st); /* runs.csv was locked (or not) at open */
+    }
     if (st->parent) {
         destroy_workloads(st); /* the children set up their own */
         rc = run_children(st, err);
@@ -548,6 +566,11 @@ static int gather(const char *path, struct run_row **all, size_t *total,
     int rc = csv_runs_read(path, &rows, &n, err);
     if (rc != STATUS_OK)
         return rc;
+    if (*all == NULL) { /* the first file: its array becomes the pool */
+        *all = rows;
+        *total = n;
+        return STATUS_OK;
+    }
     struct run_row *grown = realloc(*all, (*total + n + 1) * sizeof **all);
     if (grown == NULL)
         rc = errmsg_set(err, STATUS_NOMEM, "summarize: out of memory");

@@ -62,6 +62,8 @@ test_slurm_loop() {
     check_cpus "$out"
 }
 
+# By default each array task writes its own directory OUT/task-N, and the
+# merge job pools them.
 test_slurm_array() {
     out="$TMP/s3-$SHIM_MODE"
     for task in 0 1; do # concurrently, as array tasks would
@@ -69,14 +71,38 @@ test_slurm_array() {
             SLURM_ARRAY_JOB_ID=77 SLURM_ARRAY_TASK_ID=$task COUNTS="1 2" OUT="$out" &
     done
     wait
-    check "8 rows from 2 tasks" [ "$(data_rows "$out/runs.csv")" -eq 8 ]
-    check "one header" [ "$(grep -c '^run_id,' "$out/runs.csv")" -eq 1 ]
-    check_cpus "$out"
+    check "4 rows in task-0" [ "$(data_rows "$out/task-0/runs.csv")" -eq 4 ]
+    check "4 rows in task-1" [ "$(data_rows "$out/task-1/runs.csv")" -eq 4 ]
+    check "task-1 ran 2 threads" [ "$(column "$out/task-1/runs.csv" threads | sort -u)" = 2 ]
+    check "task-0 metadata" [ -s "$out/task-0/metadata.json" ]
+    check "task-1 metadata" [ -s "$out/task-1/metadata.json" ]
+    check "no shared runs.csv" [ ! -e "$out/runs.csv" ]
+    check_cpus "$out/task-0"
+    check_cpus "$out/task-1"
     run_template bench/slurm/merge.sbatch SLURM_SUBMIT_DIR="$PWD" OUT="$out"
     check "merge exit 0" [ $? -eq 0 ]
     check "merged rows for both counts" [ "$(data_rows "$out/merged/summary.csv")" -eq 4 ]
+    check "merged speedup for 2 threads" [ -n "$(awk -F, '$9 == 2 { print $19 }' "$out/merged/summary.csv" | head -n 1)" ]
+    run_template bench/slurm/merge.sbatch SLURM_SUBMIT_DIR="$PWD" OUT="$TMP/empty"
+    check "merge of nothing: exit 2" [ $? -eq 2 ]
     run_template bench/slurm/array.sbatch SLURM_SUBMIT_DIR="$PWD" COUNTS="1 2" OUT="$out"
     check "array template refuses to run outside an array" [ $? -ne 0 ]
+}
+
+# SHARED=1: every task appends to one runs.csv (under the row lock).
+test_slurm_array_shared() {
+    out="$TMP/s3shared-$SHIM_MODE"
+    for task in 0 1; do
+        run_template bench/slurm/array.sbatch SLURM_SUBMIT_DIR="$PWD" SHARED=1 \
+            SLURM_ARRAY_JOB_ID=78 SLURM_ARRAY_TASK_ID=$task COUNTS="1 2" OUT="$out" &
+    done
+    wait
+    check "8 rows from 2 tasks" [ "$(data_rows "$out/runs.csv")" -eq 8 ]
+    check "one header" [ "$(grep -c '^run_id,' "$out/runs.csv")" -eq 1 ]
+    check "no task directories" [ ! -e "$out/task-0" ]
+    run_template bench/slurm/merge.sbatch SLURM_SUBMIT_DIR="$PWD" OUT="$out"
+    check "merge exit 0" [ $? -eq 0 ]
+    check "merged rows for both counts" [ "$(data_rows "$out/merged/summary.csv")" -eq 4 ]
 }
 
 # Outside Slurm the shim runs each "srun --ntasks=N" as one plain process,
@@ -109,8 +135,16 @@ test_pbs() {
         run_template bench/pbs/array.pbs PBS_O_WORKDIR="$PWD" PBS_ARRAY_INDEX=$i \
             COUNTS="1 2" OUT="$TMP/p3"
     done
+    check "array: one directory per subjob" [ "$(data_rows "$TMP/p3/task-1/runs.csv")" -eq 4 ]
     run_template bench/pbs/merge.pbs PBS_O_WORKDIR="$PWD" OUT="$TMP/p3"
     check "array + merge" [ "$(data_rows "$TMP/p3/merged/summary.csv")" -eq 4 ]
+    for i in 0 1; do
+        run_template bench/pbs/array.pbs PBS_O_WORKDIR="$PWD" PBS_ARRAY_INDEX=$i \
+            SHARED=1 COUNTS="1 2" OUT="$TMP/p4"
+    done
+    check "shared array: one runs.csv" [ "$(data_rows "$TMP/p4/runs.csv")" -eq 8 ]
+    run_template bench/pbs/merge.pbs PBS_O_WORKDIR="$PWD" OUT="$TMP/p4"
+    check "shared array + merge" [ "$(data_rows "$TMP/p4/merged/summary.csv")" -eq 4 ]
 }
 
 # Torque ("-l nodes=1:ppn=N") sets PBS_NUM_PPN, not NCPUS; without a cpuset
@@ -163,6 +197,7 @@ for SHIM_MODE in $SHIM_MODES; do
     run_test test_slurm_sweep
     run_test test_slurm_loop
     run_test test_slurm_array
+    run_test test_slurm_array_shared
     run_test test_slurm_multinode
 done
 run_test test_pbs

@@ -9,9 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "study/output.h"
 
 static const char RUNS_HEADER_1[] =
     "run_id,timestamp,host,workload,variant,schedule,size,ranks,threads,repeat,"
@@ -60,51 +61,86 @@ static int write_once(int fd, const char *buf, size_t len, const char *path,
     return STATUS_OK;
 }
 
-/* Compare the first line of an existing file with `header`, or for a runs
- * file (`legacy` not NULL) with either schema's: *legacy tells which. */
-static int check_header(const char *path, const char *header, bool *legacy,
-                        errmsg_t *err)
+/* Compare the first line of the file open as `fd` with `header`, or for a
+ * runs file (`legacy` not NULL) with either schema's: *legacy tells which.
+ * It is read through the locked descriptor: opening the file again and
+ * closing that would drop an fcntl lock (see filelock.h). */
+static int check_header(int fd, const char *path, const char *header,
+                        bool *legacy, errmsg_t *err)
 {
-    FILE *in = fopen(path, "r");
-    if (in == NULL)
-        return errmsg_set(err, STATUS_IO, "%s: cannot read: %s", path, strerror(errno));
     char line[CSV_HEADER_MAX];
-    bool ok = fgets(line, sizeof line, in) != NULL;
-    fclose(in);
-    if (ok) {
-        line[strcspn(line, "\r\n")] = '\0';
-        ok = strcmp(line, header) == 0;
-        if (!ok && legacy != NULL)
-            ok = *legacy = strcmp(line, RUNS_HEADER_1) == 0;
-    }
+    ssize_t n = pread(fd, line, sizeof line - 1, 0);
+    if (n < 0)
+        return errmsg_set(err, STATUS_IO, "%s: cannot read: %s", path, strerror(errno));
+    line[n] = '\0';
+    line[strcspn(line, "\r\n")] = '\0';
+    bool ok = strcmp(line, header) == 0;
+    if (!ok && legacy != NULL)
+        ok = *legacy = strcmp(line, RUNS_HEADER_1) == 0;
     if (!ok)
         return errmsg_set(err, STATUS_USAGE, "%s:1: header is not ompsweep's "
                           "header for this file; refusing to append", path);
     return STATUS_OK;
 }
 
-/* Open for appending under flock; write `header` into an empty file, else
- * check it (runs files: either schema, *legacy set for schema 1). */
+/* Under the lock: write the header into an empty file (one made by another
+ * program), else check it. */
+static int header_locked(struct runs_file *f, const char *header, bool *legacy,
+                         errmsg_t *err)
+{
+    struct stat st;
+    if (fstat(f->fd, &st) != 0)
+        return errmsg_set(err, STATUS_IO, "%s: cannot stat: %s", f->path,
+                          strerror(errno));
+    if (st.st_size > 0)
+        return check_header(f->fd, f->path, header, legacy, err);
+    char line[CSV_HEADER_MAX];
+    snprintf(line, sizeof line, "%s\n", header);
+    return write_once(f->fd, line, strlen(line), f->path, err);
+}
+
+/* A missing table is born with its header: written to a temporary file and
+ * linked into place (atomic, on NFS too), so a process killed at any moment
+ * never leaves an empty table for --resume to trip on. A table already there
+ * (another job won the race: EEXIST) is fine, and any failure is left to the
+ * open that follows, whose message names the table. */
+static void create_with_header(const char *path, const char *header)
+{
+    char tmp[OUTPUT_PATH_MAX + OUTPUT_TMP_EXTRA], line[CSV_HEADER_MAX];
+    struct stat st;
+    if (lstat(path, &st) == 0 || errno != ENOENT ||
+        output_tmp_path(tmp, sizeof tmp, path, NULL) != STATUS_OK)
+        return;
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return;
+    int len = snprintf(line, sizeof line, "%s\n", header);
+    bool ok = write(fd, line, (size_t)len) == len;
+    ok = close(fd) == 0 && ok;
+    if (ok)
+        (void)link(tmp, path);
+    unlink(tmp);
+}
+
+/* Open for appending; under the lock, write `header` into an empty file,
+ * else check it (runs files: either schema, *legacy set for schema 1). */
 static int append_open(struct runs_file *f, const char *path, const char *header,
                        bool *legacy, errmsg_t *err)
 {
     f->path = path;
     f->schema = CSV_SCHEMA_CURRENT;
-    f->fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    f->lock = FILELOCK_UNTRIED;
+    create_with_header(path, header);
+    /* Read and write: the header is checked through this descriptor. */
+    f->fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
     if (f->fd < 0)
         return errmsg_set(err, STATUS_IO, "%s: cannot open for appending: %s",
                           path, strerror(errno));
-    struct stat st;
-    int rc = STATUS_OK;
-    if (flock(f->fd, LOCK_EX) != 0 || fstat(f->fd, &st) != 0)
-        rc = errmsg_set(err, STATUS_IO, "%s: cannot lock: %s", path, strerror(errno));
-    else if (st.st_size == 0) {
-        char line[CSV_HEADER_MAX];
-        snprintf(line, sizeof line, "%s\n", header);
-        rc = write_once(f->fd, line, strlen(line), path, err);
-    } else
-        rc = check_header(path, header, legacy, err);
-    flock(f->fd, LOCK_UN);
+    int rc = csv_runs_lock(f, err);
+    if (rc == STATUS_OK) {
+        rc = header_locked(f, header, legacy, err);
+        csv_runs_unlock(f);
+    }
     if (rc != STATUS_OK) {
         close(f->fd);
         f->fd = -1;
@@ -118,9 +154,32 @@ int csv_append_open(struct runs_file *f, const char *path, const char *header,
     return append_open(f, path, header, NULL, err);
 }
 
+int csv_runs_lock(struct runs_file *f, errmsg_t *err)
+{
+    return filelock_acquire(f->fd, &f->lock, f->path, err);
+}
+
+void csv_runs_unlock(struct runs_file *f)
+{
+    filelock_release(f->fd, f->lock);
+}
+
+/* One write(2) under the lock: on NFS the lock also makes the client take
+ * the current end of file and flush the row before the next node appends. */
+static int append_locked(struct runs_file *f, const char *buf, size_t len,
+                         errmsg_t *err)
+{
+    int rc = csv_runs_lock(f, err);
+    if (rc != STATUS_OK)
+        return rc;
+    rc = write_once(f->fd, buf, len, f->path, err);
+    csv_runs_unlock(f);
+    return rc;
+}
+
 int csv_append_line(struct runs_file *f, const char *line, errmsg_t *err)
 {
-    return write_once(f->fd, line, strlen(line), f->path, err);
+    return append_locked(f, line, strlen(line), err);
 }
 
 int csv_runs_open(struct runs_file *f, const char *path, bool legacy_ok,
@@ -184,7 +243,7 @@ int csv_runs_append(struct runs_file *f, const struct run_row *row, errmsg_t *er
     int len = format_run(buf, sizeof buf, row, f->schema);
     if (len < 0 || (size_t)len >= sizeof buf)
         return errmsg_set(err, STATUS_IO, "%s: row too long", f->path);
-    return write_once(f->fd, buf, (size_t)len, f->path, err);
+    return append_locked(f, buf, (size_t)len, err);
 }
 
 int csv_runs_close(struct runs_file *f, errmsg_t *err)
@@ -495,9 +554,9 @@ static void put_summary(FILE *out, const struct summary_row *s)
 int csv_summary_write(const char *path, const struct summary_row *rows,
                       size_t count, errmsg_t *err)
 {
-    char tmp[4096];
-    if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid()) >= sizeof tmp)
-        return errmsg_set(err, STATUS_IO, "%s: path too long", path);
+    char tmp[OUTPUT_PATH_MAX];
+    if (output_tmp_path(tmp, sizeof tmp, path, err) != STATUS_OK)
+        return STATUS_IO;
     FILE *out = fopen(tmp, "w");
     if (out == NULL)
         return errmsg_set(err, STATUS_IO, "%s: cannot create: %s", tmp, strerror(errno));
@@ -506,7 +565,7 @@ int csv_summary_write(const char *path, const struct summary_row *rows,
         put_summary(out, &rows[i]);
     bool failed = fflush(out) != 0 || ferror(out);
     failed = fclose(out) != 0 || failed;
-    if (failed || rename(tmp, path) != 0) {
+    if (failed || output_replace(tmp, path) != 0) {
         int e = errno;
         unlink(tmp);
         return errmsg_set(err, STATUS_IO, "%s: write failed: %s", path, strerror(e));

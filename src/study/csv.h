@@ -1,4 +1,5 @@
-/* csv: the runs table (append-only, one write(2) per row), the summary table
+/* csv: the runs table (append-only, one write(2) per row under an exclusive
+ * lock, see filelock.h), the summary table
  * (rewritten atomically) and a reader for runs files. All files are RFC 4180:
  * header row, '.' decimal point, fields holding a comma or quote are quoted. */
 #ifndef OMPSWEEP_STUDY_CSV_H
@@ -8,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "study/filelock.h"
 #include "study/stats.h"
 #include "base/status.h"
 
@@ -53,6 +55,7 @@ struct runs_file {
     int fd;
     const char *path;
     enum csv_schema schema; /* the layout rows are appended in */
+    enum filelock_kind lock; /* how it locks, found at open */
 };
 
 /* The header line of runs.csv in a schema, without the newline. */
@@ -63,8 +66,9 @@ const char *csv_runs_header(enum csv_schema schema);
  * `legacy_ok` (no row will carry bind or places), else refused with
  * STATUS_USAGE and a line saying what to do; a file with any other header is
  * refused (STATUS_USAGE) and left untouched; other failures return
- * STATUS_IO. The header check and write run under flock, so concurrent
- * processes write exactly one header. */
+ * STATUS_IO. The header check and write run under the file's lock, so
+ * concurrent processes write exactly one header. A file system without
+ * locks is no error (see filelock_unlocked). */
 int csv_runs_open(struct runs_file *f, const char *path, bool legacy_ok,
                   errmsg_t *err);
 
@@ -72,13 +76,21 @@ int csv_runs_open(struct runs_file *f, const char *path, bool legacy_ok,
 int csv_append_open(struct runs_file *f, const char *path, const char *header,
                     errmsg_t *err);
 
-/* Append one complete line (ending in '\n') with a single write(2). */
+/* Append one complete line (ending in '\n') with a single write(2), under
+ * the lock. */
 int csv_append_line(struct runs_file *f, const char *line, errmsg_t *err);
 
-/* Append one row with a single write(2), so concurrent appenders never
- * interleave and a killed process never leaves half a row. */
+/* Append one row with a single write(2) under the lock, so concurrent
+ * appenders, on NFS too, never interleave or overwrite each other's rows and
+ * a killed process never leaves half a row. */
 int csv_runs_append(struct runs_file *f, const struct run_row *row,
                     errmsg_t *err);
+
+/* Hold the table's lock around other work that concurrent jobs sharing the
+ * directory must not interleave (the metadata.json update); STATUS_IO as
+ * filelock_acquire. Nothing else may open and close the table meanwhile. */
+int csv_runs_lock(struct runs_file *f, errmsg_t *err);
+void csv_runs_unlock(struct runs_file *f);
 
 /* Close; reports a failed close as STATUS_IO. */
 int csv_runs_close(struct runs_file *f, errmsg_t *err);

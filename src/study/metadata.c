@@ -11,6 +11,7 @@
 
 #include "base/openmp.h"
 #include "study/envinfo.h"
+#include "study/output.h"
 
 enum {
     READ_CHUNK = 64 * 1024, /* first buffer for the existing file */
@@ -20,8 +21,6 @@ enum {
     ELEMENT_INDENT = 2,
     SEED_TEXT = 24     /* UINT64_MAX has 20 digits */
 };
-
-static const char TMP_SUFFIX[] = ".tmp.";
 
 /* Machine, build and OpenMP facts, gathered before the file is opened. */
 struct facts {
@@ -496,14 +495,14 @@ static int replace_file(const char *path, const char *body, size_t body_len,
                         const struct metadata_run *run, const struct facts *f,
                         errmsg_t *err)
 {
-    size_t cap = strlen(path) + sizeof TMP_SUFFIX + SEED_TEXT;
+    size_t cap = strlen(path) + OUTPUT_TMP_EXTRA;
     char *tmp = malloc(cap);
     if (tmp == NULL)
         return errmsg_set(err, STATUS_NOMEM, "%s: out of memory", path);
-    /* The pid keeps the name apart from other processes' files. */
-    snprintf(tmp, cap, "%s%s%ld", path, TMP_SUFFIX, (long)getpid());
-    int rc = write_file(tmp, body, body_len, run, f, err);
-    if (rc == STATUS_OK && rename(tmp, path) != 0)
+    int rc = output_tmp_path(tmp, cap, path, err);
+    if (rc == STATUS_OK)
+        rc = write_file(tmp, body, body_len, run, f, err);
+    if (rc == STATUS_OK && output_replace(tmp, path) != 0)
         rc = errmsg_set(err, STATUS_IO, "%s: cannot replace: %s", path,
                         strerror(errno));
     if (rc != STATUS_OK)

@@ -10,8 +10,10 @@
  *
  * Locking: none here. Two processes appending at once would each rewrite the
  * file and one object would be lost, so the caller serialises appends by
- * holding its exclusive flock on runs.csv of the same directory while it
- * calls metadata_append. */
+ * holding the exclusive lock of runs.csv in the same directory
+ * (csv_runs_lock: flock, else fcntl) while it calls metadata_append. The
+ * temporary file is named after host and process, so jobs on different
+ * nodes never share one even where no lock is available. */
 #ifndef OMPSWEEP_STUDY_METADATA_H
 #define OMPSWEEP_STUDY_METADATA_H
 

@@ -2,12 +2,17 @@
 #include "study/output.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-enum { OUTPUT_DIR_MODE = 0755 };
+enum {
+    OUTPUT_DIR_MODE = 0755,
+    HOST_MAX = 256 /* ".tmp." HOST "." PID stays within OUTPUT_TMP_EXTRA */
+};
 
 static int make_one(const char *path, errmsg_t *err)
 {
@@ -55,4 +60,25 @@ int output_path(char *buf, size_t cap, const char *dir, const char *name,
     if ((size_t)snprintf(buf, cap, "%s/%s", dir, name) >= cap)
         return errmsg_set(err, STATUS_USAGE, "--output: path too long");
     return STATUS_OK;
+}
+
+int output_tmp_path(char *buf, size_t cap, const char *path, errmsg_t *err)
+{
+    char host[HOST_MAX];
+    if (gethostname(host, sizeof host) != 0 || host[0] == '\0')
+        snprintf(host, sizeof host, "unknown");
+    host[sizeof host - 1] = '\0';
+    if ((size_t)snprintf(buf, cap, "%s.tmp.%s.%ld", path, host,
+                         (long)getpid()) >= cap)
+        return errmsg_set(err, STATUS_IO, "%s: path too long", path);
+    return STATUS_OK;
+}
+
+int output_replace(const char *tmp, const char *path)
+{
+    const char *stop = getenv("OMPSWEEP_TEST_STOP");
+    const char *slash = strrchr(path, '/');
+    if (stop != NULL && strcmp(stop, slash != NULL ? slash + 1 : path) == 0)
+        raise(SIGSTOP);
+    return rename(tmp, path);
 }

@@ -6,7 +6,10 @@
 
 #include "base/status.h"
 
-enum { OUTPUT_PATH_MAX = 4096 };
+enum {
+    OUTPUT_PATH_MAX = 4096,
+    OUTPUT_TMP_EXTRA = 300 /* what output_tmp_path adds to a path, at most */
+};
 
 /* Create `dir` and its parents if missing (mode 0755) and check it is a
  * writable directory. STATUS_IO with a message otherwise. */
@@ -15,5 +18,16 @@ int output_prepare(const char *dir, errmsg_t *err);
 /* dir + "/" + name into buf; STATUS_USAGE if it does not fit. */
 int output_path(char *buf, size_t cap, const char *dir, const char *name,
                 errmsg_t *err);
+
+/* The temporary name beside `path` that output_replace renames over it:
+ * "PATH.tmp.HOST.PID". The host keeps apart two jobs on different nodes
+ * with the same process id writing into one shared directory. */
+int output_tmp_path(char *buf, size_t cap, const char *path, errmsg_t *err);
+
+/* rename(tmp, path): readers and a killed process see the old file or the
+ * new one, never a mix. For the crash tests, the environment variable
+ * OMPSWEEP_TEST_STOP naming path's last component ("summary.csv") stops the
+ * process with SIGSTOP just before the rename. Returns rename's result. */
+int output_replace(const char *tmp, const char *path);
 
 #endif
