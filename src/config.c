@@ -36,7 +36,7 @@ enum option_id {
     OPT_CLUSTER_STD, OPT_K_MIN, OPT_K_MAX, OPT_FOLDS, OPT_N_INIT,
     OPT_MAX_ITER, OPT_TOL, OPT_PCA, OPT_NO_SCALE, OPT_DATA, OPT_SAVE_DATA,
     OPT_LABEL_COLUMN, OPT_PARALLEL, OPT_RULE, OPT_HELP, OPT_VERSION, OPT_BIND,
-    OPT_PLACES
+    OPT_PLACES, OPT_ORDER
 };
 
 static const struct option config_options[] = {
@@ -51,6 +51,7 @@ static const struct option config_options[] = {
     {"bind", required_argument, NULL, OPT_BIND},
     {"places", required_argument, NULL, OPT_PLACES},
     {"scaling", required_argument, NULL, OPT_SCALING},
+    {"order", required_argument, NULL, OPT_ORDER},
     {"resume", no_argument, NULL, OPT_RESUME},
     {"rows", required_argument, NULL, OPT_ROWS},
     {"cols", required_argument, NULL, OPT_COLS},
@@ -80,9 +81,11 @@ static const struct option config_options[] = {
 static const char config_short_options[] = ":t:r:w:s:o:qh";
 
 static const char *const scaling_names[] = {"strong", "weak"};
+static const char *const order_names[ORDER_COUNT] = {"interleaved", "random", "blocked"};
 static const char *const schedule_names[] = {"static", "dynamic", "guided"};
 
 const char *config_scaling_name(enum scaling s) { return scaling_names[s]; }
+const char *config_order_name(enum order o) { return order_names[o]; }
 
 static void config_defaults(struct config *cfg)
 {
@@ -475,6 +478,10 @@ static int apply_common_option(struct config *cfg, int id, const char *arg,
         rc = parse_choice("--scaling", arg, scaling_names, 2, &v, err);
         cfg->scaling = (enum scaling)v;
         return rc;
+    case OPT_ORDER:
+        rc = parse_choice("--order", arg, order_names, ORDER_COUNT, &v, err);
+        cfg->order = (enum order)v;
+        return rc;
     case OPT_RESUME: cfg->resume = true; return STATUS_OK;
     case OPT_HELP: cfg->action = ACTION_HELP; return STATUS_OK;
     case OPT_VERSION: cfg->action = ACTION_VERSION; return STATUS_OK;
@@ -804,6 +811,9 @@ static const char USAGE_OPTIONS[] =
 "                         ll_caches, numa_domains [(N)] or {0},{1}...;\n"
 "                         repeatable (bind/places run in child processes)\n"
 "      --scaling strong|weak    weak: problem size grows with threads\n"
+"      --order interleaved|random|blocked  timed runs: repeat r of every\n"
+"                         block before r+1 (default), a seeded shuffle, or\n"
+"                         every repeat of a block before the next\n"
 "      --resume           skip cells already measured in DIR/runs.csv\n"
 "  -q, --quiet            no progress lines on stderr\n"
 "  -h, --help             this text\n"

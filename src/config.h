@@ -24,6 +24,8 @@ enum {
 enum config_action { ACTION_RUN, ACTION_SUMMARIZE, ACTION_HELP, ACTION_VERSION };
 
 enum scaling { SCALING_STRONG, SCALING_WEAK };
+/* The order of the timed runs of a sweep (see study/sweep.h). */
+enum order { ORDER_INTERLEAVED, ORDER_RANDOM, ORDER_BLOCKED, ORDER_COUNT };
 /* Mirrors omp_sched_t so that headers need not include omp.h. */
 enum schedule_kind { SCHEDULE_STATIC = 1, SCHEDULE_DYNAMIC = 2, SCHEDULE_GUIDED = 3 };
 
@@ -53,6 +55,7 @@ struct config {
     const char *places[CONFIG_MAX_VALUES];
     int nplaces;
     enum scaling scaling;
+    enum order order;
     bool quiet, resume;
 
     /* bogosort */
@@ -108,5 +111,6 @@ void config_usage(FILE *out);
 
 /* Names used in CSV columns and messages. */
 const char *config_scaling_name(enum scaling s);
+const char *config_order_name(enum order o);
 
 #endif

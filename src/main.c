@@ -64,7 +64,7 @@ static bool selected(const struct config *cfg, int id)
     return (cfg->workloads & (1u << id)) != 0;
 }
 
-/* Blocks of this process's sweep, for progress and ETAs. */
+/* Blocks of this process's sweep, for ETAs. */
 static int count_blocks(const struct study *st)
 {
     int n = 0;
@@ -267,18 +267,18 @@ static int sweep_all(struct study *st, errmsg_t *err)
     /* elbow.csv: once per run, from the first variant of the first child */
     bool reports = par_root() && (!st->role.active || st->role.index == 0);
     for (int i = 0; i < REGISTRY_COUNT && !s->interrupted; i++) {
-        for (int v = 0; selected(cfg, i) && v < registry[i].variants(cfg) &&
-                        !s->interrupted; v++) {
-            struct workload *prepared = cfg->scaling == SCALING_WEAK ? NULL : &st->w[i][v];
-            int rc = sweep_workload(s, registry[i].create, v, prepared, err);
+        if (!selected(cfg, i))
+            continue;
+        struct workload *prepared = cfg->scaling == SCALING_WEAK ? NULL : st->w[i];
+        int rc = sweep_workload(s, registry[i].create, registry[i].variants(cfg),
+                                prepared, err);
+        if (rc != STATUS_OK)
+            return rc;
+        if (reports && prepared != NULL && prepared[0].report != NULL &&
+            !s->interrupted && s->runs_done > 0) {
+            rc = prepared[0].report(prepared[0].state, cfg, st->run_id, err);
             if (rc != STATUS_OK)
                 return rc;
-            if (reports && v == 0 && prepared != NULL && prepared->report != NULL &&
-                !s->interrupted && s->runs_done > 0) {
-                rc = prepared->report(prepared->state, cfg, st->run_id, err);
-                if (rc != STATUS_OK)
-                    return rc;
-            }
         }
     }
     return STATUS_OK;
@@ -392,6 +392,7 @@ static int write_metadata(struct study *st, int status, errmsg_t *err)
         .end_time = end_time, .output_dir = cfg->output_dir, .argc = st->argc,
         .argv = st->argv, .threads = cfg->threads, .nthreads = cfg->nthreads,
         .repeats = cfg->repeats, .warmup = cfg->warmup, .seed = cfg->seed,
+        .order = config_order_name(cfg->order), .order_seeded = cfg->order == ORDER_RANDOM,
         .warnings = st->warnings.list, .nwarnings = st->warnings.n,
         .interrupted = st->sweep.interrupted != 0, .exit_status = status,
         .ranks = par_size(), .nodes = st->nodes, .mpi_library = st->mpi_library,
@@ -419,7 +420,8 @@ static int measure(struct study *st, errmsg_t *err)
     struct sweep *s = &st->sweep;
     *s = (struct sweep){.cfg = st->cfg, .runs = &st->runs, .run_id = st->run_id,
                         .host = st->host, .bind = st->bind, .places = st->places,
-                        .started = omp_get_wtime(), .blocks_total = count_blocks(st),
+                        .started = omp_get_wtime(),
+                        .cells_total = count_blocks(st) * st->cfg->repeats,
                         .resume = st->cfg->resume ? &st->resume : NULL,
                         .affinity = &st->affinity};
     if (par_root())

@@ -51,7 +51,9 @@ test_partitions_same_checksum() {
 
 test_progress_on_stderr() {
     "$OMPSWEEP" bogosort $SMALL -t 1 -r 2 -o "$TMP/d4" >/dev/null 2>"$TMP/err"
-    check "progress line" grep -q "^ompsweep: bogosort rows dynamic 60x6 threads=1: 2/2 repeats" "$TMP/err"
+    check "a line per round" [ "$(grep -c "^ompsweep: bogosort: round [12]/2 of 1 block(s), elapsed" "$TMP/err")" -eq 2 ]
+    "$OMPSWEEP" bogosort $SMALL -t 1 -r 2 --order blocked -o "$TMP/d4b" >/dev/null 2>"$TMP/err"
+    check "blocked: a line per block" grep -q "^ompsweep: bogosort rows dynamic 60x6 threads=1: 2/2 repeats" "$TMP/err"
 }
 
 test_bad_values() {

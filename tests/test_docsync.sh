@@ -76,7 +76,7 @@ test_help_parsed() {
     check "workloads found" [ "$(help_workloads | tr '\n' ' ')" = "all bogosort elbow " ]
     check "summarize found" [ "$(help_commands)" = summarize ]
     check "choice options found" [ "$(help_choice_options | tr '\n' ' ')" = \
-        "--parallel --partition --rule --scaling --schedule " ]
+        "--order --parallel --partition --rule --scaling --schedule " ]
     check "schedule kinds found" [ "$(help_values --schedule | tr '\n' ' ')" = \
         "dynamic guided static " ]
 }

@@ -401,6 +401,9 @@ static void write_run(struct object *o, const struct metadata_run *run)
     member_int(o, "repeats", run->repeats);
     member_int(o, "warmup", run->warmup);
     member_string(o, "seed", seed);
+    member_string(o, "order", run->order);
+    if (run->order_seeded)
+        member_string(o, "order_seed", seed);
     member_string(o, "start_time", run->start_time);
     member_string(o, "end_time", run->end_time);
     member_block_affinity(o, run);

@@ -39,6 +39,8 @@ struct metadata_run {
                            the largest (omp_get_max_threads() when none) */
     int nthreads;
     int repeats, warmup;
+    const char *order;  /* the order of the timed runs: "interleaved", ... */
+    bool order_seeded;  /* the order is a shuffle seeded by `seed` */
     uint64_t seed;                 /* written as a string: JSON readers lose
                                       integers above 2^53 */
     const char *const *warnings;   /* the warnings given during the run */

@@ -8,8 +8,13 @@
 
 #include "base/openmp.h"
 #include "base/par.h"
+#include "base/rng.h"
 #include "study/envinfo.h"
 #include "study/signals.h"
+
+enum { PROGRESS_TEXT = 512 };
+/* rng_stream index of the random order: apart from any workload's. */
+static const uint64_t SWEEP_ORDER_STREAM = 0x6f72646572ULL;
 
 /* The checksum every run of one block must reproduce. */
 struct reference {
@@ -22,6 +27,20 @@ struct block {
     struct workload *w;
     const struct schedule *schedule;
     int threads;
+    struct reference *ref; /* shared by the blocks of one workload instance */
+    int todo;              /* repeats not measured yet */
+    bool warmed;           /* its warmup runs are done */
+};
+
+/* The blocks of one workload, in blocked order (variants, schedules,
+ * threads innermost), and what they need. */
+struct plan {
+    struct block *blocks;
+    int n;
+    struct workload *instances; /* nvariants x nthreads under weak scaling */
+    int ninstances;
+    bool owned;                 /* instances were created here */
+    struct reference *refs;     /* one per instance */
 };
 
 static const char *schedule_column(const struct block *b)
@@ -95,8 +114,7 @@ static int timed_run(struct sweep *s, struct workload *w, struct run_row *row,
 }
 
 /* Repeats of this block that an earlier, resumed run has not measured. */
-static int repeats_to_do(const struct sweep *s, const struct block *b,
-                         struct reference *ref)
+static int repeats_to_do(const struct sweep *s, const struct block *b)
 {
     int todo = 0;
     for (int r = 1; r <= s->cfg->repeats; r++) {
@@ -104,98 +122,223 @@ static int repeats_to_do(const struct sweep *s, const struct block *b,
         start_row(s, b, r, &cell);
         if (s->resume == NULL || !resume_has(s->resume, &cell))
             todo++;
-        if (s->resume != NULL && !ref->known)
-            ref->known = resume_checksum(s->resume, &cell, &ref->checksum);
+        if (s->resume != NULL && !b->ref->known)
+            b->ref->known = resume_checksum(s->resume, &cell, &b->ref->checksum);
     }
     return todo;
 }
 
-static void progress(struct sweep *s, const struct block *b, int todo)
+static bool resumed(const struct sweep *s, const struct block *b, int repeat)
+{
+    struct run_row cell;
+    if (s->resume == NULL)
+        return false;
+    start_row(s, b, repeat, &cell);
+    return resume_has(s->resume, &cell);
+}
+
+/* "bogosort rows dynamic bind=close 1000x8 threads=2" */
+static void block_text(const struct sweep *s, const struct block *b, char *buf,
+                       size_t cap)
 {
     const struct workload *w = b->w;
-    s->blocks_done++;
+    snprintf(buf, cap, "%s %s %s%s%s%s%s %s threads=%d", w->name, w->variant,
+             schedule_column(b), s->bind[0] ? " bind=" : "", s->bind,
+             s->places[0] ? " places=" : "", s->places, w->size, b->threads);
+}
+
+/* One progress line on stderr with the elapsed time and an estimate of the
+ * rest from the timed runs so far. */
+static void progress(const struct sweep *s, const char *what)
+{
     if (s->cfg->quiet || !par_root())
         return;
     double elapsed = omp_get_wtime() - s->started;
-    double eta = elapsed / s->blocks_done * (s->blocks_total - s->blocks_done);
-    fprintf(stderr, "ompsweep: %s %s %s%s%s%s%s %s threads=%d: %d/%d repeats%s, "
-            "elapsed %.1f s, ETA %.1f s\n", w->name, w->variant, schedule_column(b),
-            s->bind[0] ? " bind=" : "", s->bind, s->places[0] ? " places=" : "",
-            s->places, w->size, b->threads, todo, s->cfg->repeats,
-            todo < s->cfg->repeats ? " (rest resumed)" : "", elapsed, eta);
+    int left = s->cells_total - s->cells_passed;
+    double eta = s->runs_done > 0 ? elapsed / s->runs_done * (left > 0 ? left : 0) : 0.0;
+    fprintf(stderr, "ompsweep: %s, elapsed %.1f s, ETA %.1f s\n", what, elapsed, eta);
 }
 
-/* Warmups and the missing repeats of one block. */
-static int sweep_block(struct sweep *s, const struct block *b,
-                       struct reference *ref, errmsg_t *err)
+/* Repeat `r` of block b, unless an earlier run measured it. A block's
+ * first run is preceded by its warmups (and the affinity capture); a
+ * switch of block sets the thread count and schedule. */
+static int run_cell(struct sweep *s, struct block *b, int r, struct block **current,
+                    errmsg_t *err)
 {
-    const struct config *cfg = s->cfg;
-    struct workload *w = b->w;
-    int todo = repeats_to_do(s, b, ref), done = 0;
-    set_threads(b);
-    if (todo > 0 && s->affinity != NULL) {
-        int rc = affinity_log_capture(s->affinity, s->bind, s->places, b->threads, err);
-        if (rc != STATUS_OK)
-            return rc;
+    s->cells_passed++;
+    if (resumed(s, b, r))
+        return STATUS_OK;
+    if (*current != b) {
+        set_threads(b);
+        *current = b;
     }
-    for (int i = 0; i < cfg->warmup && todo > 0 && !stop_requested(s); i++) {
-        w->reset(w->state);
-        w->run(w->state);
+    if (!b->warmed) {
+        b->warmed = true;
+        if (s->affinity != NULL) {
+            int rc = affinity_log_capture(s->affinity, s->bind, s->places,
+                                          b->threads, err);
+            if (rc != STATUS_OK)
+                return rc;
+        }
+        for (int i = 0; i < s->cfg->warmup; i++) {
+            b->w->reset(b->w->state);
+            b->w->run(b->w->state);
+        }
     }
-    for (int r = 1; r <= cfg->repeats && !stop_requested(s); r++) {
-        struct run_row row;
-        start_row(s, b, r, &row);
-        if (s->resume != NULL && resume_has(s->resume, &row))
-            continue;
-        int rc = timed_run(s, w, &row, ref, err);
-        if (rc != STATUS_OK)
-            return rc;
-        done++;
+    struct run_row row;
+    start_row(s, b, r, &row);
+    return timed_run(s, b->w, &row, b->ref, err);
+}
+
+/* Every repeat of one block before the next block. */
+static int run_blocked(struct sweep *s, struct plan *p, errmsg_t *err)
+{
+    struct block *current = NULL;
+    char text[PROGRESS_TEXT];
+    for (int i = 0; i < p->n; i++) {
+        struct block *b = &p->blocks[i];
+        for (int r = 1; r <= s->cfg->repeats; r++) {
+            if (stop_requested(s))
+                return STATUS_OK;
+            int rc = run_cell(s, b, r, &current, err);
+            if (rc != STATUS_OK)
+                return rc;
+        }
+        block_text(s, b, text, sizeof text);
+        size_t len = strlen(text);
+        snprintf(text + len, sizeof text - len, ": %d/%d repeats%s", b->todo,
+                 s->cfg->repeats, b->todo < s->cfg->repeats ? " (rest resumed)" : "");
+        progress(s, text);
     }
-    progress(s, b, done);
     return STATUS_OK;
 }
 
-/* One schedule: the thread counts, innermost. *fixed: the workload ignores
- * the schedule (its blocks stand for every schedule). */
-static int sweep_schedule(struct sweep *s, workload_create_fn create, int variant,
-                          struct workload *prepared, const struct schedule *schedule,
-                          struct reference *ref, bool *fixed, errmsg_t *err)
+/* Repeat r of every block before repeat r + 1: a drift of the machine's
+ * speed then lands on every block alike. */
+static int run_interleaved(struct sweep *s, struct plan *p, errmsg_t *err)
+{
+    struct block *current = NULL;
+    char text[PROGRESS_TEXT];
+    for (int r = 1; r <= s->cfg->repeats; r++) {
+        for (int i = 0; i < p->n; i++) {
+            if (stop_requested(s))
+                return STATUS_OK;
+            int rc = run_cell(s, &p->blocks[i], r, &current, err);
+            if (rc != STATUS_OK)
+                return rc;
+        }
+        snprintf(text, sizeof text, "%s: round %d/%d of %d block(s)",
+                 p->blocks[0].w->name, r, s->cfg->repeats, p->n);
+        progress(s, text);
+    }
+    return STATUS_OK;
+}
+
+/* Every (block, repeat) in an order shuffled by a stream of the seed, the
+ * same on every rank and in every run with that seed. */
+static int run_random(struct sweep *s, struct plan *p, errmsg_t *err)
+{
+    int total = p->n * s->cfg->repeats;
+    int *order = malloc((size_t)total * sizeof *order);
+    if (order == NULL)
+        return errmsg_set(err, STATUS_NOMEM, "sweep: out of memory");
+    for (int i = 0; i < total; i++)
+        order[i] = i;
+    rng_t rng = rng_stream(s->cfg->seed, SWEEP_ORDER_STREAM);
+    for (int i = total - 1; i > 0; i--) {
+        int j = (int)rng_bounded(&rng, (uint64_t)i + 1), t = order[i];
+        order[i] = order[j], order[j] = t;
+    }
+    struct block *current = NULL;
+    char text[PROGRESS_TEXT];
+    int rc = STATUS_OK;
+    for (int i = 0; i < total && rc == STATUS_OK && !stop_requested(s); i++) {
+        rc = run_cell(s, &p->blocks[order[i] % p->n], order[i] / p->n + 1, &current, err);
+        if ((i + 1) % p->n == 0) {
+            snprintf(text, sizeof text, "%s: %d/%d runs in random order",
+                     p->blocks[0].w->name, i + 1, total);
+            progress(s, text);
+        }
+    }
+    free(order);
+    return rc;
+}
+
+static void plan_free(struct plan *p)
+{
+    for (int i = 0; p->owned && i < p->ninstances; i++)
+        workload_destroy(&p->instances[i]);
+    if (p->owned)
+        free(p->instances);
+    free(p->refs);
+    free(p->blocks);
+    memset(p, 0, sizeof *p);
+}
+
+/* The instances: the prepared ones, or under weak scaling one per
+ * (variant, thread count), all alive at once so that any order can run
+ * (memory: about twice the largest problem). */
+static int plan_instances(struct sweep *s, workload_create_fn create, int nvariants,
+                          struct workload *prepared, struct plan *p, errmsg_t *err)
 {
     const struct config *cfg = s->cfg;
-    int rc = STATUS_OK;
-    for (int i = 0; i < cfg->nthreads && rc == STATUS_OK; i++) {
-        struct workload local, *w = prepared;
-        if (w == NULL) { /* weak scaling: the size grows with the threads */
-            rc = workload_create(create, cfg, variant, (size_t)cfg->threads[i],
-                                 &local, err);
-            if (rc != STATUS_OK)
-                break;
-            w = &local;
-            ref->known = false;
-        }
-        struct block b = {w, schedule, cfg->threads[i]};
-        rc = sweep_block(s, &b, ref, err);
-        *fixed = w->fixed_schedule != NULL;
-        if (w == &local)
-            workload_destroy(&local);
-        if (s->interrupted || stop_requested(s))
-            break;
+    p->owned = prepared == NULL;
+    p->ninstances = p->owned ? nvariants * cfg->nthreads : nvariants;
+    p->instances = p->owned ? calloc((size_t)p->ninstances, sizeof *p->instances)
+                            : prepared;
+    p->refs = calloc((size_t)p->ninstances, sizeof *p->refs);
+    if (p->instances == NULL || p->refs == NULL)
+        return errmsg_set(err, STATUS_NOMEM, "sweep: out of memory");
+    for (int i = 0; p->owned && i < p->ninstances; i++) {
+        int v = i / cfg->nthreads, t = i % cfg->nthreads;
+        int rc = workload_create(create, cfg, v, (size_t)cfg->threads[t],
+                                 &p->instances[i], err);
+        if (rc != STATUS_OK)
+            return rc;
+    }
+    return STATUS_OK;
+}
+
+/* The blocks in blocked order: variants, schedules (once for a workload
+ * with a fixed schedule), thread counts innermost. */
+static int plan_build(struct sweep *s, workload_create_fn create, int nvariants,
+                      struct workload *prepared, struct plan *p, errmsg_t *err)
+{
+    const struct config *cfg = s->cfg;
+    memset(p, 0, sizeof *p);
+    int rc = plan_instances(s, create, nvariants, prepared, p, err);
+    size_t most = (size_t)nvariants * (size_t)cfg->nschedules * (size_t)cfg->nthreads;
+    p->blocks = rc == STATUS_OK ? calloc(most, sizeof *p->blocks) : NULL;
+    if (rc == STATUS_OK && p->blocks == NULL)
+        rc = errmsg_set(err, STATUS_NOMEM, "sweep: out of memory");
+    for (int v = 0; rc == STATUS_OK && v < nvariants; v++) {
+        int nk = p->instances[p->owned ? v * cfg->nthreads : v].fixed_schedule != NULL
+                     ? 1 : cfg->nschedules;
+        for (int k = 0; k < nk; k++)
+            for (int t = 0; t < cfg->nthreads; t++) {
+                int inst = p->owned ? v * cfg->nthreads + t : v;
+                struct block *b = &p->blocks[p->n++];
+                *b = (struct block){&p->instances[inst], &cfg->schedules[k],
+                                    cfg->threads[t], &p->refs[inst], 0, false};
+                b->todo = repeats_to_do(s, b);
+            }
     }
     return rc;
 }
 
-int sweep_workload(struct sweep *s, workload_create_fn create, int variant,
+int sweep_workload(struct sweep *s, workload_create_fn create, int nvariants,
                    struct workload *prepared, errmsg_t *err)
 {
-    const struct config *cfg = s->cfg;
-    struct reference ref = {0, false};
-    bool fixed = false;
-    int rc = STATUS_OK;
-    for (int k = 0; k < cfg->nschedules && !fixed && rc == STATUS_OK &&
-                    !s->interrupted; k++)
-        rc = sweep_schedule(s, create, variant, prepared, &cfg->schedules[k], &ref,
-                            &fixed, err);
+    struct plan p;
+    int rc = plan_build(s, create, nvariants, prepared, &p, err);
+    if (rc == STATUS_OK && p.n > 0) {
+        switch (s->cfg->order) {
+        case ORDER_BLOCKED: rc = run_blocked(s, &p, err); break;
+        case ORDER_RANDOM: rc = run_random(s, &p, err); break;
+        default: rc = run_interleaved(s, &p, err); break;
+        }
+    }
+    plan_free(&p);
     return rc;
 }
 

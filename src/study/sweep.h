@@ -24,20 +24,25 @@ struct sweep {
     const struct resume *resume; /* cells measured before, or NULL */
     struct affinity_log *affinity; /* where each thread count's threads ran */
     double started;              /* omp_get_wtime() at the start, for ETAs */
-    int blocks_total, blocks_done;
+    int cells_total;  /* (block, repeat) cells of this process's sweep */
+    int cells_passed; /* ... gone through, measured or resumed */
     int runs_done;   /* timed runs this invocation measured */
     int mismatches;  /* runs whose checksum or check failed */
     int interrupted; /* the signal that stopped the sweep, or 0 */
 };
 
-/* Sweep one variant of a workload over the schedules (once when the
- * workload has a fixed schedule), thread counts innermost. With strong
- * scaling `prepared` is the workload set up before any output was opened;
- * with weak scaling it is NULL and the sweep sets up one per thread count
- * with `create`. Every run must reproduce the first run's checksum. Returns
+/* Sweep every variant of one workload over the schedules (once when a
+ * variant has a fixed schedule) and thread counts, in the configured order:
+ * `blocked` runs every repeat of a block before the next, `interleaved`
+ * repeat r of every block before repeat r + 1, `random` a seeded shuffle
+ * of all (block, repeat) cells. Each block's warmups precede its first
+ * timed run. With strong scaling `prepared` holds the nvariants workloads
+ * set up before any output was opened; with weak scaling it is NULL and
+ * the sweep sets up one per (variant, thread count) with `create`. Every
+ * run of a workload instance must reproduce its first checksum. Returns
  * STATUS_OK (see s->mismatches and s->interrupted for the outcome), or
  * STATUS_IO/STATUS_NOMEM/STATUS_USAGE. */
-int sweep_workload(struct sweep *s, workload_create_fn create, int variant,
+int sweep_workload(struct sweep *s, workload_create_fn create, int nvariants,
                    struct workload *prepared, errmsg_t *err);
 
 /* Blocks one workload variant will sweep (for progress and ETAs). */
