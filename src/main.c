@@ -22,6 +22,7 @@
 #include "study/signals.h"
 #include "study/summary.h"
 #include "study/sweep.h"
+#include "study/tables.h"
 #include "study/warnings.h"
 #include "study/workload.h"
 
@@ -168,19 +169,6 @@ static int open_outputs(struct study *st, errmsg_t *err)
     return rc == STATUS_OK ? choose_run_id(st, err) : rc;
 }
 
-/* The runs of this invocation's run id, moved to the front of `all`. */
-static size_t select_run(struct run_row *all, size_t n, const char *run_id)
-{
-    size_t m = 0;
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(all[i].run_id, run_id) == 0) {
-            if (m != i)
-                all[m] = all[i];
-            m++;
-        }
-    return m;
-}
-
 /* "bogosort rows dynamic bind=close threads=2": a block in a warning. */
 static void block_label(const struct summary_row *r, char *buf, size_t cap)
 {
@@ -210,53 +198,22 @@ static void result_warnings(struct study *st, const struct summary_row *rows,
     }
 }
 
-/* Runs of this run that failed their check, or whose checksum differs from
- * the first of its workload and size: every schedule, binding, partition
- * and strategy must compute the same result. Children checked their own
- * blocks; this also compares blocks of different children. */
-static int count_mismatches(const struct run_row *rows, size_t n)
-{
-    int bad = 0;
-    for (size_t i = 0; i < n; i++) {
-        bool ok = rows[i].verified;
-        for (size_t j = 0; j < i && ok; j++)
-            if (strcmp(rows[j].workload, rows[i].workload) == 0 &&
-                strcmp(rows[j].size, rows[i].size) == 0) {
-                ok = rows[j].checksum == rows[i].checksum;
-                break;
-            }
-        bad += !ok;
-    }
-    return bad;
-}
-
 /* summary.csv from the whole runs.csv; the table of this run on stdout. */
 static int finish_tables(struct study *st, errmsg_t *err)
 {
-    struct run_row *all;
-    struct summary_row *rows = NULL, *own = NULL;
-    size_t n, nrows, nown;
-    int rc = csv_runs_read(st->runs_path, &all, &n, err);
-    if (rc != STATUS_OK)
-        return rc;
-    rc = summary_build(all, n, true, &rows, &nrows, err);
+    struct tables_study t;
+    int rc = tables_study(st->runs_path, st->run_id, &t, err);
     if (rc == STATUS_OK)
-        rc = csv_summary_write(st->summary_path, rows, nrows, err);
-    /* This run's rows are compacted in place: one copy of the table in
-     * memory, however long runs.csv grows. */
-    size_t nmine = rc == STATUS_OK ? select_run(all, n, st->run_id) : 0;
-    if (rc == STATUS_OK)
-        rc = summary_build(all, nmine, false, &own, &nown, err);
-    int bad = rc == STATUS_OK ? count_mismatches(all, nmine) : 0;
-    if (bad > st->sweep.mismatches)
-        st->sweep.mismatches = bad;
+        rc = csv_summary_write(st->summary_path, t.all, t.nall, err);
     if (rc == STATUS_OK) {
+        if (t.mismatches > st->sweep.mismatches)
+            st->sweep.mismatches = t.mismatches;
         printf("ompsweep run %s on %s\n", st->run_id, st->host);
-        report_table(stdout, own, nown);
+        report_table(stdout, t.own, t.nown);
         fflush(stdout);
-        result_warnings(st, own, nown);
+        result_warnings(st, t.own, t.nown);
     }
-    free(all), free(rows), free(own);
+    tables_study_free(&t);
     return rc;
 }
 
@@ -559,45 +516,14 @@ int main(int argc, char **argv)
     return rc;
 }
 
-/* Append the rows of one runs file to *all. */
-static int gather(const char *path, struct run_row **all, size_t *total,
-                  errmsg_t *err)
-{
-    struct run_row *rows;
-    size_t n;
-    int rc = csv_runs_read(path, &rows, &n, err);
-    if (rc != STATUS_OK)
-        return rc;
-    if (*all == NULL) { /* the first file: its array becomes the pool */
-        *all = rows;
-        *total = n;
-        return STATUS_OK;
-    }
-    struct run_row *grown = realloc(*all, (*total + n + 1) * sizeof **all);
-    if (grown == NULL)
-        rc = errmsg_set(err, STATUS_NOMEM, "summarize: out of memory");
-    else {
-        *all = grown;
-        memcpy(*all + *total, rows, n * sizeof *rows);
-        *total += n;
-    }
-    free(rows);
-    return rc;
-}
-
 /* Rows from all files pooled and grouped without run_id, so 1-thread and
  * N-thread rows from separate jobs combine into one speedup table. */
 static int run_summarize(const struct config *cfg, errmsg_t *err)
 {
-    struct run_row *all = NULL;
     struct summary_row *sum = NULL;
-    size_t total = 0, nsum = 0;
+    size_t nsum = 0;
     char path[OUTPUT_PATH_MAX];
-    int rc = STATUS_OK;
-    for (int i = 0; i < cfg->ninputs && rc == STATUS_OK; i++)
-        rc = gather(cfg->inputs[i], &all, &total, err);
-    if (rc == STATUS_OK)
-        rc = summary_build(all, total, false, &sum, &nsum, err);
+    int rc = tables_pool(cfg->inputs, cfg->ninputs, &sum, &nsum, err);
     if (rc == STATUS_OK)
         report_table(stdout, sum, nsum);
     if (rc == STATUS_OK && cfg->output_given) {
@@ -607,7 +533,6 @@ static int run_summarize(const struct config *cfg, errmsg_t *err)
         if (rc == STATUS_OK)
             rc = csv_summary_write(path, sum, nsum, err);
     }
-    free(all);
     free(sum);
     return rc;
 }

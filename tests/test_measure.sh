@@ -118,6 +118,27 @@ run_test test_metadata_fields
 run_test test_summarize_two_jobs
 run_test test_summarize_rejects_foreign
 run_test test_sigterm_then_resume
+# summarize streams: 200000 rows (24 MB of CSV) in 8 groups must not
+# take memory in proportion to the file (reading it whole took ~180 MB).
+test_summarize_streams() {
+    if [ ! -x /usr/bin/time ]; then
+        echo "  (skipped: GNU time not installed)"
+        return 0
+    fi
+    "$OMPSWEEP" bogosort $FAST -t 1,2 -r 2 -q -o "$TMP/seed" >/dev/null 2>&1
+    awk -F, 'NR == 1 { print; next } { r[NR - 1] = $0; m = NR - 1 }
+        END { for (i = 0; i < 200000; i++) { line = r[i % m + 1]
+              sub(/^[^,]*/, "run" (i % 4), line); print line } }'         "$TMP/seed/runs.csv" >"$TMP/big.csv"
+    /usr/bin/time -f '%M' "$OMPSWEEP" summarize "$TMP/big.csv" -o "$TMP/bigsum" \
+        >"$TMP/out" 2>"$TMP/rss"
+    check "summarize exit 0" [ $? -eq 0 ]
+    kb=$(tail -n 1 "$TMP/rss")
+    check "peak memory ${kb} KB under 40 MB" [ "$kb" -lt 40960 ]
+    check "n = 100000 per pooled thread count" \
+        [ "$(column "$TMP/bigsum/summary.csv" n | tr '\n' ' ')" = "100000 100000 " ]
+}
+
+run_test test_summarize_streams
 run_test test_sigint
 run_test test_resume_after_kill
 run_test test_warnings

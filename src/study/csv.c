@@ -393,31 +393,6 @@ static void widen_schema1(char **f, char **out, char *empty)
         out[i] = i == RUN_BIND || i == RUN_PLACES ? empty : f[j++];
 }
 
-static int read_whole(const char *path, char **buf, size_t *len, errmsg_t *err)
-{
-    FILE *in = fopen(path, "rb");
-    struct stat st;
-    if (in == NULL || fstat(fileno(in), &st) != 0 || S_ISDIR(st.st_mode)) {
-        int e = in == NULL ? errno : EISDIR;
-        if (in != NULL)
-            fclose(in);
-        return errmsg_set(err, STATUS_USAGE, "%s: cannot read: %s", path, strerror(e));
-    }
-    *buf = malloc((size_t)st.st_size + 1);
-    if (*buf == NULL) {
-        fclose(in);
-        return errmsg_set(err, STATUS_NOMEM, "%s: out of memory", path);
-    }
-    *len = fread(*buf, 1, (size_t)st.st_size, in);
-    bool failed = ferror(in);
-    fclose(in);
-    if (failed) {
-        free(*buf);
-        return errmsg_set(err, STATUS_IO, "%s: read error", path);
-    }
-    return STATUS_OK;
-}
-
 /* Name of runs column i (0-based) of the current schema. */
 static const char *header_name(int i)
 {
@@ -462,54 +437,163 @@ static int parse_record(const char *path, const struct cursor *c, char **f,
                       path, c->line, pos + 1, header_name(bad), cols[bad]);
 }
 
-static int parse_runs(const char *path, struct cursor *c, struct run_row *rows,
-                      size_t *count, errmsg_t *err)
+/* A file read one record at a time: a record is one line, or several when
+ * a quoted value holds a line break. Memory stays that of one record. */
+struct reader {
+    FILE *in;
+    const char *path;
+    char *line;       /* getline's buffer */
+    size_t line_cap;
+    char record[2 * READ_RECORD_MAX];
+    size_t next_line; /* physical line number of the next line read */
+};
+
+/* The next record into r->record (without its final newline): 1, or 0 at
+ * the end, -1 on a read error. *start: the record's first line. A record
+ * that outgrows the buffer is cut: the parser then reports it as too long. */
+static int reader_next(struct reader *r, size_t *start)
 {
-    char scratch[READ_RECORD_MAX], *f[READ_FIELDS_MAX];
-    int n = next_record(c, scratch, f);
-    int schema = n > 0 ? header_schema(f, n) : 0;
-    if (schema == 0)
-        return errmsg_set(err, STATUS_USAGE, "%s:1: not an ompsweep runs file "
-                          "(expected header '%s')", path, RUNS_HEADER);
-    *count = 0;
-    while ((n = next_record(c, scratch, f)) != 0) {
-        if (n == 1 && f[0][0] == '\0')
-            continue; /* blank line */
+    size_t len = 0;
+    bool quoted = false;
+    *start = r->next_line;
+    for (;;) {
+        errno = 0;
+        ssize_t n = getline(&r->line, &r->line_cap, r->in);
         if (n < 0)
-            return errmsg_set(err, STATUS_USAGE, "%s:%zu: unterminated quote or a "
-                              "record longer than %d bytes", path, c->line,
-                              READ_RECORD_MAX);
-        int rc = parse_record(path, c, f, n, schema, &rows[*count], err);
-        if (rc != STATUS_OK)
-            return rc;
-        (*count)++;
+            return errno != 0 && errno != EINVAL ? -1 : len > 0 || quoted;
+        r->next_line++;
+        for (ssize_t i = 0; i < n; i++)
+            quoted ^= r->line[i] == '"';
+        size_t take = (size_t)n < sizeof r->record - 1 - len ? (size_t)n
+                                                             : sizeof r->record - 1 - len;
+        memcpy(r->record + len, r->line, take);
+        len += take;
+        r->record[len] = '\0';
+        if (!quoted)
+            break;
+    }
+    if (len > 0 && r->record[len - 1] == '\n')
+        r->record[--len] = '\0';
+    return 1;
+}
+
+/* Split the record in r->record; the field count as next_record. */
+static int reader_fields(struct reader *r, size_t start, char *scratch, char **f)
+{
+    size_t len = strlen(r->record);
+    struct cursor c = {r->record, r->record + len, 0, start};
+    if (len > 0)
+        return next_record(&c, scratch, f);
+    scratch[0] = '\0'; /* a blank line: one empty field */
+    f[0] = scratch;
+    return 1;
+}
+
+static int reader_open(struct reader *r, const char *path, errmsg_t *err)
+{
+    memset(r, 0, sizeof *r);
+    r->path = path;
+    r->next_line = 1;
+    r->in = fopen(path, "rb");
+    struct stat st;
+    if (r->in == NULL || fstat(fileno(r->in), &st) != 0 || S_ISDIR(st.st_mode)) {
+        int e = r->in == NULL ? errno : EISDIR;
+        if (r->in != NULL)
+            fclose(r->in);
+        return errmsg_set(err, STATUS_USAGE, "%s: cannot read: %s", path, strerror(e));
     }
     return STATUS_OK;
 }
 
-int csv_runs_read(const char *path, struct run_row **rows, size_t *count,
-                     errmsg_t *err)
+static void reader_close(struct reader *r)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    int rc = read_whole(path, &buf, &len, err);
-    if (rc != STATUS_OK)
-        return rc;
-    size_t lines = 1;
-    for (size_t i = 0; i < len; i++)
-        lines += buf[i] == '\n';
-    *rows = malloc(lines * sizeof **rows);
-    if (*rows == NULL) {
-        free(buf);
+    fclose(r->in);
+    free(r->line);
+}
+
+/* Check the header; the file's schema in *schema. */
+static int read_header(struct reader *r, int *schema, errmsg_t *err)
+{
+    char scratch[READ_RECORD_MAX], *f[READ_FIELDS_MAX];
+    size_t start;
+    int got = reader_next(r, &start);
+    int n = got == 1 ? reader_fields(r, start, scratch, f) : 0;
+    *schema = n > 0 ? header_schema(f, n) : 0;
+    if (*schema == 0)
+        return errmsg_set(err, STATUS_USAGE, "%s:1: not an ompsweep runs file "
+                          "(expected header '%s')", r->path, RUNS_HEADER);
+    return STATUS_OK;
+}
+
+int csv_runs_each(const char *path, csv_row_fn fn, void *ctx, errmsg_t *err)
+{
+    struct reader *r = malloc(sizeof *r);
+    if (r == NULL)
         return errmsg_set(err, STATUS_NOMEM, "%s: out of memory", path);
-    }
-    struct cursor c = {buf, buf + len, 0, 1};
-    rc = parse_runs(path, &c, *rows, count, err);
-    free(buf);
+    int schema, rc = reader_open(r, path, err);
     if (rc != STATUS_OK) {
-        free(*rows);
-        *rows = NULL;
+        free(r);
+        return rc;
     }
+    char scratch[READ_RECORD_MAX], *f[READ_FIELDS_MAX];
+    struct run_row row;
+    size_t start;
+    int got;
+    rc = read_header(r, &schema, err);
+    while (rc == STATUS_OK && (got = reader_next(r, &start)) == 1) {
+        int n = reader_fields(r, start, scratch, f);
+        struct cursor c = {NULL, NULL, start, start};
+        if (n == 1 && f[0][0] == '\0')
+            continue; /* blank line */
+        if (n < 0)
+            rc = errmsg_set(err, STATUS_USAGE, "%s:%zu: unterminated quote or a "
+                            "record longer than %d bytes", path, start, READ_RECORD_MAX);
+        else if ((rc = parse_record(path, &c, f, n, schema, &row, err)) == STATUS_OK)
+            rc = fn(ctx, &row, err);
+    }
+    if (rc == STATUS_OK && got < 0)
+        rc = errmsg_set(err, STATUS_IO, "%s: read error: %s", path, strerror(errno));
+    reader_close(r);
+    free(r);
+    return rc;
+}
+
+/* csv_runs_read's collector: rows into a growing array. */
+struct row_array {
+    struct run_row *rows;
+    size_t n, cap;
+    const char *path;
+};
+
+static int collect_row(void *ctx, const struct run_row *row, errmsg_t *err)
+{
+    struct row_array *a = ctx;
+    if (a->n == a->cap) {
+        size_t cap = a->cap ? 2 * a->cap : 64;
+        struct run_row *grown = realloc(a->rows, cap * sizeof *grown);
+        if (grown == NULL)
+            return errmsg_set(err, STATUS_NOMEM, "%s: out of memory", a->path);
+        a->rows = grown;
+        a->cap = cap;
+    }
+    a->rows[a->n++] = *row;
+    return STATUS_OK;
+}
+
+int csv_runs_read(const char *path, struct run_row **rows, size_t *count,
+                  errmsg_t *err)
+{
+    struct row_array a = {NULL, 0, 0, path};
+    int rc = csv_runs_each(path, collect_row, &a, err);
+    if (rc != STATUS_OK) {
+        free(a.rows);
+        a.rows = NULL;
+        a.n = 0;
+    } else if (a.rows == NULL && (a.rows = malloc(sizeof *a.rows)) == NULL) {
+        rc = errmsg_set(err, STATUS_NOMEM, "%s: out of memory", path);
+    }
+    *rows = a.rows;
+    *count = a.n;
     return rc;
 }
 

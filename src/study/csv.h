@@ -95,8 +95,18 @@ void csv_runs_unlock(struct runs_file *f);
 /* Close; reports a failed close as STATUS_IO. */
 int csv_runs_close(struct runs_file *f, errmsg_t *err);
 
+/* Called with each row of a runs file, in file order; a status other than
+ * STATUS_OK stops the reading and is returned. */
+typedef int (*csv_row_fn)(void *ctx, const struct run_row *row, errmsg_t *err);
+
+/* Stream the rows of a runs file of either schema through fn, one record
+ * in memory at a time. Malformed files give STATUS_USAGE with
+ * "FILE:LINE[:COLUMN]: reason" (LINE physical, also after quoted line
+ * breaks); a read error STATUS_IO. */
+int csv_runs_each(const char *path, csv_row_fn fn, void *ctx, errmsg_t *err);
+
 /* Read every row of a runs file of either schema into a new array (caller
- * frees *rows). Malformed files give STATUS_USAGE with "FILE:LINE: reason". */
+ * frees *rows), as csv_runs_each. */
 int csv_runs_read(const char *path, struct run_row **rows, size_t *count,
                   errmsg_t *err);
 

@@ -2,15 +2,37 @@
 #include "study/summary.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* The timed runs of one summary row, gathered as the rows stream by. */
+struct group {
+    struct run_row key; /* the first row: every key field */
+    double *seconds;
+    size_t n, cap;
+    bool verified;
+    uint64_t hash;
+};
 
 /* Sort context: qsort has no user pointer, so the flag travels in the keys. */
 struct keyed {
     const struct run_row *row;
     bool by_run;
 };
+
+/* Groups in a hash table by key (open addressing), so that memory grows
+ * with the groups and their values, not with the rows' text. */
+struct summary_acc {
+    bool by_run;
+    struct group *groups;
+    size_t ngroups, cap_groups;
+    size_t *slots; /* group index + 1, 0 = empty; a power of two long */
+    size_t nslots;
+};
+
+enum { ACC_FIRST_SLOTS = 64, ACC_FIRST_VALUES = 8 };
 
 bool summary_is_weak(const char *variant)
 {
@@ -53,11 +75,10 @@ static void copy_places(char *dst, const char *src)
     snprintf(dst, STATS_PLACES_MAX, "%s", src);
 }
 
-static void fill_group(struct summary_row *s, const struct keyed *g, size_t n,
-                       double *scratch)
+static void fill_group(struct summary_row *s, struct group *g, bool by_run)
 {
-    const struct run_row *r = g[0].row;
-    copy_key(s->run_id, g[0].by_run ? r->run_id : "");
+    const struct run_row *r = &g->key;
+    copy_key(s->run_id, by_run ? r->run_id : "");
     copy_key(s->workload, r->workload);
     copy_key(s->variant, r->variant);
     copy_key(s->schedule, r->schedule);
@@ -66,12 +87,8 @@ static void fill_group(struct summary_row *s, const struct keyed *g, size_t n,
     copy_key(s->size, r->size);
     s->ranks = r->ranks;
     s->threads = r->threads;
-    s->verified = true;
-    for (size_t i = 0; i < n; i++) {
-        scratch[i] = g[i].row->seconds;
-        s->verified = s->verified && g[i].row->verified;
-    }
-    stats_compute(scratch, n, &s->t);
+    s->verified = g->verified;
+    stats_compute(g->seconds, g->n, &s->t);
 }
 
 /* Scaling metrics of the rows [b, e) of one block against its row of one
@@ -113,34 +130,128 @@ bool summary_same_block(const struct summary_row *a, const struct summary_row *b
            (summary_is_weak(a->variant) || strcmp(a->size, b->size) == 0);
 }
 
-static size_t group_rows(struct keyed *keys, size_t n, struct summary_row *rows,
-                         double *scratch)
+/* FNV-1a over the group key: the fields that compare_keyed compares. */
+static uint64_t key_hash(const struct run_row *r, bool by_run)
 {
-    size_t m = 0;
-    for (size_t i = 0; i < n;) {
-        size_t j = i + 1;
-        while (j < n && compare_keyed(&keys[i], &keys[j]) == 0)
-            j++;
-        fill_group(&rows[m++], keys + i, j - i, scratch);
-        i = j;
+    const char *texts[] = {by_run ? r->run_id : "", r->workload, r->variant,
+                           r->schedule, r->bind, r->places, r->size};
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+        for (const unsigned char *p = (const unsigned char *)texts[i]; *p; p++)
+            h = (h ^ *p) * 0x100000001b3ULL;
+        h = (h ^ 0x1f) * 0x100000001b3ULL;
     }
-    return m;
+    return (h ^ (uint64_t)r->ranks * 0x9e3779b97f4a7c15ULL) * 0x100000001b3ULL ^
+           (uint64_t)r->threads;
 }
 
-int summary_build(const struct run_row *runs, size_t n, bool by_run,
-                  struct summary_row **out, size_t *count, errmsg_t *err)
+static bool same_key(const struct summary_acc *acc, const struct run_row *a,
+                     const struct run_row *b)
 {
-    struct keyed *keys = malloc((n ? n : 1) * sizeof *keys);
-    double *scratch = malloc((n ? n : 1) * sizeof *scratch);
-    struct summary_row *rows = calloc(n ? n : 1, sizeof *rows);
-    if (keys == NULL || scratch == NULL || rows == NULL) {
-        free(keys), free(scratch), free(rows);
+    struct keyed ka = {a, acc->by_run}, kb = {b, acc->by_run};
+    return compare_keyed(&ka, &kb) == 0;
+}
+
+static int grow_slots(struct summary_acc *acc, errmsg_t *err)
+{
+    size_t n = acc->nslots ? 2 * acc->nslots : ACC_FIRST_SLOTS;
+    size_t *slots = calloc(n, sizeof *slots);
+    if (slots == NULL)
+        return errmsg_set(err, STATUS_NOMEM, "summary: out of memory");
+    for (size_t g = 0; g < acc->ngroups; g++) {
+        size_t i = acc->groups[g].hash & (n - 1);
+        while (slots[i] != 0)
+            i = (i + 1) & (n - 1);
+        slots[i] = g + 1;
+    }
+    free(acc->slots);
+    acc->slots = slots;
+    acc->nslots = n;
+    return STATUS_OK;
+}
+
+/* The group of `row`, created when new; NULL when out of memory. */
+static struct group *find_group(struct summary_acc *acc, const struct run_row *row,
+                                errmsg_t *err)
+{
+    if (2 * (acc->ngroups + 1) > acc->nslots && grow_slots(acc, err) != STATUS_OK)
+        return NULL;
+    uint64_t h = key_hash(row, acc->by_run);
+    size_t i = h & (acc->nslots - 1);
+    for (; acc->slots[i] != 0; i = (i + 1) & (acc->nslots - 1)) {
+        struct group *g = &acc->groups[acc->slots[i] - 1];
+        if (g->hash == h && same_key(acc, &g->key, row))
+            return g;
+    }
+    if (acc->ngroups == acc->cap_groups) {
+        size_t cap = acc->cap_groups ? 2 * acc->cap_groups : ACC_FIRST_SLOTS;
+        struct group *grown = realloc(acc->groups, cap * sizeof *grown);
+        if (grown == NULL) {
+            errmsg_set(err, STATUS_NOMEM, "summary: out of memory");
+            return NULL;
+        }
+        acc->groups = grown;
+        acc->cap_groups = cap;
+    }
+    struct group *g = &acc->groups[acc->ngroups];
+    *g = (struct group){.key = *row, .verified = true, .hash = h};
+    acc->slots[i] = ++acc->ngroups;
+    return g;
+}
+
+int summary_acc_new(struct summary_acc **acc, bool by_run, errmsg_t *err)
+{
+    *acc = calloc(1, sizeof **acc);
+    if (*acc == NULL)
+        return errmsg_set(err, STATUS_NOMEM, "summary: out of memory");
+    (*acc)->by_run = by_run;
+    return STATUS_OK;
+}
+
+int summary_acc_add(struct summary_acc *acc, const struct run_row *row, errmsg_t *err)
+{
+    struct group *g = find_group(acc, row, err);
+    if (g == NULL)
+        return STATUS_NOMEM;
+    if (g->n == g->cap) {
+        size_t cap = g->cap ? 2 * g->cap : ACC_FIRST_VALUES;
+        double *grown = realloc(g->seconds, cap * sizeof *grown);
+        if (grown == NULL)
+            return errmsg_set(err, STATUS_NOMEM, "summary: out of memory");
+        g->seconds = grown;
+        g->cap = cap;
+    }
+    g->seconds[g->n++] = row->seconds;
+    g->verified = g->verified && row->verified;
+    return STATUS_OK;
+}
+
+void summary_acc_free(struct summary_acc *acc)
+{
+    if (acc == NULL)
+        return;
+    for (size_t g = 0; g < acc->ngroups; g++)
+        free(acc->groups[g].seconds);
+    free(acc->groups);
+    free(acc->slots);
+    free(acc);
+}
+
+int summary_acc_finish(struct summary_acc *acc, struct summary_row **out,
+                       size_t *count, errmsg_t *err)
+{
+    size_t m = acc->ngroups;
+    struct keyed *keys = malloc((m ? m : 1) * sizeof *keys);
+    struct summary_row *rows = calloc(m ? m : 1, sizeof *rows);
+    if (keys == NULL || rows == NULL) {
+        free(keys), free(rows);
         return errmsg_set(err, STATUS_NOMEM, "summary: out of memory");
     }
-    for (size_t i = 0; i < n; i++)
-        keys[i] = (struct keyed){&runs[i], by_run};
-    qsort(keys, n, sizeof *keys, compare_keyed);
-    size_t m = group_rows(keys, n, rows, scratch);
+    for (size_t g = 0; g < m; g++)
+        keys[g] = (struct keyed){&acc->groups[g].key, acc->by_run};
+    qsort(keys, m, sizeof *keys, compare_keyed);
+    for (size_t i = 0; i < m; i++) /* key is a group's first member */
+        fill_group(&rows[i], (struct group *)(void *)keys[i].row, acc->by_run);
     for (size_t b = 0; b < m;) {
         size_t e = b + 1;
         while (e < m && summary_same_block(&rows[b], &rows[e]))
@@ -149,8 +260,20 @@ int summary_build(const struct run_row *runs, size_t n, bool by_run,
         b = e;
     }
     free(keys);
-    free(scratch);
     *out = rows;
     *count = m;
     return STATUS_OK;
+}
+
+int summary_build(const struct run_row *runs, size_t n, bool by_run,
+                  struct summary_row **out, size_t *count, errmsg_t *err)
+{
+    struct summary_acc *acc;
+    int rc = summary_acc_new(&acc, by_run, err);
+    for (size_t i = 0; rc == STATUS_OK && i < n; i++)
+        rc = summary_acc_add(acc, &runs[i], err);
+    if (rc == STATUS_OK)
+        rc = summary_acc_finish(acc, out, count, err);
+    summary_acc_free(acc);
+    return rc;
 }

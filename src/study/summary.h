@@ -30,6 +30,22 @@ bool summary_is_weak(const char *variant);
 int summary_build(const struct run_row *runs, size_t n, bool by_run,
                   struct summary_row **out, size_t *count, errmsg_t *err);
 
+/* A summary built as rows stream by (summary_build's grouping and
+ * metrics), holding per group one key row and the run times: memory grows
+ * with the groups and values, not with the runs files. */
+struct summary_acc;
+
+int summary_acc_new(struct summary_acc **acc, bool by_run, errmsg_t *err);
+
+/* Add one timed run to its group. STATUS_OK or STATUS_NOMEM. */
+int summary_acc_add(struct summary_acc *acc, const struct run_row *row, errmsg_t *err);
+
+/* The summary rows, as summary_build gives them (caller frees *out). */
+int summary_acc_finish(struct summary_acc *acc, struct summary_row **out,
+                       size_t *count, errmsg_t *err);
+
+void summary_acc_free(struct summary_acc *acc);
+
 /* True when two summary rows belong to the same block (all keys but
  * threads). */
 bool summary_same_block(const struct summary_row *a, const struct summary_row *b);
