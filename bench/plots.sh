@@ -225,8 +225,8 @@ recline == 1 {
     r_w[nrows] = f[col["workload"]]; r_v[nrows] = f[col["variant"]]
     r_s[nrows] = f[col["schedule"]]; r_z[nrows] = f[col["size"]]
     # bind and places (summary.csv of 0.2 on; empty in older tables)
-    r_b[nrows] = ("bind" in col) ? f[col["bind"]] : ""
-    r_p[nrows] = ("places" in col) ? f[col["places"]] : ""
+    r_b[nrows] = ("bind" in idx) ? f[idx["bind"]] : ""
+    r_p[nrows] = ("places" in idx) ? f[idx["places"]] : ""
     r_n[nrows] = f[col["n"]]
     r_med[nrows] = f[col["median"]] + 0; r_min[nrows] = f[col["min"]] + 0
     r_max[nrows] = f[col["max"]] + 0

@@ -147,7 +147,24 @@ test_bad_input() {
     expect_error "$TMP/missing-dir" "$TMP/missing-dir: no such directory"
 }
 
+# A bind x places study: one curve per combination, each labelled with it.
+test_bind_places_labels() {
+    if [ "$HAVE_GNUPLOT" -eq 0 ]; then
+        echo "  skipped the rendering: gnuplot not installed (Debian: gnuplot-nox)"
+        return
+    fi
+    d="$TMP/bp"
+    "$OMPSWEEP" bogosort --rows 50 --cols 5 -t 1,2 -r 2 -w 0 -q --bind close \
+        --bind spread --places cores -o "$d" >/dev/null 2>&1
+    sh "$PLOTS" "$d" >/dev/null 2>"$TMP/err"
+    check "exit 0 ($(cat "$TMP/err"))" [ $? -eq 0 ]
+    for b in close spread; do
+        check "speedup curve for bind=$b" grep -q "bind=$b  places=cores" "$d/plots/speedup.svg"
+    done
+}
+
 run_test test_sweep_data
+run_test test_bind_places_labels
 run_test test_render
 run_test test_run_id_and_no_elbow
 run_test test_no_gnuplot
