@@ -187,6 +187,25 @@ test_io_error() {
     check "one line" [ "$(wc -l <"$TMP/err")" -eq 1 ]
 }
 
+test_plots_compare() {
+    if ! command -v gnuplot >/dev/null 2>&1; then
+        echo "  skipped: gnuplot not installed (Debian: gnuplot-nox)"
+        return
+    fi
+    "$OMPSWEEP" summarize "$TMP/base/runs.csv" -o "$TMP/pa" >/dev/null 2>&1
+    "$OMPSWEEP" summarize "$TMP/new/runs.csv" -o "$TMP/pb" >/dev/null 2>&1
+    sh bench/plots.sh --compare "$TMP/pa" "$TMP/pb" >"$TMP/stdout" 2>"$TMP/err"
+    check "exit 0 (got $?: $(cat "$TMP/err"))" [ $? -eq 0 ]
+    check "4 files listed" [ "$(wc -l <"$TMP/stdout")" -eq 4 ]
+    svg="$TMP/pb/plots/compare_efficiency.svg"
+    check "efficiency SVG" grep -q '<svg' "$svg"
+    check "both sides in the legend" grep -q 'bogosort/rows  dynamic  100x8  BASE' "$svg"
+    check "NEW in the legend" grep -q 'bogosort/rows  dynamic  100x8  NEW' "$svg"
+    sh bench/plots.sh --compare "$TMP/pa" "$TMP/nothing" >/dev/null 2>"$TMP/err"
+    check "missing side: exit 2" [ $? -eq 2 ]
+    check "missing side: one line" [ "$(wc -l <"$TMP/err")" -eq 1 ]
+}
+
 run_test test_known_shift
 run_test test_threshold_and_regression_exit
 run_test test_one_run_per_side
@@ -196,4 +215,5 @@ run_test test_v01_layout
 run_test test_warnings
 run_test test_bad_input
 run_test test_io_error
+run_test test_plots_compare
 finish
