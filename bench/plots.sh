@@ -28,6 +28,13 @@
 # Weak-scaling blocks (variant ending in "+weak") show the scaled speedup and
 # the weak efficiency T(1, n) / T(p, p n), labelled so.
 #
+# bench/plots.sh --compare BASE NEW: BASE's and NEW's speedup and efficiency
+# on one plot each (BASE dashed, NEW solid, one colour per block), from the
+# summary.csv of each (a directory holding one, or the file), the latest run
+# id of each as above; written to NEW's directory as
+# plots/compare_{speedup,efficiency}.{png,svg}. Pair with `ompsweep compare`,
+# which says whether the differences are real.
+#
 # Only the CSV files are read (files copied back from a cluster will do).
 # Needs gnuplot (Debian: gnuplot-nox) >= 5.2, awk (POSIX; mawk will do),
 # mktemp, mkdir, mv and rm. The plots are drawn in a temporary directory and
@@ -52,10 +59,12 @@ note() { notes="$notes$prog: note: $*
 usage() {
     cat <<'EOF'
 usage: bench/plots.sh [--run RUN_ID] [DIR]
+       bench/plots.sh --compare BASE NEW
 Plots DIR/summary.csv and DIR/elbow.csv (DIR defaults to results) into
 DIR/plots/{time,speedup,efficiency,elbow}.{png,svg}. Default run: the latest
 run id of summary.csv and the last run of elbow.csv; --run ID (or RUN_ID=ID)
-picks one run id for all plots.
+picks one run id for all plots. --compare draws BASE's (dashed) and NEW's
+(solid) speedup and efficiency on one plot each, into NEW/plots/.
 EOF
 }
 
@@ -63,9 +72,13 @@ run_id=${RUN_ID-}
 run_id_set=0
 [ -n "$run_id" ] && run_id_set=1
 dir=
+cmp_base=
+cmp_new=
 while [ $# -gt 0 ]; do
     case $1 in
         -h|--help) usage; exit 0 ;;
+        --compare) [ $# -ge 3 ] || die 2 "--compare: expected BASE and NEW"
+                   cmp_base=$2; cmp_new=$3; shift 2 ;;
         --run) [ $# -ge 2 ] || die 2 "--run: missing value"
                 run_id=$2; run_id_set=1; shift ;;
         --run=*) run_id=${1#--run=}; run_id_set=1 ;;
@@ -80,7 +93,21 @@ if [ $# -gt 0 ]; then
     [ -z "$dir" ] && [ $# -eq 1 ] || die 2 "more than one directory given"
     dir=$1
 fi
+[ -z "$cmp_base" ] || [ -z "$dir" ] || die 2 "--compare takes BASE and NEW only ('$dir' too)"
 : "${dir:=results}"
+
+# summary_of PATH: the summary.csv a --compare side names (dir or file).
+summary_of() {
+    if [ -d "$1" ]; then s=$1/summary.csv; else s=$1; fi
+    [ -f "$s" ] && [ -r "$s" ] && [ -s "$s" ] || die 2 "$s: not found, unreadable or empty"
+    printf '%s\n' "$s"
+}
+if [ -n "$cmp_base" ]; then
+    cmp_base=$(summary_of "$cmp_base") || exit 2
+    cmp_new=$(summary_of "$cmp_new") || exit 2
+    dir=${cmp_new%/*}
+    [ "$dir" = "$cmp_new" ] && dir=.
+fi
 
 [ -d "$dir" ] || die 2 "$dir: no such directory"
 summary=$dir/summary.csv
@@ -527,6 +554,106 @@ END {
     print "}"
 }
 '
+
+# --compare: BASE's and NEW's summary.csv (the latest run id of each) ->
+# the gnuplot script of compare_speedup and compare_efficiency.
+compare_awk='
+BEGIN { out = ENVIRON["PLOTS_OUT"] }
+FNR == 1 { pending = ""; file++ }
+!csv_record() { next }
+recline == 1 {
+    delete idx; delete col
+    header(FILENAME, "run_id workload variant schedule size ranks threads speedup efficiency")
+    next
+}
+{
+    row(FILENAME, f)
+    t = f[col["threads"]]; rk = f[col["ranks"]]
+    if (t !~ /^[0-9]+$/ || rk !~ /^[0-9]+$/ || t * rk < 1)
+        fail(FILENAME ":" recline ": threads or ranks not a positive integer")
+    n = ++nr[file]
+    id = f[col["run_id"]]
+    r_id[file, n] = id; r_t[file, n] = t * rk
+    weak = f[col["variant"]] ~ /\+weak$/
+    r_key[file, n] = f[col["workload"]] "/" f[col["variant"]] "  " f[col["schedule"]] \
+        (("bind" in col) && f[col["bind"]] != "" ? "  bind=" f[col["bind"]] : "") \
+        (("places" in col) && f[col["places"]] != "" ? "  places=" f[col["places"]] : "") \
+        (weak ? "  (weak)" : "  " f[col["size"]])
+    r_sp[file, n] = num(f[col["speedup"]]); r_ef[file, n] = num(f[col["efficiency"]])
+    s = stamp(id)
+    if (!(file in best) || s >= bs[file]) { best[file] = id; bs[file] = s }
+}
+END {
+    if (failed) exit 2
+    if (nr[1] == 0 || nr[2] == 0) fail("--compare: a summary.csv without data rows")
+    nb = 0; pmax = 1; spmax = 1; efmax = 1
+    for (s = 1; s <= 2; s++)
+        for (i = 1; i <= nr[s]; i++) {
+            if (r_id[s, i] != best[s]) continue
+            k = r_key[s, i]
+            if (!(k in bidx)) { bidx[k] = ++nb; bname[nb] = k }
+            b = bidx[k]; m = ++bn[b, s]
+            for (j = m; j > 1 && r_t[s, brow[b, s, j - 1]] > r_t[s, i]; j--) brow[b, s, j] = brow[b, s, j - 1]
+            brow[b, s, j] = i
+            if (r_t[s, i] > pmax) pmax = r_t[s, i]
+            if (r_sp[s, i] != "NaN" && r_sp[s, i] > spmax) spmax = r_sp[s, i]
+            if (r_ef[s, i] != "NaN" && r_ef[s, i] > efmax) efmax = r_ef[s, i]
+        }
+    gp_common()
+    print "$D << EOD"
+    for (b = 1; b <= nb; b++)
+        for (s = 1; s <= 2; s++) {
+            if (b > 1 || s > 1) printf "\n\n"
+            if (bn[b, s] == 0) print "NaN NaN NaN"
+            for (j = 1; j <= bn[b, s]; j++) { i = brow[b, s, j]; printf "%d %s %s\n", r_t[s, i], r_sp[s, i], r_ef[s, i] }
+        }
+    print "EOD"
+    print "OUT = " gq(out)
+    print "SUB = " gq("BASE (dashed): " ENVIRON["PLOTS_BASE"] "   NEW (solid): " ENVIRON["PLOTS_NEW"])
+    print "set xlabel \"cores p (MPI ranks x threads)\""
+    print "set xrange [0.8:" pmax * 1.05 "]"
+    print "set key outside below center horizontal maxcols 2 spacing 1.15"
+    height = 530 + 21 * (nb + 1)
+    split("speedup efficiency", what, " ")
+    for (w = 1; w <= 2; w++) {
+        print "set title \"" (w == 1 ? "Speedup" : "Parallel efficiency") " vs threads: BASE vs NEW\\n\" . SUB"
+        print "set ylabel \"" what[w] "\""
+        print "set yrange [0:" (w == 1 ? spmax * 1.1 : (efmax * 1.1 > 1.15 ? efmax * 1.1 : 1.15)) "]"
+        print "do for [fmt in \"png svg\"] {"
+        print "    eval \"set terminal \" . (fmt eq \"png\" ? PNGTERM : SVGTERM) . \" size 1000," height "\""
+        print "    set output OUT . \"/compare_" what[w] ".\" . fmt"
+        printf "    plot %s with lines ls 100 title \"ideal\"", (w == 1 ? "x" : "1")
+        for (b = 1; b <= nb; b++)
+            for (s = 1; s <= 2; s++)
+                printf ", \\\n        $D index %d using 1:%d with linespoints lw 2 pt %d ps 1.1 lc rgb \"%s\" dt %d title %s", 2 * (b - 1) + s - 1, w + 1, ptype(b), colour(b), (s == 1 ? 2 : 1), gq(bname[b] (s == 1 ? "  BASE" : "  NEW"))
+        print ""
+        print "    unset output"
+        print "}"
+    }
+}
+'
+
+if [ -n "$cmp_base" ]; then
+    tmp=$(mktemp -d "${TMPDIR:-/tmp}/ompsweep-plots.XXXXXX") || die 3 "cannot create a temporary directory"
+    trap 'rm -rf "$tmp"' EXIT
+    mkdir "$tmp/out" || die 3 "cannot create $tmp/out"
+    PLOTS_OUT="$tmp/out" PLOTS_BASE="$cmp_base" PLOTS_NEW="$cmp_new" \
+        awk "$csv_awk$compare_awk" "$cmp_base" "$cmp_new" >"$tmp/compare.gp" || exit 2
+    command -v gnuplot >/dev/null 2>&1 ||
+        die 2 "gnuplot not found: install Debian's gnuplot-nox"
+    gnuplot "$tmp/compare.gp" >"$tmp/gnuplot.log" 2>&1 ||
+        { cat "$tmp/gnuplot.log" >&2; die 1 "gnuplot failed on the comparison plots"; }
+    mkdir -p "$dir/plots" 2>/dev/null || die 3 "$dir/plots: cannot create the directory"
+    for name in compare_speedup compare_efficiency; do
+        for ext in png svg; do
+            [ -s "$tmp/out/$name.$ext" ] || die 1 "gnuplot wrote no $name.$ext"
+            mv -f "$tmp/out/$name.$ext" "$dir/plots/$name.$ext" ||
+                die 3 "$dir/plots/$name.$ext: cannot write"
+            printf '%s\n' "$dir/plots/$name.$ext"
+        done
+    done
+    exit 0
+fi
 
 # --- validate the tables (no gnuplot needed) ---------------------------------
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/ompsweep-plots.XXXXXX") || die 3 "cannot create a temporary directory"

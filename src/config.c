@@ -23,6 +23,9 @@
 #define REPEATS_MAX 1000000L
 #define ITER_MAX 1000000L
 #define CHUNK_MAX 1000000000L
+#define ALPHA_MIN 1e-12 /* compare --alpha */
+#define ALPHA_MAX 0.5
+#define PERCENT_MAX 1e6 /* compare --threshold, --fail-on-regression */
 /* Matrices of the full problem size each workload holds at once. */
 #define BOGOSORT_COPIES 3
 #define ELBOW_COPIES 3
@@ -36,7 +39,7 @@ enum option_id {
     OPT_CLUSTER_STD, OPT_K_MIN, OPT_K_MAX, OPT_FOLDS, OPT_N_INIT,
     OPT_MAX_ITER, OPT_TOL, OPT_PCA, OPT_NO_SCALE, OPT_DATA, OPT_SAVE_DATA,
     OPT_LABEL_COLUMN, OPT_PARALLEL, OPT_RULE, OPT_HELP, OPT_VERSION, OPT_BIND,
-    OPT_PLACES, OPT_ORDER
+    OPT_PLACES, OPT_ORDER, OPT_ALPHA, OPT_THRESHOLD, OPT_FAIL_ON_REGRESSION, OPT_BY
 };
 
 static const struct option config_options[] = {
@@ -74,6 +77,10 @@ static const struct option config_options[] = {
     {"label-column", required_argument, NULL, OPT_LABEL_COLUMN},
     {"parallel", required_argument, NULL, OPT_PARALLEL},
     {"rule", required_argument, NULL, OPT_RULE},
+    {"alpha", required_argument, NULL, OPT_ALPHA},
+    {"threshold", required_argument, NULL, OPT_THRESHOLD},
+    {"fail-on-regression", required_argument, NULL, OPT_FAIL_ON_REGRESSION},
+    {"by", required_argument, NULL, OPT_BY},
     {"help", no_argument, NULL, OPT_HELP},
     {"version", no_argument, NULL, OPT_VERSION},
     {NULL, 0, NULL, 0}
@@ -115,6 +122,10 @@ static void config_defaults(struct config *cfg)
     cfg->label_column = -1;
 
     cfg->rule = RULE_MAXDELTA;
+
+    cfg->compare.alpha = 0.05;
+    cfg->compare.threshold = 0.01;
+    cfg->compare.fail_above = -1.0; /* never */
 }
 
 /* Integer in [min, max]; the whole text must be a base-10 number. */
@@ -547,6 +558,45 @@ static int apply_elbow_option(struct config *cfg, int id, const char *arg,
     }
 }
 
+/* The long name of an option id, for messages. */
+static const char *option_name(int id)
+{
+    for (const struct option *o = config_options; o->name != NULL; o++)
+        if (o->val == id)
+            return o->name;
+    return "?";
+}
+
+/* compare's options: percentages on the command line, fractions inside. */
+static int apply_compare_option(struct config *cfg, int id, const char *arg,
+                                errmsg_t *err)
+{
+    static const char *const by_names[] = {"host", "run_id"};
+    struct compare_options *c = &cfg->compare;
+    int v = 0, rc;
+    switch (id) {
+    case OPT_ALPHA:
+        rc = parse_double("--alpha", arg, ALPHA_MIN, ALPHA_MAX, &c->alpha, err);
+        break;
+    case OPT_THRESHOLD:
+        rc = parse_double("--threshold", arg, 0.0, PERCENT_MAX, &c->threshold, err);
+        c->threshold /= 100.0;
+        break;
+    case OPT_FAIL_ON_REGRESSION:
+        rc = parse_double("--fail-on-regression", arg, 0.0, PERCENT_MAX, &c->fail_above,
+                          err);
+        c->fail_above /= 100.0;
+        break;
+    case OPT_BY:
+        rc = parse_choice("--by", arg, by_names, 2, &v, err);
+        c->by = v == 0 ? COMPARE_BY_HOST : COMPARE_BY_RUN_ID;
+        break;
+    default: return OPTION_NOT_MINE;
+    }
+    cfg->compare_option = option_name(id);
+    return rc;
+}
+
 /* The long option without a value whose id is `val`, or NULL. */
 static const char *flag_name(int val)
 {
@@ -616,9 +666,25 @@ static int parse_options(int argc, char **argv, struct config *cfg,
             rc = apply_bogosort_option(cfg, c, optarg, err);
         if (rc == OPTION_NOT_MINE)
             rc = apply_elbow_option(cfg, c, optarg, err);
+        if (rc == OPTION_NOT_MINE)
+            rc = apply_compare_option(cfg, c, optarg, err);
         if (rc != STATUS_OK)
             return rc;
     }
+    return STATUS_OK;
+}
+
+/* "compare BASE NEW": exactly two sides. */
+static int parse_compare(int argc, char **argv, struct config *cfg, errmsg_t *err)
+{
+    cfg->action = ACTION_COMPARE;
+    if (argc - optind != 3)
+        return errmsg_set(err, STATUS_USAGE, "compare: expected BASE and NEW, got "
+                          "%d argument(s) (usage: ompsweep compare BASE NEW [options])",
+                          argc - optind - 1);
+    cfg->compare.base = argv[optind + 1];
+    cfg->compare.next = argv[optind + 2];
+    cfg->compare.output_dir = cfg->output_given ? cfg->output_dir : NULL;
     return STATUS_OK;
 }
 
@@ -627,6 +693,12 @@ static int parse_positionals(int argc, char **argv, struct config *cfg,
 {
     char choices[CONFIG_CHOICES_TEXT];
     registry_choices(choices, sizeof choices);
+    if (optind < argc && strcmp(argv[optind], "compare") == 0)
+        return parse_compare(argc, argv, cfg, err);
+    if (cfg->compare_option != NULL)
+        return errmsg_set(err, STATUS_USAGE, "--%s: only for compare "
+                          "(usage: ompsweep compare BASE NEW [options])",
+                          cfg->compare_option);
     if (optind < argc && strcmp(argv[optind], "summarize") == 0) {
         cfg->action = ACTION_SUMMARIZE;
         cfg->inputs = argv + optind + 1;
@@ -746,7 +818,7 @@ int config_parse(int argc, char **argv, struct config *cfg, errmsg_t *err)
         return rc;
     if ((rc = parse_positionals(argc, argv, cfg, err)) != STATUS_OK)
         return rc;
-    if (cfg->action == ACTION_SUMMARIZE)
+    if (cfg->action == ACTION_SUMMARIZE || cfg->action == ACTION_COMPARE)
         return STATUS_OK;
     if (!threads_given)
         default_threads(cfg, env);
@@ -786,6 +858,7 @@ void config_key(const struct config *cfg, char *buf, size_t cap)
 static const char USAGE_HEAD[] =
 "usage: ompsweep [options] WORKLOAD...      WORKLOAD: %s\n"
 "       ompsweep summarize RUNS.csv...      rebuild summary tables from runs files\n"
+"       ompsweep compare BASE NEW [options] did it get faster, and is it real?\n"
 "\n"
 "Runs each workload over a sweep of OpenMP thread counts, checks that every\n"
 "count computed the same result, and writes CSV tables to the output directory.\n"
@@ -843,8 +916,17 @@ static const char USAGE_OPTIONS[] =
 "                         (default over-k); over-k,tasks sweeps both\n"
 "      --rule maxdelta|max|kneedle  rule reported as chosen_k (default maxdelta)\n"
 "\n"
-"Exit codes: 0 ok, 1 verification failed, 2 bad usage or input, 3 I/O error,\n"
-"4 out of memory, 130/143 interrupted (rows written so far stay valid).\n";
+"compare (BASE, NEW: runs files or directories; a,b pools several):\n"
+"      --alpha X          significance level of the Mann-Whitney test\n"
+"                         (default 0.05)\n"
+"      --threshold PCT    changes under PCT% are \"same\" (default 1)\n"
+"      --fail-on-regression PCT  exit 1 when a block is significantly slower\n"
+"                         by more than PCT%\n"
+"      --by host|run_id   keep hosts or run ids apart when matching blocks\n"
+"  -o DIR                 also write DIR/compare.csv\n"
+"\n"
+"Exit codes: 0 ok, 1 verification failed (compare: a regression), 2 bad usage\n"
+"or input, 3 I/O error, 4 out of memory, 130/143 interrupted (rows written so far stay valid).\n";
 
 void config_usage(FILE *out)
 {

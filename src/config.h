@@ -13,6 +13,7 @@
 #include "bogosort/bogosort.h"
 #include "elbow/elbow.h"
 #include "elbow/rules.h"
+#include "study/compare.h"
 
 enum {
     CONFIG_MAX_THREAD_COUNTS = 256, /* entries in one sweep */
@@ -21,7 +22,9 @@ enum {
     CONFIG_MAX_VALUES = 16 /* values of one repeatable sweep option */
 };
 
-enum config_action { ACTION_RUN, ACTION_SUMMARIZE, ACTION_HELP, ACTION_VERSION };
+enum config_action {
+    ACTION_RUN, ACTION_SUMMARIZE, ACTION_HELP, ACTION_VERSION, ACTION_COMPARE
+};
 
 enum scaling { SCALING_STRONG, SCALING_WEAK };
 /* The order of the timed runs of a sweep (see study/sweep.h). */
@@ -81,6 +84,10 @@ struct config {
     /* summarize: the runs files named after the subcommand */
     char **inputs;
     int ninputs;
+
+    /* compare: BASE, NEW and its options (output_dir set from -o) */
+    struct compare_options compare;
+    const char *compare_option; /* the last compare-only option given */
 };
 
 /* Fill *cfg from argv and the environment (OMP_NUM_THREADS). Returns

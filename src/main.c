@@ -12,6 +12,7 @@
 #include "registry.h"
 #include "study/affinity.h"
 #include "study/child.h"
+#include "study/compare.h"
 #include "study/csv.h"
 #include "study/envinfo.h"
 #include "study/filelock.h"
@@ -485,6 +486,8 @@ static int dispatch(const struct config *cfg, int argc, char **argv,
     }
     if (cfg->action == ACTION_SUMMARIZE)
         return par_root() ? run_summarize(cfg, err) : STATUS_OK;
+    if (cfg->action == ACTION_COMPARE)
+        return par_root() ? compare_main(&cfg->compare, err) : STATUS_OK;
     return run_main(cfg, argc, argv, agreed, err);
 }
 

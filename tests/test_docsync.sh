@@ -22,7 +22,7 @@ help_commands() {
 }
 # help_values OPTION: the choices --help lists for OPTION ("a|b", "a | b").
 help_values() {
-    grep -- "^ *$1 " "$TMP/help" | grep -oE '[a-z-]+( ?\| ?[a-z-]+)+' | head -n 1 |
+    grep -- "^ *$1 " "$TMP/help" | grep -oE '[a-z_-]+( ?\| ?[a-z_-]+)+' | head -n 1 |
         tr -d ' ' | tr '|' '\n' | sort -u
 }
 # Options that --help gives a list of choices for.
@@ -74,9 +74,9 @@ test_help_parsed() {
     check "--threads found" grep -qx -- --threads "$TMP/a"
     check "short options found" [ "$(help_short | tr '\n' ' ')" = "-h -o -q -r -s -t -w " ]
     check "workloads found" [ "$(help_workloads | tr '\n' ' ')" = "all bogosort elbow " ]
-    check "summarize found" [ "$(help_commands)" = summarize ]
+    check "summarize and compare found" [ "$(help_commands | tr '\n' ' ')" = "compare summarize " ]
     check "choice options found" [ "$(help_choice_options | tr '\n' ' ')" = \
-        "--order --parallel --partition --rule --scaling --schedule " ]
+        "--by --order --parallel --partition --rule --scaling --schedule " ]
     check "schedule kinds found" [ "$(help_values --schedule | tr '\n' ' ')" = \
         "dynamic guided static " ]
 }
@@ -198,6 +198,11 @@ test_completion_cases() {
     check "summarize: file names" [ "$(tr '\n' ' ' <"$TMP/c")" = "other.csv out.csv outdir " ]
     check "summarize options" \
         [ "$(complete_words ompsweep summarize - | tr '\n' ' ')" = "--output --quiet -o -q " ]
+    check "co -> compare" [ "$(complete_words ompsweep co)" = compare ]
+    check "compare options" [ "$(complete_words ompsweep compare a b --f)" = --fail-on-regression ]
+    check "--by values" [ "$(complete_words ompsweep compare a b --by '' | tr '\n' ' ')" = "host run_id " ]
+    (cd "$TMP/tree" && complete_words ompsweep compare o) >"$TMP/c"
+    check "compare: file names" [ "$(tr '\n' ' ' <"$TMP/c")" = "other.csv out.csv outdir " ]
     check "registered for ompsweep" \
         bash -c '. "$0"; complete -p ompsweep | grep -q -- "-F _ompsweep"' "$COMPLETION"
 }
