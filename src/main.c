@@ -248,10 +248,12 @@ static int run_children(struct study *st, errmsg_t *err)
 {
     const struct config *cfg = st->cfg;
     int nb = cfg->nbinds > 0 ? cfg->nbinds : 1, np = cfg->nplaces > 0 ? cfg->nplaces : 1;
+    double started = omp_get_wtime();
     for (int b = 0; b < nb; b++) {
         for (int p = 0; p < np; p++) {
             struct child_request req = {
                 .argv = st->argv, .run_id = st->run_id, .index = b * np + p,
+                .count = nb * np, .elapsed = omp_get_wtime() - started,
                 .bind = cfg->nbinds > 0 ? cfg->binds[b] : NULL,
                 .places = cfg->nplaces > 0 ? cfg->places[p] : NULL};
             int status, rc = child_run(&req, &st->warnings, &st->affinity, &status, err);
@@ -381,7 +383,8 @@ static int measure(struct study *st, errmsg_t *err)
                         .started = omp_get_wtime(),
                         .cells_total = count_blocks(st) * st->cfg->repeats,
                         .resume = st->cfg->resume ? &st->resume : NULL,
-                        .affinity = &st->affinity};
+                        .affinity = &st->affinity, .offset = st->role.elapsed,
+                        .later_parts = st->role.active ? st->role.count - st->role.index - 1 : 0};
     if (par_root())
         runtime_warnings(st);
     return sweep_all(st, err);

@@ -27,7 +27,9 @@ void child_role(struct child_role *role)
         return;
     role->active = true;
     snprintf(role->run_id, sizeof role->run_id, "%s", id);
-    role->index = atoi(index);
+    /* "INDEX COUNT ELAPSED" */
+    if (sscanf(index, "%d %d %lf", &role->index, &role->count, &role->elapsed) != 3)
+        role->count = role->index + 1, role->elapsed = 0.0;
     role->fd = atoi(fd);
     /* Programs the child runs must not take themselves for children. */
     unsetenv(ENV_RUN_ID), unsetenv(ENV_INDEX), unsetenv(ENV_FD);
@@ -36,8 +38,8 @@ void child_role(struct child_role *role)
 /* In the forked process: the environment of the combination, then exec. */
 static void exec_child(const struct child_request *req, int fd)
 {
-    char index[16], fdtext[16];
-    snprintf(index, sizeof index, "%d", req->index);
+    char index[64], fdtext[16];
+    snprintf(index, sizeof index, "%d %d %.3f", req->index, req->count, req->elapsed);
     snprintf(fdtext, sizeof fdtext, "%d", fd);
     bool ok = setenv(ENV_RUN_ID, req->run_id, 1) == 0 &&
               setenv(ENV_INDEX, index, 1) == 0 && setenv(ENV_FD, fdtext, 1) == 0 &&

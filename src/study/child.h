@@ -19,6 +19,8 @@ struct child_role {
     bool active;             /* this process is a child */
     char run_id[CSV_ID_MAX]; /* the parent's run id */
     int index;               /* 0 for the first combination */
+    int count;               /* combinations in all */
+    double elapsed;          /* seconds the study ran before this child */
     int fd;                  /* the pipe to the parent */
 };
 
@@ -30,7 +32,8 @@ void child_role(struct child_role *role);
 struct child_request {
     char *const *argv; /* the command line as typed */
     const char *run_id;
-    int index;
+    int index, count;  /* this combination's number, of count */
+    double elapsed;    /* seconds the study has run so far (for ETAs) */
     const char *bind, *places;
 };
 

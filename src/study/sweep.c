@@ -137,14 +137,22 @@ static bool resumed(const struct sweep *s, const struct block *b, int repeat)
     return resume_has(s->resume, &cell);
 }
 
+/* " bind=close places=cores" of a bind/places child, else "". */
+static void affinity_text(const struct sweep *s, char *buf, size_t cap)
+{
+    snprintf(buf, cap, "%s%s%s%s", s->bind[0] ? " bind=" : "", s->bind,
+             s->places[0] ? " places=" : "", s->places);
+}
+
 /* "bogosort rows dynamic bind=close 1000x8 threads=2" */
 static void block_text(const struct sweep *s, const struct block *b, char *buf,
                        size_t cap)
 {
     const struct workload *w = b->w;
-    snprintf(buf, cap, "%s %s %s%s%s%s%s %s threads=%d", w->name, w->variant,
-             schedule_column(b), s->bind[0] ? " bind=" : "", s->bind,
-             s->places[0] ? " places=" : "", s->places, w->size, b->threads);
+    char aff[PROGRESS_TEXT / 2];
+    affinity_text(s, aff, sizeof aff);
+    snprintf(buf, cap, "%s %s %s%s %s threads=%d", w->name, w->variant,
+             schedule_column(b), aff, w->size, b->threads);
 }
 
 /* One progress line on stderr with the elapsed time and an estimate of the
@@ -156,7 +164,10 @@ static void progress(const struct sweep *s, const char *what)
     double elapsed = omp_get_wtime() - s->started;
     int left = s->cells_total - s->cells_passed;
     double eta = s->runs_done > 0 ? elapsed / s->runs_done * (left > 0 ? left : 0) : 0.0;
-    fprintf(stderr, "ompsweep: %s, elapsed %.1f s, ETA %.1f s\n", what, elapsed, eta);
+    /* a child of a bind/places study: the later children take as long */
+    eta += s->later_parts * (elapsed + eta);
+    fprintf(stderr, "ompsweep: %s, elapsed %.1f s, ETA %.1f s\n", what,
+            s->offset + elapsed, eta);
 }
 
 /* Repeat `r` of block b, unless an earlier run measured it. A block's
@@ -227,8 +238,10 @@ static int run_interleaved(struct sweep *s, struct plan *p, errmsg_t *err)
             if (rc != STATUS_OK)
                 return rc;
         }
-        snprintf(text, sizeof text, "%s: round %d/%d of %d block(s)",
-                 p->blocks[0].w->name, r, s->cfg->repeats, p->n);
+        char aff[PROGRESS_TEXT / 2];
+        affinity_text(s, aff, sizeof aff);
+        snprintf(text, sizeof text, "%s%s: round %d/%d of %d block(s)",
+                 p->blocks[0].w->name, aff, r, s->cfg->repeats, p->n);
         progress(s, text);
     }
     return STATUS_OK;
@@ -255,8 +268,10 @@ static int run_random(struct sweep *s, struct plan *p, errmsg_t *err)
     for (int i = 0; i < total && rc == STATUS_OK && !stop_requested(s); i++) {
         rc = run_cell(s, &p->blocks[order[i] % p->n], order[i] / p->n + 1, &current, err);
         if ((i + 1) % p->n == 0) {
-            snprintf(text, sizeof text, "%s: %d/%d runs in random order",
-                     p->blocks[0].w->name, i + 1, total);
+            char aff[PROGRESS_TEXT / 2];
+            affinity_text(s, aff, sizeof aff);
+            snprintf(text, sizeof text, "%s%s: %d/%d runs in random order",
+                     p->blocks[0].w->name, aff, i + 1, total);
             progress(s, text);
         }
     }

@@ -24,6 +24,8 @@ struct sweep {
     const struct resume *resume; /* cells measured before, or NULL */
     struct affinity_log *affinity; /* where each thread count's threads ran */
     double started;              /* omp_get_wtime() at the start, for ETAs */
+    double offset;    /* seconds the study ran before this process (a child) */
+    int later_parts;  /* children of the study still to come after this one */
     int cells_total;  /* (block, repeat) cells of this process's sweep */
     int cells_passed; /* ... gone through, measured or resumed */
     int runs_done;   /* timed runs this invocation measured */
