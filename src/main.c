@@ -266,9 +266,9 @@ static int sweep_all(struct study *st, errmsg_t *err)
     struct sweep *s = &st->sweep;
     /* elbow.csv: once per run, from the first variant of the first child */
     bool reports = par_root() && (!st->role.active || st->role.index == 0);
-    for (int i = 0; i < REGISTRY_COUNT && !s->interrupted; i++) {
+    for (int i = 0; i < REGISTRY_COUNT && !s->interrupted && !s->failed; i++) {
         for (int v = 0; selected(cfg, i) && v < registry[i].variants(cfg) &&
-                        !s->interrupted; v++) {
+                        !s->interrupted && !s->failed; v++) {
             struct workload *prepared = cfg->scaling == SCALING_WEAK ? NULL : &st->w[i][v];
             int rc = sweep_workload(s, registry[i].create, v, prepared, err);
             if (rc != STATUS_OK)
@@ -316,6 +316,9 @@ static int run_children(struct study *st, errmsg_t *err)
 static int outcome(const struct study *st, errmsg_t *err)
 {
     const struct sweep *s = &st->sweep;
+    if (s->failed != 0) /* a run failed outright (exec): its own message */
+        return errmsg_set(err, s->failed, "%s (rows so far are in %s)",
+                          s->failure.text, st->runs_path);
     if (s->mismatches > 0)
         return errmsg_set(err, STATUS_VERIFY, "verification FAILED: %d run(s) "
                           "differ from the first run's checksum or failed their "

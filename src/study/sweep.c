@@ -57,6 +57,8 @@ static void start_row(const struct sweep *s, const struct block *b, int repeat,
  * (a rank leaving early would hang the others in the next collective). */
 static bool stop_requested(struct sweep *s)
 {
+    if (s->failed != 0)
+        return true;
     int mine = signals_pending();
     if (!par_any(mine != 0))
         return false;
@@ -64,12 +66,29 @@ static bool stop_requested(struct sweep *s)
     return true;
 }
 
+enum run_fate { RUN_DONE, RUN_CUT, RUN_FAILED };
+
+/* How the last run ended, for workloads whose runs can fail (exec): a
+ * failure stops the sweep, its message kept for the exit status. */
+static enum run_fate run_fate(struct sweep *s, struct workload *w)
+{
+    errmsg_t why;
+    int rc = w->outcome != NULL ? w->outcome(w->state, &why) : STATUS_OK;
+    if (rc == STATUS_OK)
+        return RUN_DONE;
+    if (rc == STATUS_SIGINT || rc == STATUS_SIGTERM)
+        return RUN_CUT;
+    s->failed = rc;
+    s->failure = why;
+    return RUN_FAILED;
+}
+
 /* One timed repeat: reset, time the kernel alone between two barriers (the
  * time of the slowest rank counts), then check and record. */
 static int timed_run(struct sweep *s, struct workload *w, struct run_row *row,
                      struct reference *ref, errmsg_t *err)
 {
-    struct workload_result res;
+    struct workload_result res = {0};
     w->reset(w->state);
     par_barrier();
     double t0 = omp_get_wtime();
@@ -77,7 +96,11 @@ static int timed_run(struct sweep *s, struct workload *w, struct run_row *row,
     double t1 = omp_get_wtime();
     par_barrier();
     double seconds = par_max_double(t1 - t0);
+    if (run_fate(s, w) == RUN_CUT)
+        return STATUS_OK; /* a run cut short measured nothing */
     w->check(w->state, &res);
+    if (res.timed)
+        seconds = res.seconds;
     if (!ref->known) {
         ref->checksum = res.checksum;
         ref->known = true;
@@ -119,10 +142,11 @@ static void progress(struct sweep *s, const struct block *b, int todo)
     double elapsed = omp_get_wtime() - s->started;
     double eta = elapsed / s->blocks_done * (s->blocks_total - s->blocks_done);
     fprintf(stderr, "ompsweep: %s %s %s%s%s%s%s %s threads=%d: %d/%d repeats%s, "
-            "elapsed %.1f s, ETA %.1f s\n", w->name, w->variant, schedule_column(b),
+            "elapsed %.1f s, ETA %.1f s%s%s\n", w->name, w->variant, schedule_column(b),
             s->bind[0] ? " bind=" : "", s->bind, s->places[0] ? " places=" : "",
             s->places, w->size, b->threads, todo, s->cfg->repeats,
-            todo < s->cfg->repeats ? " (rest resumed)" : "", elapsed, eta);
+            todo < s->cfg->repeats ? " (rest resumed)" : "", elapsed, eta,
+            w->note != NULL ? "; " : "", w->note != NULL ? w->note : "");
 }
 
 /* Warmups and the missing repeats of one block. */
@@ -141,6 +165,8 @@ static int sweep_block(struct sweep *s, const struct block *b,
     for (int i = 0; i < cfg->warmup && todo > 0 && !stop_requested(s); i++) {
         w->reset(w->state);
         w->run(w->state);
+        if (run_fate(s, w) != RUN_DONE)
+            break;
     }
     for (int r = 1; r <= cfg->repeats && !stop_requested(s); r++) {
         struct run_row row;
@@ -193,7 +219,7 @@ int sweep_workload(struct sweep *s, workload_create_fn create, int variant,
     bool fixed = false;
     int rc = STATUS_OK;
     for (int k = 0; k < cfg->nschedules && !fixed && rc == STATUS_OK &&
-                    !s->interrupted; k++)
+                    !s->interrupted && !s->failed; k++)
         rc = sweep_schedule(s, create, variant, prepared, &cfg->schedules[k], &ref,
                             &fixed, err);
     return rc;
