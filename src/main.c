@@ -303,6 +303,8 @@ static int run_children(struct study *st, errmsg_t *err)
                 st->sweep.interrupted = status == STATUS_SIGINT ? SIGINT : SIGTERM;
                 return STATUS_OK;
             }
+            if (status == STATUS_VERIFY && st->sweep.mismatches == 0)
+                st->sweep.mismatches = 1; /* even when it wrote no row (exec) */
             if (status != STATUS_OK && status != STATUS_VERIFY)
                 return errmsg_set(err, status, "the child for bind=%s places=%s "
                                   "ended with exit status %d", req.bind ? req.bind : "-",
