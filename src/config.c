@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "base/openmp.h"
+#include "exec/exec_workload.h"
 #include "registry.h"
 #include "study/affinity.h"
 
@@ -31,6 +32,8 @@
 #define ELBOW_COPIES 3
 /* Room for "bogosort|elbow|all" and the workloads to come. */
 #define CONFIG_CHOICES_TEXT 256
+#define TIMEOUT_MAX 31536000.0 /* a year, in seconds */
+#define EXEC_USAGE "ompsweep exec [options] -- PROGRAM [ARG...]"
 
 /* Long-only options get ids above the char range. */
 enum option_id {
@@ -39,7 +42,8 @@ enum option_id {
     OPT_CLUSTER_STD, OPT_K_MIN, OPT_K_MAX, OPT_FOLDS, OPT_N_INIT,
     OPT_MAX_ITER, OPT_TOL, OPT_PCA, OPT_NO_SCALE, OPT_DATA, OPT_SAVE_DATA,
     OPT_LABEL_COLUMN, OPT_PARALLEL, OPT_RULE, OPT_HELP, OPT_VERSION, OPT_BIND,
-    OPT_PLACES, OPT_ORDER, OPT_ALPHA, OPT_THRESHOLD, OPT_FAIL_ON_REGRESSION, OPT_BY
+    OPT_PLACES, OPT_ORDER, OPT_ALPHA, OPT_THRESHOLD, OPT_FAIL_ON_REGRESSION, OPT_BY,
+    OPT_NAME, OPT_SIZE, OPT_RESULT, OPT_TIME, OPT_WORK, OPT_TIMEOUT, OPT_SHOW_OUTPUT
 };
 
 static const struct option config_options[] = {
@@ -81,6 +85,13 @@ static const struct option config_options[] = {
     {"threshold", required_argument, NULL, OPT_THRESHOLD},
     {"fail-on-regression", required_argument, NULL, OPT_FAIL_ON_REGRESSION},
     {"by", required_argument, NULL, OPT_BY},
+    {"name", required_argument, NULL, OPT_NAME},
+    {"size", required_argument, NULL, OPT_SIZE},
+    {"result", required_argument, NULL, OPT_RESULT},
+    {"time", required_argument, NULL, OPT_TIME},
+    {"work", required_argument, NULL, OPT_WORK},
+    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+    {"show-output", no_argument, NULL, OPT_SHOW_OUTPUT},
     {"help", no_argument, NULL, OPT_HELP},
     {"version", no_argument, NULL, OPT_VERSION},
     {NULL, 0, NULL, 0}
@@ -597,6 +608,37 @@ static int apply_compare_option(struct config *cfg, int id, const char *arg,
     return rc;
 }
 
+/* A --name or --size text: it becomes a CSV key. */
+static int parse_label(const char *opt, const char *arg, const char **out,
+                       errmsg_t *err)
+{
+    if (arg[0] == '\0' || strlen(arg) >= CSV_KEY_MAX)
+        return errmsg_set(err, STATUS_USAGE, "%s: '%s' must have 1..%d characters",
+                          opt, arg, CSV_KEY_MAX - 1);
+    for (const char *p = arg; *p != '\0'; p++)
+        if (iscntrl((unsigned char)*p))
+            return errmsg_set(err, STATUS_USAGE, "%s: control characters are not "
+                              "allowed", opt);
+    *out = arg;
+    return STATUS_OK;
+}
+
+static int apply_exec_option(struct config *cfg, int id, const char *arg,
+                             errmsg_t *err)
+{
+    switch (id) {
+    case OPT_NAME: return parse_label("--name", arg, &cfg->exec_name, err);
+    case OPT_SIZE: return parse_label("--size", arg, &cfg->exec_size, err);
+    case OPT_RESULT: cfg->exec_result = arg; return STATUS_OK;
+    case OPT_TIME: cfg->exec_time = arg; return STATUS_OK;
+    case OPT_WORK: cfg->exec_work = arg; return STATUS_OK;
+    case OPT_TIMEOUT:
+        return parse_double("--timeout", arg, 0.001, TIMEOUT_MAX, &cfg->exec_timeout, err);
+    case OPT_SHOW_OUTPUT: cfg->exec_show_output = true; return STATUS_OK;
+    default: return OPTION_NOT_MINE;
+    }
+}
+
 /* The long option without a value whose id is `val`, or NULL. */
 static const char *flag_name(int val)
 {
@@ -668,6 +710,8 @@ static int parse_options(int argc, char **argv, struct config *cfg,
             rc = apply_elbow_option(cfg, c, optarg, err);
         if (rc == OPTION_NOT_MINE)
             rc = apply_compare_option(cfg, c, optarg, err);
+        if (rc == OPTION_NOT_MINE)
+            rc = apply_exec_option(cfg, c, optarg, err);
         if (rc != STATUS_OK)
             return rc;
     }
@@ -713,12 +757,38 @@ static int parse_positionals(int argc, char **argv, struct config *cfg,
         if (bits == 0)
             return errmsg_set(err, STATUS_USAGE, "unknown workload '%s' "
                               "(accepted %s)", argv[i], choices);
+        if (bits == WORKLOAD_EXEC && cfg->command == NULL)
+            return errmsg_set(err, STATUS_USAGE, "exec: missing '-- PROGRAM' "
+                              "(usage: %s)", EXEC_USAGE);
         cfg->workloads |= bits;
     }
     if (cfg->workloads == 0)
         return errmsg_set(err, STATUS_USAGE, "missing WORKLOAD "
                           "(%s; see --help)", choices);
+    if ((cfg->workloads & WORKLOAD_EXEC) && cfg->workloads != WORKLOAD_EXEC)
+        return errmsg_set(err, STATUS_USAGE, "exec: runs alone, not with other "
+                          "workloads (usage: %s)", EXEC_USAGE);
+    if ((cfg->workloads & WORKLOAD_EXEC) && cfg->ncommand == 0)
+        return errmsg_set(err, STATUS_USAGE, "exec: missing PROGRAM after '--' "
+                          "(usage: %s)", EXEC_USAGE);
     return STATUS_OK;
+}
+
+/* exec's command is everything after the first "--" of a command line
+ * naming exec before it: getopt never sees it, so the program's options
+ * stay the program's. Returns the count of arguments left to getopt. */
+static int split_command(int argc, char **argv, struct config *cfg)
+{
+    bool exec = false;
+    for (int i = 1; i < argc; i++) {
+        exec = exec || strcmp(argv[i], registry[REGISTRY_EXEC].name) == 0;
+        if (exec && strcmp(argv[i], "--") == 0) {
+            cfg->command = argv + i + 1;
+            cfg->ncommand = argc - i - 1;
+            return i;
+        }
+    }
+    return argc;
 }
 
 /* a * b * c without overflow, else false. */
@@ -812,6 +882,7 @@ int config_parse(int argc, char **argv, struct config *cfg, errmsg_t *err)
     int rc = env_threads(&env, err);
     if (rc != STATUS_OK)
         return rc;
+    argc = split_command(argc, argv, cfg);
     rc = parse_options(argc, argv, cfg, &threads_given, err);
     if (rc != STATUS_OK || cfg->action == ACTION_HELP ||
         cfg->action == ACTION_VERSION)
@@ -823,16 +894,33 @@ int config_parse(int argc, char **argv, struct config *cfg, errmsg_t *err)
     if (!threads_given)
         default_threads(cfg, env);
     default_dimensions(cfg);
+    if ((cfg->workloads & WORKLOAD_EXEC) &&
+        (rc = exec_workload_check(cfg, err)) != STATUS_OK)
+        return rc;
     if ((rc = validate_sizes(cfg, err)) != STATUS_OK)
         return rc;
     return validate_elbow(cfg, err);
 }
 
-static uint64_t fnv1a(const char *text)
+static uint64_t fnv1a_from(uint64_t h, const char *text)
 {
-    uint64_t h = 0xcbf29ce484222325ULL;
     for (const unsigned char *p = (const unsigned char *)text; *p != '\0'; p++)
         h = (h ^ *p) * 0x100000001b3ULL;
+    return h;
+}
+
+static uint64_t fnv1a(const char *text) { return fnv1a_from(0xcbf29ce484222325ULL, text); }
+
+/* exec's part of the key: the program, its arguments and the patterns, each
+ * closed by a separator so that no two command lines run together. */
+static uint64_t exec_key(const struct config *cfg)
+{
+    const char *patterns[] = {cfg->exec_result, cfg->exec_time, cfg->exec_work};
+    uint64_t h = fnv1a("exec");
+    for (int i = 0; i < cfg->ncommand; i++)
+        h = fnv1a_from(fnv1a_from(h, cfg->command[i]), "\x1f");
+    for (int i = 0; i < 3; i++)
+        h = fnv1a_from(fnv1a_from(h, patterns[i] != NULL ? patterns[i] : "\x1e"), "\x1f");
     return h;
 }
 
@@ -852,6 +940,9 @@ void config_key(const struct config *cfg, char *buf, size_t cap)
              cfg->max_iter, cfg->tol, cfg->pca, (int)cfg->no_scale,
              cfg->data_file ? cfg->data_file : "", cfg->label_column,
              (int)cfg->strategies[0]);
+    if (cfg->workloads & WORKLOAD_EXEC) /* appended: other keys stay 0.1's */
+        snprintf(text + strlen(text), sizeof text - strlen(text), ";exec=%016llx",
+                 (unsigned long long)exec_key(cfg));
     snprintf(buf, cap, "%08x", (unsigned)(fnv1a(text) & 0xffffffffu));
 }
 
@@ -859,6 +950,7 @@ static const char USAGE_HEAD[] =
 "usage: ompsweep [options] WORKLOAD...      WORKLOAD: %s\n"
 "       ompsweep summarize RUNS.csv...      rebuild summary tables from runs files\n"
 "       ompsweep compare BASE NEW [options] did it get faster, and is it real?\n"
+"       ompsweep exec [options] -- PROGRAM [ARG...]  time your own OpenMP program\n"
 "\n"
 "Runs each workload over a sweep of OpenMP thread counts, checks that every\n"
 "count computed the same result, and writes CSV tables to the output directory.\n"
@@ -866,7 +958,7 @@ static const char USAGE_HEAD[] =
 "Workloads:\n";
 
 static const char USAGE_OPTIONS[] =
-"  all                    every workload above, in this order\n"
+"  all                    bogosort and elbow, in this order\n"
 "\n"
 "Sweep:\n"
 "  -t, --threads LIST     thread counts: 1,2,4  1-8  1-16:2  max  (mixable)\n"
@@ -891,7 +983,9 @@ static const char USAGE_OPTIONS[] =
 "  -q, --quiet            no progress lines on stderr\n"
 "  -h, --help             this text\n"
 "      --version          version, commit and compiler\n"
-"\n"
+"\n";
+
+static const char USAGE_WORKLOADS[] =
 "bogosort:\n"
 "      --rows N           matrix rows (default 1000)\n"
 "      --cols N           values per row, 1..16 (default 8)\n"
@@ -916,6 +1010,9 @@ static const char USAGE_OPTIONS[] =
 "                         (default over-k); over-k,tasks sweeps both\n"
 "      --rule maxdelta|max|kneedle  rule reported as chosen_k (default maxdelta)\n"
 "\n"
+"";
+
+static const char USAGE_COMMANDS[] =
 "compare (BASE, NEW: runs files or directories; a,b pools several):\n"
 "      --alpha X          significance level of the Mann-Whitney test\n"
 "                         (default 0.05)\n"
@@ -925,8 +1022,22 @@ static const char USAGE_OPTIONS[] =
 "      --by host|run_id   keep hosts or run ids apart when matching blocks\n"
 "  -o DIR                 also write DIR/compare.csv\n"
 "\n"
-"Exit codes: 0 ok, 1 verification failed (compare: a regression), 2 bad usage\n"
-"or input, 3 I/O error, 4 out of memory, 130/143 interrupted (rows written so far stay valid).\n";
+
+"exec (each run: PROGRAM with OMP_NUM_THREADS, OMP_SCHEDULE and the swept\n"
+"OMP_PROC_BIND/OMP_PLACES set, {threads} in ARGs replaced by the count):\n"
+"      --result REGEX     checksum of every match (of the first group, if any)\n"
+"                         in stdout; runs must agree (default: not compared)\n"
+"      --time REGEX       seconds the program prints (default: wall clock from\n"
+"                         start to exit)\n"
+"      --work REGEX       work count the program prints (default 1)\n"
+"      --timeout SEC      end a run (SIGTERM, then SIGKILL) and fail the study\n"
+"      --name NAME        variant column (default: PROGRAM's file name)\n"
+"      --size TEXT        size column (default: the ARGs)\n"
+"      --show-output      copy PROGRAM's stdout and stderr to stderr\n"
+"\n"
+"Exit codes: 0 ok, 1 verification failed (compare: a regression; exec: the\n"
+"program failed), 2 bad usage or input, 3 I/O error, 4 out of memory, 130/143\n"
+"interrupted (rows written so far stay valid).\n";
 
 void config_usage(FILE *out)
 {
@@ -936,4 +1047,7 @@ void config_usage(FILE *out)
     for (int i = 0; i < REGISTRY_COUNT; i++)
         fprintf(out, "  %-22s %s\n", registry[i].name, registry[i].summary);
     fputs(USAGE_OPTIONS, out);
+    fputs("\n", out);
+    fputs(USAGE_WORKLOADS, out);
+    fputs(USAGE_COMMANDS, out);
 }

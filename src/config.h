@@ -81,6 +81,14 @@ struct config {
     int nstrategies;
     enum elbow_rule rule;
 
+    /* exec: the program and its arguments (after "--"), NULL otherwise */
+    char **command;
+    int ncommand;
+    const char *exec_name, *exec_size;  /* --name, --size; NULL: defaults */
+    const char *exec_result, *exec_time, *exec_work; /* patterns; NULL: none */
+    double exec_timeout;                /* --timeout seconds, 0 = none */
+    bool exec_show_output;
+
     /* summarize: the runs files named after the subcommand */
     char **inputs;
     int ninputs;

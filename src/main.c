@@ -224,7 +224,7 @@ static int sweep_all(struct study *st, errmsg_t *err)
     struct sweep *s = &st->sweep;
     /* elbow.csv: once per run, from the first variant of the first child */
     bool reports = par_root() && (!st->role.active || st->role.index == 0);
-    for (int i = 0; i < REGISTRY_COUNT && !s->interrupted; i++) {
+    for (int i = 0; i < REGISTRY_COUNT && !s->interrupted && !s->failed; i++) {
         if (!selected(cfg, i))
             continue;
         struct workload *prepared = cfg->scaling == SCALING_WEAK ? NULL : st->w[i];
@@ -233,7 +233,7 @@ static int sweep_all(struct study *st, errmsg_t *err)
         if (rc != STATUS_OK)
             return rc;
         if (reports && prepared != NULL && prepared[0].report != NULL &&
-            !s->interrupted && s->runs_done > 0) {
+            !s->interrupted && !s->failed && s->runs_done > 0) {
             rc = prepared[0].report(prepared[0].state, cfg, st->run_id, err);
             if (rc != STATUS_OK)
                 return rc;
@@ -263,6 +263,8 @@ static int run_children(struct study *st, errmsg_t *err)
                 st->sweep.interrupted = status == STATUS_SIGINT ? SIGINT : SIGTERM;
                 return STATUS_OK;
             }
+            if (status == STATUS_VERIFY && st->sweep.mismatches == 0)
+                st->sweep.mismatches = 1; /* even when it wrote no row (exec) */
             if (status != STATUS_OK && status != STATUS_VERIFY)
                 return errmsg_set(err, status, "the child for bind=%s places=%s "
                                   "ended with exit status %d", req.bind ? req.bind : "-",
@@ -276,6 +278,9 @@ static int run_children(struct study *st, errmsg_t *err)
 static int outcome(const struct study *st, errmsg_t *err)
 {
     const struct sweep *s = &st->sweep;
+    if (s->failed != 0) /* a run failed outright (exec): its own message */
+        return errmsg_set(err, s->failed, "%s (rows so far are in %s)",
+                          s->failure.text, st->runs_path);
     if (s->mismatches > 0)
         return errmsg_set(err, STATUS_VERIFY, "verification FAILED: %d run(s) "
                           "differ from the first run's checksum or failed their "

@@ -6,6 +6,7 @@
 
 #include "bogosort/bogosort_workload.h"
 #include "elbow/elbow_workload.h"
+#include "exec/exec_workload.h"
 
 static const char REGISTRY_ALL[] = "all";
 
@@ -14,12 +15,18 @@ const struct registry_entry registry[REGISTRY_COUNT] = {
                            bogosort_workload_variants, bogosort_workload_create},
     [REGISTRY_ELBOW] = {"elbow", "k-means + silhouette elbow search over a cluster range",
                         elbow_workload_variants, elbow_workload_create},
+    [REGISTRY_EXEC] = {"exec", "your own program: ompsweep exec [options] -- PROGRAM [ARG...]",
+                       exec_workload_variants, exec_workload_create, true},
 };
 
 unsigned registry_lookup(const char *name)
 {
-    if (strcmp(name, REGISTRY_ALL) == 0)
-        return WORKLOAD_ALL;
+    if (strcmp(name, REGISTRY_ALL) == 0) {
+        unsigned all = 0;
+        for (int i = 0; i < REGISTRY_COUNT; i++)
+            all |= registry[i].command ? 0u : 1u << i;
+        return all;
+    }
     for (int i = 0; i < REGISTRY_COUNT; i++)
         if (strcmp(name, registry[i].name) == 0)
             return 1u << i;

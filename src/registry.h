@@ -5,17 +5,19 @@
 #ifndef OMPSWEEP_REGISTRY_H
 #define OMPSWEEP_REGISTRY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "study/workload.h"
 
 /* Row indices of the table, in the order a study runs them. */
-enum registry_id { REGISTRY_BOGOSORT, REGISTRY_ELBOW, REGISTRY_COUNT };
+enum registry_id { REGISTRY_BOGOSORT, REGISTRY_ELBOW, REGISTRY_EXEC, REGISTRY_COUNT };
 
 /* Workload selections are bit sets over the table's rows. */
 enum workload_bits {
     WORKLOAD_BOGOSORT = 1u << REGISTRY_BOGOSORT,
     WORKLOAD_ELBOW = 1u << REGISTRY_ELBOW,
+    WORKLOAD_EXEC = 1u << REGISTRY_EXEC,
     WORKLOAD_ALL = (1u << REGISTRY_COUNT) - 1
 };
 
@@ -24,11 +26,13 @@ struct registry_entry {
     const char *summary; /* one line for --help */
     workload_variants_fn variants;
     workload_create_fn create;
+    /* Runs a command given after "--" (exec): alone, and not part of `all`. */
+    bool command;
 };
 
 extern const struct registry_entry registry[REGISTRY_COUNT];
 
-/* The bit set that `name` selects (`all`: every workload), or 0 when no
+/* The bit set that `name` selects (`all`: every built-in workload), or 0 when no
  * workload has that name. */
 unsigned registry_lookup(const char *name);
 

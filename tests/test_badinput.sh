@@ -70,11 +70,11 @@ test_threads_and_choices() {
     bad "--parallel: unknown value 'gpu' (accepted over-k|tasks)" elbow --parallel gpu
     bad "--rule: unknown value 'best' (accepted maxdelta|max|kneedle)" elbow --rule best
     bad "--scaling: unknown value 'medium' (accepted strong|weak)" bogosort --scaling medium
-    bad "unknown workload 'sort' (accepted bogosort|elbow|all)" sort
-    bad "missing WORKLOAD (bogosort|elbow|all; see --help)" -t 1
+    bad "unknown workload 'sort' (accepted bogosort|elbow|exec|all)" sort
+    bad "missing WORKLOAD (bogosort|elbow|exec|all; see --help)" -t 1
     bad "--bogus: unknown option (see --help)" bogosort --bogus
     bad "-x: unknown option (see --help)" bogosort -x
-    bad "--re: ambiguous option (could be --repeats, --resume)" bogosort --re 3
+    bad "--re: ambiguous option (could be --repeats, --resume, --result)" bogosort --re 3
     bad "--k=3: ambiguous option (could be --k-min, --k-max)" elbow --k=3
     bad "--tag: control characters are not allowed" bogosort --tag "$(printf 'a\tb')"
 }

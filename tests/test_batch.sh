@@ -190,6 +190,25 @@ test_slurm_warning() {
         [ "$(grep exceed "$TMP/err")" = "ompsweep: warning: $PLAIN" ]
 }
 
+# exec.sbatch: the user's program (tests/exec/sum_int.c) swept through srun.
+test_slurm_exec() {
+    out="$TMP/se-$SHIM_MODE"
+    prog="$TMP/sum_int"
+    [ -x "$prog" ] || ${CC:-cc} -O2 -fopenmp -o "$prog" tests/exec/sum_int.c
+    env PATH="$SHIM_PATH" SHIM_SLURM_VERSION="$SHIM_MODE" SHIM_SRUN_LOG="$TMP/srun.log" \
+        OMPSWEEP="$BIN" OMPSWEEP_ARGS="-r 2 -w 0 -q" RESULT='checksum: (.*)' \
+        SLURM_SUBMIT_DIR="$PWD" SLURM_CPUS_PER_TASK=$ASKED SLURM_JOB_ID=4250 OUT="$out" \
+        bash bench/slurm/exec.sbatch "$prog" 20000 >"$TMP/job.out" 2>&1
+    rc=$?
+    check "exit 0 ($(tail -n 1 "$TMP/job.out"))" [ $rc -eq 0 ]
+    check "2 counts x 2 repeats" [ "$(data_rows "$out/runs.csv")" -eq 4 ]
+    check "workload exec" [ "$(column "$out/runs.csv" workload | sort -u)" = exec ]
+    check "all verified" [ "$(column "$out/runs.csv" verified | sort -u)" = true ]
+    check "one checksum" [ "$(column "$out/runs.csv" checksum | sort -u | wc -l)" -eq 1 ]
+    check "bound close by the template" [ "$(column "$out/runs.csv" bind | sort -u)" = close ]
+    check_cpus "$out"
+}
+
 run_test test_syntax
 run_test test_slurm_warning
 for SHIM_MODE in $SHIM_MODES; do
@@ -199,6 +218,7 @@ for SHIM_MODE in $SHIM_MODES; do
     run_test test_slurm_array
     run_test test_slurm_array_shared
     run_test test_slurm_multinode
+    run_test test_slurm_exec
 done
 run_test test_pbs
 run_test test_pbs_torque

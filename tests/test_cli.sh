@@ -62,7 +62,7 @@ test_bad_values() {
     expect_usage_error "--repeats: '0' is out of range (accepted 1..1000000)" bogosort -r 0
     expect_usage_error "--threads: range '4-2' is empty (start > end)" bogosort -t 4-2
     expect_usage_error "--schedule: unknown value 'runtime' (accepted static|dynamic|guided)" bogosort --schedule runtime
-    expect_usage_error "unknown workload 'quicksort' (accepted bogosort|elbow|all)" quicksort
+    expect_usage_error "unknown workload 'quicksort' (accepted bogosort|elbow|exec|all)" quicksort
     expect_usage_error "--rows: missing value" bogosort --rows
     expect_usage_error "--frobnicate: unknown option (see --help)" bogosort --frobnicate
 }

@@ -196,9 +196,9 @@ static void test_usage_errors(void)
     struct config cfg;
     errmsg_t err;
     CHECK(PARSE(&cfg, &err, "-t", "1") == STATUS_USAGE);
-    CHECK_STR(err.text, "missing WORKLOAD (bogosort|elbow|all; see --help)");
+    CHECK_STR(err.text, "missing WORKLOAD (bogosort|elbow|exec|all; see --help)");
     CHECK(PARSE(&cfg, &err, "sort") == STATUS_USAGE);
-    CHECK_STR(err.text, "unknown workload 'sort' (accepted bogosort|elbow|all)");
+    CHECK_STR(err.text, "unknown workload 'sort' (accepted bogosort|elbow|exec|all)");
     CHECK(PARSE(&cfg, &err, "all", "--bogus") == STATUS_USAGE);
     CHECK_STR(err.text, "--bogus: unknown option (see --help)");
     CHECK(PARSE(&cfg, &err, "all", "--rows") == STATUS_USAGE);
@@ -249,7 +249,7 @@ static void test_getopt_state_reset(void)
     CHECK(PARSE(&cfg, &err, "bogosort") == STATUS_OK && !cfg.quiet);
     CHECK(PARSE(&cfg, &err, "-zr", "bogosort") == STATUS_USAGE);
     CHECK(PARSE(&cfg, &err, "-t", "1") == STATUS_USAGE);
-    CHECK_STR(err.text, "missing WORKLOAD (bogosort|elbow|all; see --help)");
+    CHECK_STR(err.text, "missing WORKLOAD (bogosort|elbow|exec|all; see --help)");
 }
 
 /* Regression (fuzz_options): a flag given a value ("--no-scale=1") was
@@ -279,7 +279,7 @@ static void test_messages_one_line(void)
     CHECK_STR(err.text, "--threads: bad entry 'm?x' (expected N, A-B or "
                         "A-B:STEP with counts 1..4096, or max)");
     CHECK(PARSE(&cfg, &err, "bogo\nsort") == STATUS_USAGE);
-    CHECK_STR(err.text, "unknown workload 'bogo?sort' (accepted bogosort|elbow|all)");
+    CHECK_STR(err.text, "unknown workload 'bogo?sort' (accepted bogosort|elbow|exec|all)");
 }
 
 /* Regression (fuzz_options): a schedule spelt longer than its CSV field

@@ -73,8 +73,8 @@ test_help_parsed() {
     help_long >"$TMP/a"
     check "--threads found" grep -qx -- --threads "$TMP/a"
     check "short options found" [ "$(help_short | tr '\n' ' ')" = "-h -o -q -r -s -t -w " ]
-    check "workloads found" [ "$(help_workloads | tr '\n' ' ')" = "all bogosort elbow " ]
-    check "summarize and compare found" [ "$(help_commands | tr '\n' ' ')" = "compare summarize " ]
+    check "workloads found" [ "$(help_workloads | tr '\n' ' ')" = "all bogosort elbow exec " ]
+    check "commands found" [ "$(help_commands | tr '\n' ' ')" = "compare exec summarize " ]
     check "choice options found" [ "$(help_choice_options | tr '\n' ' ')" = \
         "--by --order --parallel --partition --rule --scaling --schedule " ]
     check "schedule kinds found" [ "$(help_values --schedule | tr '\n' ' ')" = \
@@ -185,6 +185,9 @@ test_completion_cases() {
         [ "$(complete_words ompsweep --rule = max el)" = elbow ]
     check "after a workload: no summarize" \
         [ "$(complete_words ompsweep bogosort '' | tr '\n' ' ')" = "all bogosort elbow " ]
+    check "after exec: --" [ "$(complete_words ompsweep exec '')" = -- ]
+    check "after exec --: programs and files" \
+        [ "$(complete_words ompsweep exec -- 'ompswee' | head -n 1)" = ompsweep ]
     check "--threads value: nothing offered" [ -z "$(complete_words ompsweep --threads '')" ]
     check "-t value skipped: workloads" [ "$(complete_words ompsweep -t 1,2 b)" = bogosort ]
     mkdir -p "$TMP/tree/outdir" && : >"$TMP/tree/other.csv" && : >"$TMP/tree/out.csv"

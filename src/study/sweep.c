@@ -76,6 +76,8 @@ static void start_row(const struct sweep *s, const struct block *b, int repeat,
  * (a rank leaving early would hang the others in the next collective). */
 static bool stop_requested(struct sweep *s)
 {
+    if (s->failed != 0)
+        return true;
     int mine = signals_pending();
     if (!par_any(mine != 0))
         return false;
@@ -83,12 +85,29 @@ static bool stop_requested(struct sweep *s)
     return true;
 }
 
+enum run_fate { RUN_DONE, RUN_CUT, RUN_FAILED };
+
+/* How the last run ended, for workloads whose runs can fail (exec): a
+ * failure stops the sweep, its message kept for the exit status. */
+static enum run_fate run_fate(struct sweep *s, struct workload *w)
+{
+    errmsg_t why;
+    int rc = w->outcome != NULL ? w->outcome(w->state, &why) : STATUS_OK;
+    if (rc == STATUS_OK)
+        return RUN_DONE;
+    if (rc == STATUS_SIGINT || rc == STATUS_SIGTERM)
+        return RUN_CUT;
+    s->failed = rc;
+    s->failure = why;
+    return RUN_FAILED;
+}
+
 /* One timed repeat: reset, time the kernel alone between two barriers (the
  * time of the slowest rank counts), then check and record. */
 static int timed_run(struct sweep *s, struct workload *w, struct run_row *row,
                      struct reference *ref, errmsg_t *err)
 {
-    struct workload_result res;
+    struct workload_result res = {0};
     w->reset(w->state);
     par_barrier();
     double t0 = omp_get_wtime();
@@ -96,7 +115,11 @@ static int timed_run(struct sweep *s, struct workload *w, struct run_row *row,
     double t1 = omp_get_wtime();
     par_barrier();
     double seconds = par_max_double(t1 - t0);
+    if (run_fate(s, w) == RUN_CUT)
+        return STATUS_OK; /* a run cut short measured nothing */
     w->check(w->state, &res);
+    if (res.timed)
+        seconds = res.seconds;
     if (!ref->known) {
         ref->checksum = res.checksum;
         ref->known = true;
@@ -157,7 +180,7 @@ static void block_text(const struct sweep *s, const struct block *b, char *buf,
 
 /* One progress line on stderr with the elapsed time and an estimate of the
  * rest from the timed runs so far. */
-static void progress(const struct sweep *s, const char *what)
+static void progress(const struct sweep *s, const char *what, const char *note)
 {
     if (s->cfg->quiet || !par_root())
         return;
@@ -166,8 +189,8 @@ static void progress(const struct sweep *s, const char *what)
     double eta = s->runs_done > 0 ? elapsed / s->runs_done * (left > 0 ? left : 0) : 0.0;
     /* a child of a bind/places study: the later children take as long */
     eta += s->later_parts * (elapsed + eta);
-    fprintf(stderr, "ompsweep: %s, elapsed %.1f s, ETA %.1f s\n", what,
-            s->offset + elapsed, eta);
+    fprintf(stderr, "ompsweep: %s, elapsed %.1f s, ETA %.1f s%s%s\n", what,
+            s->offset + elapsed, eta, note != NULL ? "; " : "", note != NULL ? note : "");
 }
 
 /* Repeat `r` of block b, unless an earlier run measured it. A block's
@@ -194,6 +217,8 @@ static int run_cell(struct sweep *s, struct block *b, int r, struct block **curr
         for (int i = 0; i < s->cfg->warmup; i++) {
             b->w->reset(b->w->state);
             b->w->run(b->w->state);
+            if (run_fate(s, b->w) != RUN_DONE)
+                return STATUS_OK; /* cut short or failed: the loops stop */
         }
     }
     struct run_row row;
@@ -219,7 +244,7 @@ static int run_blocked(struct sweep *s, struct plan *p, errmsg_t *err)
         size_t len = strlen(text);
         snprintf(text + len, sizeof text - len, ": %d/%d repeats%s", b->todo,
                  s->cfg->repeats, b->todo < s->cfg->repeats ? " (rest resumed)" : "");
-        progress(s, text);
+        progress(s, text, b->w->note);
     }
     return STATUS_OK;
 }
@@ -242,7 +267,7 @@ static int run_interleaved(struct sweep *s, struct plan *p, errmsg_t *err)
         affinity_text(s, aff, sizeof aff);
         snprintf(text, sizeof text, "%s%s: round %d/%d of %d block(s)",
                  p->blocks[0].w->name, aff, r, s->cfg->repeats, p->n);
-        progress(s, text);
+        progress(s, text, p->blocks[0].w->note);
     }
     return STATUS_OK;
 }
@@ -272,7 +297,7 @@ static int run_random(struct sweep *s, struct plan *p, errmsg_t *err)
             affinity_text(s, aff, sizeof aff);
             snprintf(text, sizeof text, "%s%s: %d/%d runs in random order",
                      p->blocks[0].w->name, aff, i + 1, total);
-            progress(s, text);
+            progress(s, text, p->blocks[0].w->note);
         }
     }
     free(order);

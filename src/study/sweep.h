@@ -31,6 +31,8 @@ struct sweep {
     int runs_done;   /* timed runs this invocation measured */
     int mismatches;  /* runs whose checksum or check failed */
     int interrupted; /* the signal that stopped the sweep, or 0 */
+    int failed;      /* a run failed outright (exec): its status, or 0 */
+    errmsg_t failure; /* and why */
 };
 
 /* Sweep every variant of one workload over the schedules (once when a

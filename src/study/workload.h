@@ -16,6 +16,8 @@ struct workload_result {
     uint64_t work;     /* shuffles, Lloyd iterations */
     uint64_t checksum; /* identical at every thread count for the same input */
     bool verified;     /* the workload's own correctness check passed */
+    bool timed;        /* the workload timed the run itself (exec): */
+    double seconds;    /* then this replaces the sweep's timer */
 };
 
 struct workload {
@@ -29,7 +31,14 @@ struct workload {
     void *state;
     void (*reset)(void *state); /* untimed: restore the input */
     void (*run)(void *state);   /* timed: the kernel alone */
+    /* Optional, after every run (warmups too): STATUS_OK when the run went
+     * to its end; 128 + signal when a SIGINT/SIGTERM cut it short (its time
+     * is dropped); any other status, with *err, when it failed outright
+     * (exec: the program's exit status), which stops the sweep. NULL: runs
+     * cannot fail. */
+    int (*outcome)(void *state, errmsg_t *err);
     void (*check)(void *state, struct workload_result *out); /* untimed */
+    const char *note; /* appended to progress lines, or NULL */
     /* Optional, after the sweep: write workload-specific tables and print
      * their summary (elbow.csv). NULL when there is nothing to report. */
     int (*report)(void *state, const struct config *cfg, const char *run_id,

@@ -1,0 +1,270 @@
+/* exec_proc: see exec_proc.h. */
+#include "exec/exec_proc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "study/signals.h"
+
+enum {
+    EXEC_FAILED = 127,   /* exit status of a child whose execve failed */
+    POLL_SLICE_MS = 50,  /* how often a pending signal or deadline is seen */
+    READ_CHUNK = 8192
+};
+/* Between SIGTERM and SIGKILL, for a timeout or a passed-on signal. */
+static const double GRACE_SECONDS = 2.0;
+/* Output of processes the program left behind, read after it was reaped. */
+static const double DRAIN_SECONDS = 1.0;
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static bool executable_file(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0;
+}
+
+int exec_proc_resolve(const char *program, char *path, size_t cap, errmsg_t *err)
+{
+    if (strchr(program, '/') != NULL) {
+        if ((size_t)snprintf(path, cap, "%s", program) < cap && executable_file(path))
+            return STATUS_OK;
+        return errmsg_set(err, STATUS_USAGE, "exec: '%s' is not an executable file",
+                          program);
+    }
+    const char *dirs = getenv("PATH");
+    for (const char *p = dirs != NULL ? dirs : ""; program[0] != '\0'; p++) {
+        size_t len = strcspn(p, ":");
+        int n = snprintf(path, cap, "%.*s%s%s", (int)len, p, len > 0 ? "/" : "./",
+                         program);
+        if (n > 0 && (size_t)n < cap && executable_file(path))
+            return STATUS_OK;
+        p += len;
+        if (*p == '\0')
+            break;
+    }
+    return errmsg_set(err, STATUS_USAGE, "exec: '%s' is not an executable file "
+                      "on PATH", program);
+}
+
+/* In the forked process: only async-signal-safe calls until execve. */
+static void start_program(const struct exec_spawn *sp, int out_w, int err_w,
+                          pid_t parent)
+{
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    setpgid(0, 0);
+    prctl(PR_SET_PDEATHSIG, SIGKILL); /* ompsweep killed outright: no orphan */
+    if (getppid() != parent)
+        _exit(EXEC_FAILED);
+    int devnull = open("/dev/null", O_RDONLY);
+    if (devnull < 0 || dup2(devnull, STDIN_FILENO) < 0 ||
+        dup2(out_w, STDOUT_FILENO) < 0 || dup2(err_w, STDERR_FILENO) < 0)
+        _exit(EXEC_FAILED);
+#ifdef SYS_close_range
+    syscall(SYS_close_range, 3u, ~0u, 0u); /* runs.csv, the report pipe */
+#endif
+    if (sp->cpus != NULL)
+        sched_setaffinity(0, sizeof *sp->cpus, sp->cpus);
+    execve(sp->path, sp->argv, sp->envp);
+    static const char msg[] = "ompsweep: execve failed\n";
+    ssize_t ignored = write(STDERR_FILENO, msg, sizeof msg - 1);
+    (void)ignored;
+    _exit(EXEC_FAILED);
+}
+
+/* What one run's reading and waiting keeps track of. */
+struct watch {
+    const struct exec_spawn *sp;
+    struct exec_outcome *out;
+    pid_t pid;
+    struct pollfd fds[3]; /* stdout, stderr, pidfd (-1 when unavailable) */
+    char *line;
+    size_t len;
+    double started, deadline, kill_at, drain_until;
+    bool reaped;
+};
+
+static void keep_tail(struct exec_outcome *out, const char *buf, size_t n)
+{
+    size_t len = strlen(out->tail);
+    if (n >= EXEC_TAIL_BYTES) {
+        buf += n - EXEC_TAIL_BYTES;
+        n = EXEC_TAIL_BYTES;
+    }
+    if (len + n > EXEC_TAIL_BYTES) {
+        size_t drop = len + n - EXEC_TAIL_BYTES;
+        memmove(out->tail, out->tail + drop, len - drop);
+        len -= drop;
+    }
+    memcpy(out->tail + len, buf, n);
+    out->tail[len + n] = '\0';
+}
+
+/* stdout bytes into lines; an overlong line goes out in pieces. */
+static void take_stdout(struct watch *w, const char *buf, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (buf[i] != '\n')
+            w->line[w->len++] = buf[i] != '\0' ? buf[i] : ' ';
+        if (buf[i] == '\n' || w->len == EXEC_LINE_MAX) {
+            w->line[w->len] = '\0';
+            w->sp->on_line(w->sp->ctx, w->line, w->len);
+            w->len = 0;
+        }
+    }
+}
+
+static void read_pipe(struct watch *w, int which)
+{
+    char buf[READ_CHUNK];
+    ssize_t got = read(w->fds[which].fd, buf, sizeof buf);
+    if (got < 0 && (errno == EINTR || errno == EAGAIN))
+        return;
+    if (got <= 0) {
+        close(w->fds[which].fd);
+        w->fds[which].fd = -1;
+        return;
+    }
+    if (w->sp->show_output) {
+        ssize_t ignored = write(STDERR_FILENO, buf, (size_t)got);
+        (void)ignored;
+    }
+    if (which == 0)
+        take_stdout(w, buf, (size_t)got);
+    else
+        keep_tail(w->out, buf, (size_t)got);
+}
+
+/* The deadlines: --timeout, then SIGKILL after the grace period. */
+static void enforce(struct watch *w, double now)
+{
+    int sig = signals_pending();
+    if (sig != 0 && w->out->interrupted == 0 && !w->reaped) {
+        w->out->interrupted = sig;
+        kill(-w->pid, sig);
+        w->kill_at = now + GRACE_SECONDS;
+    }
+    if (w->deadline > 0 && now >= w->deadline && !w->out->timed_out && !w->reaped) {
+        w->out->timed_out = true;
+        kill(-w->pid, SIGTERM);
+        w->kill_at = now + GRACE_SECONDS;
+    }
+    if (w->kill_at > 0 && now >= w->kill_at && !w->reaped) {
+        kill(-w->pid, SIGKILL);
+        w->kill_at = 0;
+    }
+}
+
+/* The program has ended: stop what it left in its group, then reap it. */
+static void reap(struct watch *w)
+{
+    int ws;
+    kill(-w->pid, SIGKILL); /* the group outlives a zombie leader: no reuse */
+    while (waitpid(w->pid, &ws, 0) < 0 && errno == EINTR)
+        ;
+    double now = now_seconds();
+    w->out->seconds = now - w->started;
+    w->out->exit_code = WIFEXITED(ws) ? WEXITSTATUS(ws) : -1;
+    w->out->signal = WIFSIGNALED(ws) ? WTERMSIG(ws) : 0;
+    w->reaped = true;
+    w->drain_until = now + DRAIN_SECONDS;
+    if (w->fds[2].fd >= 0)
+        close(w->fds[2].fd);
+    w->fds[2].fd = -1;
+}
+
+static void watch_loop(struct watch *w)
+{
+    for (;;) {
+        double now = now_seconds();
+        enforce(w, now);
+        bool pipes = w->fds[0].fd >= 0 || w->fds[1].fd >= 0;
+        if (w->reaped && (!pipes || now >= w->drain_until))
+            break;
+        if (!pipes && !w->reaped && w->fds[2].fd < 0) {
+            reap(w); /* no pidfd: the closed pipes mean it is ending */
+            continue;
+        }
+        int ready = poll(w->fds, 3, POLL_SLICE_MS);
+        if (ready <= 0)
+            continue;
+        for (int i = 0; i < 2; i++)
+            if (w->fds[i].fd >= 0 && w->fds[i].revents != 0)
+                read_pipe(w, i);
+        if (w->fds[2].fd >= 0 && w->fds[2].revents != 0)
+            reap(w);
+    }
+    for (int i = 0; i < 2; i++)
+        if (w->fds[i].fd >= 0)
+            close(w->fds[i].fd);
+    if (w->len > 0) { /* a last line without its newline */
+        w->line[w->len] = '\0';
+        w->sp->on_line(w->sp->ctx, w->line, w->len);
+    }
+}
+
+static int open_pipes(int out[2], int errp[2], errmsg_t *err)
+{
+    if (pipe2(out, O_CLOEXEC) != 0)
+        return errmsg_set(err, STATUS_IO, "exec: cannot create a pipe: %s",
+                          strerror(errno));
+    if (pipe2(errp, O_CLOEXEC) != 0) {
+        close(out[0]), close(out[1]);
+        return errmsg_set(err, STATUS_IO, "exec: cannot create a pipe: %s",
+                          strerror(errno));
+    }
+    return STATUS_OK;
+}
+
+int exec_proc_run(const struct exec_spawn *sp, struct exec_outcome *out, errmsg_t *err)
+{
+    int po[2], pe[2];
+    memset(out, 0, sizeof *out);
+    struct watch w = {.sp = sp, .out = out, .line = malloc(EXEC_LINE_MAX + 1)};
+    int rc = w.line == NULL ? errmsg_set(err, STATUS_NOMEM, "out of memory")
+                            : open_pipes(po, pe, err);
+    if (rc != STATUS_OK) {
+        free(w.line);
+        return rc;
+    }
+    fflush(NULL); /* nothing buffered is written twice */
+    pid_t parent = getpid();
+    w.started = now_seconds();
+    w.pid = fork();
+    if (w.pid == 0)
+        start_program(sp, po[1], pe[1], parent);
+    close(po[1]), close(pe[1]);
+    if (w.pid < 0) {
+        close(po[0]), close(pe[0]), free(w.line);
+        return errmsg_set(err, STATUS_IO, "exec: cannot fork: %s", strerror(errno));
+    }
+    setpgid(w.pid, w.pid); /* no window in which kill(-pid) misses it */
+    w.deadline = sp->timeout > 0 ? w.started + sp->timeout : 0;
+    w.fds[0] = (struct pollfd){.fd = po[0], .events = POLLIN};
+    w.fds[1] = (struct pollfd){.fd = pe[0], .events = POLLIN};
+#ifdef SYS_pidfd_open
+    w.fds[2] = (struct pollfd){.fd = (int)syscall(SYS_pidfd_open, w.pid, 0), .events = POLLIN};
+#else
+    w.fds[2] = (struct pollfd){.fd = -1};
+#endif
+    watch_loop(&w);
+    free(w.line);
+    return STATUS_OK;
+}
