@@ -218,26 +218,29 @@ static void test_scores_undefined_and_errors(void)
     CHECK(silhouette_scores(MX, MN, 0, 3, labels, k, got, &err) == STATUS_USAGE);
 }
 
-/* Past SILHOUETTE_GROUPS_MAX joint groups each labeling is scored alone:
- * silhouette_score's bits. */
+/* Two random labelings of 800 samples: their joint groups (about 400)
+ * exceed the cap (64 here), so each is a run of its own, scored with
+ * silhouette_score's bits; a third with 300 clusters is past the cap alone
+ * (the streaming pass). */
 static void test_scores_many_groups(void)
 {
-    enum { N = 800, K = 24 };
+    enum { N = 800, K = 24, KC = 300 };
     static double X[N * 3];
-    static int a[N], b[N];
+    static int a[N], b[N], c[N];
     rng_t rng = rng_stream(31, 2);
     for (size_t i = 0; i < N; i++) {
         a[i] = (int)rng_bounded(&rng, K);
         b[i] = (int)rng_bounded(&rng, K);
+        c[i] = (int)rng_bounded(&rng, KC);
         for (int f = 0; f < 3; f++)
             X[i * 3 + f] = rng_uniform(&rng);
     }
-    const int *labels[2] = {a, b};
-    const int k[2] = {K, K};
-    double got[2], one;
-    CHECK(silhouette_scores(X, N, 3, 2, labels, k, got, NULL) == STATUS_OK);
-    for (int l = 0; l < 2; l++) {
-        CHECK(silhouette_score(X, N, 3, labels[l], K, &one, NULL) == STATUS_OK);
+    const int *labels[3] = {a, b, c};
+    const int k[3] = {K, K, KC};
+    double got[3], one;
+    CHECK(silhouette_scores(X, N, 3, 3, labels, k, got, NULL) == STATUS_OK);
+    for (int l = 0; l < 3; l++) {
+        CHECK(silhouette_score(X, N, 3, labels[l], k[l], &one, NULL) == STATUS_OK);
         CHECK(memcmp(&got[l], &one, sizeof one) == 0);
     }
 }

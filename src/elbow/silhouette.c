@@ -28,9 +28,9 @@ enum { SUM_LANES = 4 };
  * SUM_LANES - 1 values past it. */
 enum { XS_PAD = SUM_LANES };
 /* silhouette_scores: keys of one refinement step of the joint groups
- * (groups x k), and the group sums (groups x n doubles) at most; past
- * either, each labeling is scored alone. */
-enum { GROUP_KEYS_MAX = 1 << 20, GROUP_SUMS_MAX = 1 << 23 };
+ * (groups x k) and group sums (groups x n doubles, 64 MB) at most, and the
+ * fewest samples a group on average (see groups_cap). */
+enum { GROUP_KEYS_MAX = 1 << 20, GROUP_SUMS_MAX = 1 << 23, SEGMENT_MIN = 16 };
 
 /* Samples sorted by cluster, and the per-(cluster, sample) distance sums. */
 struct sil {
@@ -401,39 +401,59 @@ int silhouette_score(const double *X, size_t n, int d, const int *labels,
 
 /* ---------------------------------------------- several labelings at once */
 
-/* The joint partition of the usable labelings: samples with the same label
- * in every one share a group. Refined one labeling at a time, a group's
- * new number following (old group, label) order, so groups come in the
- * lexicographic order of their label tuples (for one labeling: label
- * order, as sort_by_cluster numbers clusters). key: G x k scratch of
- * GROUP_KEYS_MAX ints. Returns the group count, or 0 past the caps. */
-static int joint_groups(const int *const *labels, const int *k,
-                        const unsigned char *use, int nl, size_t n,
-                        int *group, int *key)
+/* Most joint groups for n samples: at least SEGMENT_MIN samples a group
+ * on average (each group is a segment of every row of the pair pass, with
+ * a fixed cost), never fewer than the symmetric pass allows one
+ * labeling's clusters, and their sums (groups x n doubles) within
+ * GROUP_SUMS_MAX. */
+static size_t groups_cap(size_t n)
 {
-    int groups = 1;
+    size_t cap = n / SEGMENT_MIN;
+    if (cap < SILHOUETTE_SYM_MAX_CLUSTERS)
+        cap = SILHOUETTE_SYM_MAX_CLUSTERS;
+    if (cap * n > GROUP_SUMS_MAX)
+        cap = GROUP_SUMS_MAX / (n ? n : 1);
+    return cap;
+}
+
+/* The joint partition of usable labelings from `first` on: samples with the
+ * same label in every one share a group. Refined one labeling at a time,
+ * a group's new number following (old group, label) order, so groups come
+ * in the lexicographic order of their label tuples (for one labeling:
+ * label order, as sort_by_cluster numbers clusters). It stops before the
+ * labeling that would take it past groups_cap or GROUP_KEYS_MAX keys
+ * (groups x k); *end is then that labeling: [first, *end) share the
+ * groups. Returns the group count; 0 with *end = first + 1 when labeling
+ * `first` alone is past the caps. */
+static int joint_groups(const int *const *labels, const int *k,
+                        const unsigned char *use, int first, int nl, size_t n,
+                        int *group, int *key, int *end)
+{
+    const size_t cap = groups_cap(n);
+    size_t groups = 1;
+    int l = first;
     for (size_t i = 0; i < n; i++)
         group[i] = 0;
-    for (int l = 0; l < nl; l++) {
+    for (; l < nl; l++) {
         if (!use[l])
             continue;
-        size_t keys = (size_t)groups * (size_t)k[l];
+        size_t keys = groups * (size_t)k[l], next = 0;
         if (keys > GROUP_KEYS_MAX)
-            return 0;
+            break;
         for (size_t q = 0; q < keys; q++)
             key[q] = 0;
         for (size_t i = 0; i < n; i++)
             key[(size_t)group[i] * (size_t)k[l] + (size_t)labels[l][i]] = 1;
-        groups = 0;
         for (size_t q = 0; q < keys; q++)
-            key[q] = key[q] ? groups++ : -1;
-        if (groups > SILHOUETTE_GROUPS_MAX ||
-            (size_t)groups * n > GROUP_SUMS_MAX)
-            return 0;
+            key[q] = key[q] ? (int)next++ : -1;
+        if (next > cap)
+            break;
         for (size_t i = 0; i < n; i++)
             group[i] = key[(size_t)group[i] * (size_t)k[l] + (size_t)labels[l][i]];
+        groups = next;
     }
-    return groups;
+    *end = l > first ? l : first + 1;
+    return l > first ? (int)groups : 0;
 }
 
 /* Scratch of score_from_groups, sized for the largest k. */
@@ -560,13 +580,16 @@ int silhouette_scores(const double *X, size_t n, int d, int nl,
                                               "silhouette: out of memory");
     if (rc == STATUS_OK)
         rc = check_labelings(n, d, nl, labels, k, use, err);
-    int groups = rc == STATUS_OK ? joint_groups(labels, k, use, nl, n, group, key) : 0;
-    if (groups > 1)
-        rc = score_joint(X, n, d, labels, k, use, nl, group, groups, scores);
-    else /* past the caps (or nothing to score): one labeling at a time */
-        for (int l = 0; l < nl && rc == STATUS_OK; l++)
-            if (use[l])
-                rc = silhouette_score(X, n, d, labels[l], k[l], &scores[l], err);
+    /* Runs of labelings that share their joint groups, one pass each. */
+    for (int first = 0, end; rc == STATUS_OK && first < nl; first = end) {
+        int groups = joint_groups(labels, k, use, first, nl, n, group, key, &end);
+        if (groups > 1)
+            rc = score_joint(X, n, d, labels + first, k + first, use + first,
+                             end - first, group, groups, scores + first);
+        else if (groups == 0) /* too many clusters for a joint pass */
+            rc = silhouette_score(X, n, d, labels[first], k[first],
+                                  &scores[first], err);
+    }
     if (rc == STATUS_NOMEM)
         errmsg_set(err, rc, "silhouette: out of memory (n=%zu)", n);
     free(use);

@@ -26,9 +26,6 @@
  * too many per-sample sums; the streaming pass takes over. */
 enum { SILHOUETTE_SYM_MAX_CLUSTERS = 64 };
 
-/* silhouette_scores: joint groups at most (see there). */
-enum { SILHOUETTE_GROUPS_MAX = 256 };
-
 /* s[i] (n values) for X (n x d, row-major) and labels (n ints in [0, k)).
  * Errors, with s untouched: STATUS_USAGE when d < 1, k < 1, a label is
  * outside [0, k), or the number of distinct labels is not in 2..n-1
@@ -48,11 +45,14 @@ int silhouette_score(const double *X, size_t n, int d, const int *labels,
  * symmetric pass sums each sample's distances per group, and a cluster's
  * sum is the sum of its groups' sums, in group order. A pair distance
  * costs one subtraction per feature and a square root, so with few
- * features this is close to nl times cheaper. One labeling with at most
- * SILHOUETTE_SYM_MAX_CLUSTERS clusters gives silhouette_score's bits. With
- * more than SILHOUETTE_GROUPS_MAX groups (or their sums past 64 MB) each
- * labeling is scored alone by silhouette_score. Deterministic: the order
- * of every sum depends on the input alone.
+ * features this is close to nl times cheaper. The groups are kept coarse
+ * enough to be cheap: at least 16 samples a group on average (or
+ * SILHOUETTE_SYM_MAX_CLUSTERS groups) and their sums within 64 MB; the
+ * labelings go, in order, into runs that stay within that, one pass over
+ * the pairs a run, and a labeling past it alone is scored by
+ * silhouette_score. One labeling with at most SILHOUETTE_SYM_MAX_CLUSTERS
+ * clusters gives silhouette_score's bits. Deterministic: the runs and the
+ * order of every sum depend on the input alone.
  * scores[l] is NaN for a labeling whose distinct labels are not 2..n-1.
  * Errors, scores all NaN: STATUS_USAGE (d < 1, a k[l] < 1, a label outside
  * its range), STATUS_NOMEM. */
