@@ -159,6 +159,92 @@ static void test_errors(void)
     CHECK(silhouette_score(X, 3, 2, three, 2, &score, &err) == STATUS_OK);
 }
 
+/* n samples in d dims around K blob centres; labels[l] for NL labelings
+ * that cut the blobs differently (as k-means at several k does). */
+enum { MN = 900, MD = 2, NL = 4 };
+static double MX[MN * MD];
+static int ML[NL][MN];
+static const int MK[NL] = {3, 5, 8, 12};
+
+static void multi_data(void)
+{
+    rng_t rng = rng_stream(29, 1);
+    for (size_t i = 0; i < MN; i++) {
+        int blob = (int)rng_bounded(&rng, 4);
+        for (int f = 0; f < MD; f++)
+            MX[i * MD + f] = rng_uniform(&rng) * 2.0 + 6.0 * ((blob >> f) & 1);
+        for (int l = 0; l < NL; l++) /* a stripe of width 8 / k along x */
+            ML[l][i] = (int)(MX[i * MD] / 8.5 * MK[l]) % MK[l];
+    }
+}
+
+/* Several labelings at once: each score as silhouette_score gives it, to
+ * rounding; one labeling alone: the same bits. */
+static void test_scores_match_one_at_a_time(void)
+{
+    multi_data();
+    const int *labels[NL] = {ML[0], ML[1], ML[2], ML[3]};
+    double got[NL], one;
+    CHECK(silhouette_scores(MX, MN, MD, NL, labels, MK, got, NULL) == STATUS_OK);
+    for (int l = 0; l < NL; l++) {
+        CHECK(silhouette_score(MX, MN, MD, labels[l], MK[l], &one, NULL) ==
+              STATUS_OK);
+        CHECK_NEAR(got[l], one, TOL);
+        CHECK(silhouette_scores(MX, MN, MD, 1, &labels[l], &MK[l], got + l,
+                                NULL) == STATUS_OK);
+        CHECK(memcmp(&got[l], &one, sizeof one) == 0);
+    }
+}
+
+/* A labeling with one cluster scores NaN and leaves the others alone; a
+ * label out of range is an error naming the labeling. */
+static void test_scores_undefined_and_errors(void)
+{
+    multi_data();
+    static int flat[MN];
+    const int *labels[3] = {ML[1], flat, ML[3]};
+    const int k[3] = {MK[1], 1, MK[3]};
+    double got[3], one;
+    errmsg_t err;
+    CHECK(silhouette_scores(MX, MN, MD, 3, labels, k, got, &err) == STATUS_OK);
+    CHECK(isnan(got[1]));
+    CHECK(silhouette_score(MX, MN, MD, ML[3], MK[3], &one, NULL) == STATUS_OK);
+    CHECK_NEAR(got[2], one, TOL);
+    const int small[3] = {MK[1], 1, 4}; /* ML[3] has labels up to 11 */
+    CHECK(silhouette_scores(MX, MN, MD, 3, labels, small, got, &err) ==
+          STATUS_USAGE);
+    CHECK(strstr(err.text, "(labeling 2)") != NULL);
+    CHECK(isnan(got[0]) && isnan(got[2]));
+    CHECK(silhouette_scores(MX, MN, 0, 3, labels, k, got, &err) == STATUS_USAGE);
+}
+
+/* Two random labelings of 800 samples: their joint groups (about 400)
+ * exceed the cap (64 here), so each is a run of its own, scored with
+ * silhouette_score's bits; a third with 300 clusters is past the cap alone
+ * (the streaming pass). */
+static void test_scores_many_groups(void)
+{
+    enum { N = 800, K = 24, KC = 300 };
+    static double X[N * 3];
+    static int a[N], b[N], c[N];
+    rng_t rng = rng_stream(31, 2);
+    for (size_t i = 0; i < N; i++) {
+        a[i] = (int)rng_bounded(&rng, K);
+        b[i] = (int)rng_bounded(&rng, K);
+        c[i] = (int)rng_bounded(&rng, KC);
+        for (int f = 0; f < 3; f++)
+            X[i * 3 + f] = rng_uniform(&rng);
+    }
+    const int *labels[3] = {a, b, c};
+    const int k[3] = {K, K, KC};
+    double got[3], one;
+    CHECK(silhouette_scores(X, N, 3, 3, labels, k, got, NULL) == STATUS_OK);
+    for (int l = 0; l < 3; l++) {
+        CHECK(silhouette_score(X, N, 3, labels[l], k[l], &one, NULL) == STATUS_OK);
+        CHECK(memcmp(&got[l], &one, sizeof one) == 0);
+    }
+}
+
 int main(void)
 {
     RUN(test_d2_matches_sklearn);
@@ -167,5 +253,8 @@ int main(void)
     RUN(test_matches_brute_force);
     RUN(test_deterministic);
     RUN(test_errors);
+    RUN(test_scores_match_one_at_a_time);
+    RUN(test_scores_undefined_and_errors);
+    RUN(test_scores_many_groups);
     return harness_report();
 }

@@ -50,16 +50,27 @@ struct elbow_pool {
     size_t n; /* label capacity */
 };
 
-/* What one thread needs for a fit and a score; indexed by thread number. */
+/* What one thread needs for a fit; indexed by thread number. */
 struct elbow_thread {
     struct kmeans_work work;
     struct kmeans_result cand, best;
-    int *test_labels;
 };
 
 static size_t cell_index(const struct elbow *e, int ki, int f)
 {
     return (size_t)ki * (size_t)e->p.folds + (size_t)f;
+}
+
+/* The held-out labels the chosen model of a cell predicts. */
+static int *cell_labels(const struct elbow *e, size_t c)
+{
+    return e->test_labels + c * e->max_test;
+}
+
+/* The rank that scores fold f (all its k at once): round robin. */
+static int fold_scorer(const struct elbow *e, int f)
+{
+    return f % e->p.nranks;
 }
 
 static uint64_t slot_index(const struct elbow *e, int ki, int f, int r)
@@ -156,22 +167,63 @@ static int fit_restart(const struct elbow *e, int ki, int f, int r,
                          &rng, w, res, &err);
 }
 
-/* Silhouette of the held-out fold under the chosen model's predictions. */
-static int score_cell(struct elbow *e, int ki, int f,
-                      const struct kmeans_result *best, int *test_labels)
+/* The chosen model of a cell: its inertia, iterations and its predictions
+ * for the held-out fold, which score_fold scores. */
+static void finish_cell(struct elbow *e, int ki, int f,
+                        const struct kmeans_result *best)
 {
     const struct elbow_fold *fo = &e->folds[f];
-    int k = e->p.k_min + ki;
     size_t c = cell_index(e, ki, f);
-    kmeans_predict(best->centers, k, e->dim, fo->test, fo->n_test, test_labels);
+    kmeans_predict(best->centers, e->p.k_min + ki, e->dim, fo->test, fo->n_test,
+                   cell_labels(e, c));
     e->inertia[c] = best->inertia;
     e->n_iter[c] = best->n_iter;
-    errmsg_t err;
-    int rc = silhouette_score(fo->test, fo->n_test, e->dim, test_labels, k,
-                              &e->silhouette[c], &err);
-    /* Fewer than 2 predicted clusters in the fold: the score is undefined
-     * (NaN), as scikit-learn's cross-validation records it. */
-    return rc == STATUS_USAGE ? STATUS_OK : rc;
+}
+
+/* Silhouette of the held-out fold under every k's predictions at once: the
+ * pair distances do not depend on k, so silhouette_scores computes each
+ * once for all k. Each k is charged an equal share of the time. Fewer than
+ * 2 predicted clusters: the score is NaN, as scikit-learn's
+ * cross-validation records it. */
+static void score_fold(struct elbow *e, int f)
+{
+    const struct elbow_fold *fo = &e->folds[f];
+    const int nk = e->nk;
+    double t0 = omp_get_wtime();
+    const int **labels = malloc((size_t)nk * sizeof *labels);
+    int *k = malloc((size_t)nk * sizeof *k);
+    double *scores = malloc((size_t)nk * sizeof *scores);
+    int rc = STATUS_NOMEM;
+    if (labels != NULL && k != NULL && scores != NULL) {
+        for (int ki = 0; ki < nk; ki++) {
+            labels[ki] = cell_labels(e, cell_index(e, ki, f));
+            k[ki] = e->p.k_min + ki;
+        }
+        errmsg_t err;
+        rc = silhouette_scores(fo->test, fo->n_test, e->dim, nk, labels, k,
+                               scores, &err);
+    }
+    double share = (omp_get_wtime() - t0) / nk;
+    for (int ki = 0; ki < nk; ki++) {
+        size_t c = cell_index(e, ki, f);
+        e->silhouette[c] = rc == STATUS_OK ? scores[ki] : NAN;
+        e->score_seconds[c] = share;
+    }
+    free(labels);
+    free(k);
+    free(scores);
+    record_failure(e, rc);
+}
+
+/* over-k, and any strategy across ranks: the folds this rank scores, once
+ * every fit is done. */
+static void score_folds(struct elbow *e)
+{
+    int folds = e->p.folds;
+#pragma omp parallel for default(none) shared(e, folds) schedule(dynamic, 1)
+    for (int f = 0; f < folds; f++)
+        if (e->need_fold[f] && fold_scorer(e, f) == e->p.rank)
+            score_fold(e, f);
 }
 
 static bool replaces(const struct elbow *e, int ki, int f,
@@ -200,7 +252,7 @@ static uint64_t run_cell(struct elbow *e, int ki, int f, struct elbow_thread *t)
             t->cand = swap;
         }
     }
-    record_failure(e, score_cell(e, ki, f, &t->best, t->test_labels));
+    finish_cell(e, ki, f, &t->best);
     e->seconds[cell_index(e, ki, f)] = omp_get_wtime() - t0;
     return iterations;
 }
@@ -278,10 +330,12 @@ static void pool_reset(struct elbow_pool *p)
     p->nfree = p->made;
 }
 
-/* tasks: the best restart in restart order (as over-k picks it), then the
- * score of the held-out fold; the cell's buffers go back to the pool. */
-static void reduce_and_score(struct elbow *e, int ki, int f,
-                             struct elbow_thread *t)
+/* tasks: the best restart in restart order (as over-k picks it), then its
+ * held-out predictions; the cell's buffers go back to the pool. On one
+ * rank the fold's last cell to finish scores the fold (acq_rel: it sees
+ * every other cell's labels); across ranks score_folds does, after the
+ * labels have travelled. */
+static void reduce_and_finish(struct elbow *e, int ki, int f)
 {
     struct elbow_slot *slots = &e->slots[slot_index(e, ki, f, 0)];
     const struct kmeans_result *best = slots[0].res;
@@ -291,18 +345,25 @@ static void reduce_and_score(struct elbow *e, int ki, int f,
         if (replaces(e, ki, f, slots[r].res, best))
             best = slots[r].res;
     }
-    record_failure(e, score_cell(e, ki, f, best, t->test_labels));
+    finish_cell(e, ki, f, best);
     e->seconds[cell_index(e, ki, f)] = seconds + (omp_get_wtime() - t0);
     for (int r = 0; r < e->p.n_init; r++) {
         pool_give(e->pool, slots[r].res);
         slots[r].res = NULL;
     }
+    if (e->p.nranks > 1)
+        return;
+    int done;
+#pragma omp atomic capture acq_rel
+    done = ++e->cells_done[f];
+    if (done == e->nk)
+        score_fold(e, f);
 }
 
 /* tasks: one restart into its own slot. The restart that completes its
- * cell, whichever it is, reduces and scores the cell at once: no barrier
- * between the fits and the scores, and the result does not depend on
- * which restart finished last. */
+ * cell, whichever it is, reduces the cell at once: no barrier between the
+ * fits and the scores, and the result does not depend on which restart
+ * finished last. */
 static void fit_slot(struct elbow *e, int ki, int f, int r)
 {
     struct elbow_slot *s = &e->slots[slot_index(e, ki, f, r)];
@@ -328,7 +389,7 @@ static void fit_slot(struct elbow *e, int ki, int f, int r)
 #pragma omp atomic capture acq_rel
     done = ++*counter;
     if (done == e->p.n_init)
-        reduce_and_score(e, ki, f, t);
+        reduce_and_finish(e, ki, f);
 }
 
 /* tasks: fold f's preprocessing, then its fits as tasks of their own,
@@ -361,6 +422,7 @@ static void run_tasks(struct elbow *e)
     int nk = e->nk, folds = e->p.folds, n_init = e->p.n_init;
     memset(e->restarts_done, 0, (size_t)nk * (size_t)folds *
                                     sizeof *e->restarts_done);
+    memset(e->cells_done, 0, (size_t)folds * sizeof *e->cells_done);
     memset(e->slots, 0, (size_t)nk * (size_t)folds * (size_t)n_init *
                             sizeof *e->slots); /* runs that never happen count 0 */
     pool_reset(e->pool);
@@ -380,24 +442,79 @@ static void run_tasks(struct elbow *e)
     e->lloyd_iterations = iterations;
 }
 
+/* Across ranks: every cell's held-out labels to every rank (a fold's
+ * scorer needs all its cells): the owners' to rank 0 in rank order, then
+ * one broadcast. Collective: every rank calls it, whatever its status. */
+static void share_labels(struct elbow *e)
+{
+    const size_t cells = (size_t)e->nk * (size_t)e->p.folds;
+    const size_t bytes = e->max_test * sizeof *e->test_labels;
+    int *out = e->share, *all = e->share + cells * e->max_test;
+    size_t own = 0, next = 0;
+    for (size_t c = 0; c < cells; c++)
+        if (e->owner[c] == e->p.rank)
+            memcpy(out + own++ * e->max_test, cell_labels(e, c), bytes);
+    if (par_gather_bytes(out, own * bytes, all, cells * bytes) != 0)
+        record_failure(e, STATUS_NOMEM);
+    for (int r = 0; par_root() && r < e->p.nranks; r++)
+        for (size_t c = 0; c < cells; c++)
+            if (e->owner[c] == r)
+                memcpy(cell_labels(e, c), all + next++ * e->max_test, bytes);
+    par_broadcast(e->test_labels, cells * bytes);
+}
+
 void elbow_run(struct elbow *e)
 {
     e->status = STATUS_OK;
     e->lloyd_iterations = 0;
     if (e->p.strategy == ELBOW_TASKS) {
-        run_tasks(e);
-        return;
+        run_tasks(e); /* on one rank it scores too */
+    } else {
+        prepare_folds(e);
+        if (e->status == STATUS_OK)
+            run_over_k(e);
     }
-    prepare_folds(e);
-    if (e->status == STATUS_OK)
-        run_over_k(e);
+    if (e->p.nranks > 1)
+        share_labels(e);
+    if (e->status == STATUS_OK &&
+        (e->p.strategy == ELBOW_OVER_K || e->p.nranks > 1))
+        score_folds(e);
 }
 
-/* One cell's results as they travel between ranks. */
+/* One cell's results as they travel between ranks: the fit's from the
+ * cell's owner, the score from its fold's scorer. */
 struct cell_result {
-    double silhouette, inertia, seconds;
+    double inertia, seconds;
     int64_t n_iter;
 };
+struct cell_score {
+    double silhouette, seconds;
+};
+
+/* The scores, as elbow_gather's fits: packed by scorer in cell order. */
+static int gather_scores(struct elbow *e)
+{
+    size_t cells = (size_t)e->nk * (size_t)e->p.folds, own = 0, next = 0;
+    struct cell_score *out = malloc(cells * sizeof *out);
+    struct cell_score *all = malloc(cells * sizeof *all);
+    if (out == NULL || all == NULL) {
+        free(out), free(all);
+        return STATUS_NOMEM;
+    }
+    for (size_t c = 0; c < cells; c++)
+        if (fold_scorer(e, (int)(c % (size_t)e->p.folds)) == e->p.rank)
+            out[own++] = (struct cell_score){e->silhouette[c], e->score_seconds[c]};
+    int rc = par_gather_bytes(out, own * sizeof *out, all, cells * sizeof *all);
+    for (int r = 0; par_root() && r < e->p.nranks; r++)
+        for (size_t c = 0; c < cells; c++)
+            if (fold_scorer(e, (int)(c % (size_t)e->p.folds)) == r) {
+                e->silhouette[c] = all[next].silhouette;
+                e->score_seconds[c] = all[next++].seconds;
+            }
+    free(out);
+    free(all);
+    return rc == 0 ? STATUS_OK : STATUS_NOMEM;
+}
 
 /* Pack this rank's cells in cell order; rank 0 unpacks everyone's by
  * walking the owner map rank by rank, which is the order they arrive in. */
@@ -407,6 +524,8 @@ int elbow_gather(struct elbow *e)
     e->lloyd_iterations = par_sum_u64(e->lloyd_iterations);
     if (e->p.nranks == 1)
         return STATUS_OK;
+    if (gather_scores(e) != STATUS_OK)
+        return STATUS_NOMEM;
     struct cell_result *out = malloc(cells * sizeof *out);
     struct cell_result *all = malloc(cells * sizeof *all);
     if (out == NULL || all == NULL) {
@@ -415,14 +534,13 @@ int elbow_gather(struct elbow *e)
     }
     for (size_t c = 0; c < cells; c++)
         if (e->owner[c] == e->p.rank)
-            out[own++] = (struct cell_result){e->silhouette[c], e->inertia[c],
-                                              e->seconds[c], e->n_iter[c]};
+            out[own++] = (struct cell_result){e->inertia[c], e->seconds[c],
+                                              e->n_iter[c]};
     int rc = par_gather_bytes(out, own * sizeof *out, all, cells * sizeof *all);
     size_t next = 0;
     for (int r = 0; par_root() && r < e->p.nranks; r++)
         for (size_t c = 0; c < cells; c++)
             if (e->owner[c] == r) {
-                e->silhouette[c] = all[next].silhouette;
                 e->inertia[c] = all[next].inertia;
                 e->seconds[c] = all[next].seconds;
                 e->n_iter[c] = (int)all[next++].n_iter;
@@ -446,7 +564,7 @@ void elbow_curve(const struct elbow *e, struct elbow_point *out)
             pt->silhouette_mean += e->silhouette[c];
             pt->inertia_mean += e->inertia[c];
             pt->n_iter_mean += e->n_iter[c];
-            pt->seconds += e->seconds[c];
+            pt->seconds += e->seconds[c] + e->score_seconds[c];
         }
         pt->silhouette_mean /= folds;
         pt->inertia_mean /= folds;
@@ -549,8 +667,7 @@ static int check_params(const struct elbow_params *p, size_t n, int d,
     return STATUS_OK;
 }
 
-static int alloc_threads(struct elbow *e, size_t max_train, size_t max_test,
-                         errmsg_t *err)
+static int alloc_threads(struct elbow *e, size_t max_train, errmsg_t *err)
 {
     e->threads = calloc((size_t)e->p.max_threads, sizeof *e->threads);
     if (e->threads == NULL)
@@ -562,9 +679,6 @@ static int alloc_threads(struct elbow *e, size_t max_train, size_t max_test,
             rc = result_alloc(&t->cand, e->p.k_max, e->dim, max_train);
         if (rc == STATUS_OK)
             rc = result_alloc(&t->best, e->p.k_max, e->dim, max_train);
-        t->test_labels = malloc((max_test ? max_test : 1) * sizeof *t->test_labels);
-        if (rc == STATUS_OK && t->test_labels == NULL)
-            rc = STATUS_NOMEM;
         if (rc != STATUS_OK)
             return rc;
     }
@@ -609,8 +723,15 @@ static int alloc_cells(struct elbow *e)
     e->n_iter = calloc(cells, sizeof *e->n_iter);
     e->owner = calloc(cells, sizeof *e->owner);
     e->need_fold = calloc((size_t)e->p.folds, sizeof *e->need_fold);
+    e->score_seconds = calloc(cells, sizeof *e->score_seconds);
+    e->cells_done = calloc((size_t)e->p.folds, sizeof *e->cells_done);
+    e->test_labels = malloc(cells * e->max_test * sizeof *e->test_labels);
+    if (e->p.nranks > 1) /* share_labels: what a rank sends, what 0 gets */
+        e->share = malloc(2 * cells * e->max_test * sizeof *e->share);
     return e->folds && e->silhouette && e->inertia && e->seconds && e->n_iter &&
-                   e->owner && e->need_fold
+                   e->owner && e->need_fold && e->score_seconds &&
+                   e->cells_done && e->test_labels &&
+                   (e->p.nranks == 1 || e->share)
                ? STATUS_OK : STATUS_NOMEM;
 }
 
@@ -667,6 +788,9 @@ static int assign_cells(struct elbow *e)
             if (best == e->p.rank)
                 e->need_fold[f] = true;
         }
+    for (int f = 0; f < e->p.folds; f++)
+        if (fold_scorer(e, f) == e->p.rank)
+            e->need_fold[f] = true;
     free(load);
     return STATUS_OK;
 }
@@ -689,9 +813,10 @@ int elbow_init(struct elbow *e, const double *x, size_t n, int d,
     e->dim = p->pca > 0 ? p->pca : d;
     e->nk = p->k_max - p->k_min + 1;
     size_t smallest = n / (size_t)p->folds, max_train = n - smallest;
+    e->max_test = largest;
     rc = alloc_cells(e);
     if (rc == STATUS_OK)
-        rc = alloc_threads(e, max_train, largest, err);
+        rc = alloc_threads(e, max_train, err);
     if (rc == STATUS_OK && p->strategy == ELBOW_TASKS)
         rc = alloc_slots(e, max_train);
     if (rc != STATUS_OK) {
@@ -721,7 +846,6 @@ void elbow_free(struct elbow *e)
         kmeans_work_free(&e->threads[i].work);
         result_free(&e->threads[i].cand);
         result_free(&e->threads[i].best);
-        free(e->threads[i].test_labels);
     }
     for (size_t i = 0; e->pool != NULL && i < e->pool->made; i++)
         result_free(&e->pool->items[i]);
@@ -743,5 +867,9 @@ void elbow_free(struct elbow *e)
     free(e->n_iter);
     free(e->owner);
     free(e->need_fold);
+    free(e->score_seconds);
+    free(e->cells_done);
+    free(e->test_labels);
+    free(e->share);
     memset(e, 0, sizeof *e);
 }

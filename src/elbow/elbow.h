@@ -8,11 +8,16 @@
  * chosen in restart order and fold results are reduced in fold order, so
  * every score is bit-identical at any thread count, schedule and strategy.
  * Preprocessing depends only on the fold: it runs once per fold, not per k.
+ * So do the held-out rows: once every k's model of a fold has predicted its
+ * labels, the fold is scored for all k at once (silhouette_scores: each
+ * pair distance computed once, not once per k), serially, so the scores
+ * do not depend on the thread count either.
  *
  * Across MPI ranks the (k, fold) cells are dealt out before the run by their
  * estimated cost (largest first, each to the least-loaded rank); a rank runs
  * every restart of its cells, so the restart rule and the results stay those
- * of a single process, and elbow_gather collects them on rank 0. */
+ * of a single process. The held-out labels then go to every rank and fold
+ * f is scored by rank f % ranks; elbow_gather collects it all on rank 0. */
 #ifndef OMPSWEEP_ELBOW_ELBOW_H
 #define OMPSWEEP_ELBOW_ELBOW_H
 
@@ -67,8 +72,13 @@ struct elbow {
     struct elbow_slot *slots;     /* per (k, fold, restart): tasks only */
     struct elbow_pool *pool;      /* the slots' result buffers: tasks only */
     int *restarts_done;           /* per (k, fold): tasks only */
-    double *silhouette, *inertia, *seconds; /* per (k, fold) */
+    double *silhouette, *inertia, *seconds; /* per (k, fold); seconds: fits */
+    double *score_seconds; /* per (k, fold): its share of the fold's score */
     int *n_iter;
+    size_t max_test;  /* held-out rows of the largest fold */
+    int *test_labels; /* per (k, fold): max_test predicted labels */
+    int *cells_done;  /* per fold: cells fitted (tasks, one rank) */
+    int *share;       /* share_labels' buffers: more than one rank */
     int *owner;      /* per (k, fold): the rank that computes it */
     bool *need_fold; /* folds this rank preprocesses */
     double **scratch;   /* preprocessing scratch pool: n_scratch buffers, */

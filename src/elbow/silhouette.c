@@ -27,6 +27,10 @@ enum { SUM_LANES = 4 };
  * m % SUM_LANES distances of a segment as one vector, reading up to
  * SUM_LANES - 1 values past it. */
 enum { XS_PAD = SUM_LANES };
+/* silhouette_scores: keys of one refinement step of the joint groups
+ * (groups x k) and group sums (groups x n doubles, 64 MB) at most, and the
+ * fewest samples a group on average (see groups_cap). */
+enum { GROUP_KEYS_MAX = 1 << 20, GROUP_SUMS_MAX = 1 << 23, SEGMENT_MIN = 16 };
 
 /* Samples sorted by cluster, and the per-(cluster, sample) distance sums. */
 struct sil {
@@ -34,6 +38,7 @@ struct sil {
     int m;          /* non-empty clusters, in label order */
     double *xs;     /* d x n, feature-major, sorted by cluster */
     size_t *start;  /* m + 1: first sorted position of each cluster */
+    size_t *size;   /* m: members of each cluster */
     int *cl;        /* n: cluster of each sorted position */
     size_t *orig;   /* n: original index of each sorted position */
     double *sums;   /* symmetric pass: m x n, sums[c * n + p]; else m */
@@ -211,26 +216,32 @@ static void pass_symmetric(struct sil *S)
     }
 }
 
-/* s_p from the distance sums of sample p to each cluster (row[c * stride]);
- * sklearn's arithmetic: a = sum / (size - 1), b = min of sum / size. */
-static double sample_value(const struct sil *S, size_t p, const double *row,
-                           size_t stride)
+/* s of one sample from its distance sums to each of m clusters
+ * (row[c * stride]) and the cluster sizes; sklearn's arithmetic:
+ * a = sum / (size - 1), b = min of sum / size. */
+static double value_of(const double *row, size_t stride, int own,
+                       const size_t *size, int m)
 {
-    const int own = S->cl[p];
-    const size_t own_size = S->start[own + 1] - S->start[own];
-    if (own_size == 1)
+    if (size[own] == 1)
         return 0.0; /* sklearn: 0/0 -> NaN -> nan_to_num -> 0 */
-    double a = row[(size_t)own * stride] / (double)(own_size - 1);
+    double a = row[(size_t)own * stride] / (double)(size[own] - 1);
     double b = HUGE_VAL;
-    for (int c = 0; c < S->m; c++) {
+    for (int c = 0; c < m; c++) {
         if (c == own)
             continue;
-        double size = (double)(S->start[c + 1] - S->start[c]);
-        double mean = row[(size_t)c * stride] / size;
+        double mean = row[(size_t)c * stride] / (double)size[c];
         b = mean < b ? mean : b;
     }
     double top = a > b ? a : b;
     return top > 0.0 ? (b - a) / top : 0.0;
+}
+
+/* s_p from the sums of sample p to each cluster of S (row[c * stride]).
+ * S->size holds the cluster sizes. */
+static double sample_value(const struct sil *S, size_t p, const double *row,
+                           size_t stride)
+{
+    return value_of(row, stride, S->cl[p], S->size, S->m);
 }
 
 /* More clusters than SILHOUETTE_SYM_MAX_CLUSTERS: each sample's full row of
@@ -259,10 +270,12 @@ static int count_labels(const int *labels, size_t n, int k, size_t *count,
     for (int c = 0; c < k; c++)
         count[c] = 0;
     for (size_t i = 0; i < n; i++) {
-        if (labels[i] < 0 || labels[i] >= k)
+        if (labels[i] < 0 || labels[i] >= k) {
+            *m = -1; /* tells a range error from a count error */
             return errmsg_set(err, STATUS_USAGE,
                               "silhouette: label %d of sample %zu is outside "
                               "0..%d", labels[i], i, k - 1);
+        }
         count[labels[i]]++;
     }
     *m = 0;
@@ -279,24 +292,26 @@ static void sil_free(struct sil *S)
 {
     free(S->xs);
     free(S->start);
+    free(S->size);
     free(S->cl);
     free(S->orig);
     free(S->sums);
     memset(S, 0, sizeof *S);
 }
 
-static int sil_alloc(struct sil *S, size_t n, size_t d, int m)
+static int sil_alloc(struct sil *S, size_t n, size_t d, int m, int symmetric)
 {
     S->n = n;
     S->d = d;
     S->m = m;
-    S->symmetric = m <= SILHOUETTE_SYM_MAX_CLUSTERS;
+    S->symmetric = symmetric;
     S->xs = malloc((n * d + XS_PAD) * sizeof *S->xs);
     S->start = malloc(((size_t)m + 1) * sizeof *S->start);
+    S->size = malloc(((size_t)m + 1) * sizeof *S->size);
     S->cl = malloc(n * sizeof *S->cl);
     S->orig = malloc(n * sizeof *S->orig);
     S->sums = calloc((size_t)m * (S->symmetric ? n : 1), sizeof *S->sums);
-    if (!S->xs || !S->start || !S->cl || !S->orig || !S->sums)
+    if (!S->xs || !S->start || !S->size || !S->cl || !S->orig || !S->sums)
         return -1;
     memset(S->xs + n * d, 0, XS_PAD * sizeof *S->xs);
     return 0;
@@ -315,6 +330,7 @@ static void sort_by_cluster(struct sil *S, const double *X, const int *labels,
         if (count[l] == 0)
             continue;
         S->start[c] = pos;
+        S->size[c] = count[l];
         for (size_t p = pos; p < pos + count[l]; p++)
             S->cl[p] = c;
         size_t size = count[l];
@@ -346,7 +362,8 @@ int silhouette_samples(const double *X, size_t n, int d, const int *labels,
     if (count == NULL)
         return errmsg_set(err, STATUS_NOMEM, "silhouette: out of memory");
     rc = count_labels(labels, n, k, count, &m, err);
-    if (rc == STATUS_OK && sil_alloc(&S, n, (size_t)d, m) != 0)
+    if (rc == STATUS_OK &&
+        sil_alloc(&S, n, (size_t)d, m, m <= SILHOUETTE_SYM_MAX_CLUSTERS) != 0)
         rc = errmsg_set(err, STATUS_NOMEM,
                         "silhouette: out of memory (n=%zu clusters=%d)", n, m);
     if (rc == STATUS_OK) {
@@ -379,5 +396,204 @@ int silhouette_score(const double *X, size_t n, int d, const int *labels,
         *score = total / (double)n;
     }
     free(s);
+    return rc;
+}
+
+/* ---------------------------------------------- several labelings at once */
+
+/* Most joint groups for n samples: at least SEGMENT_MIN samples a group
+ * on average (each group is a segment of every row of the pair pass, with
+ * a fixed cost), never fewer than the symmetric pass allows one
+ * labeling's clusters, and their sums (groups x n doubles) within
+ * GROUP_SUMS_MAX. */
+static size_t groups_cap(size_t n)
+{
+    size_t cap = n / SEGMENT_MIN;
+    if (cap < SILHOUETTE_SYM_MAX_CLUSTERS)
+        cap = SILHOUETTE_SYM_MAX_CLUSTERS;
+    if (cap * n > GROUP_SUMS_MAX)
+        cap = GROUP_SUMS_MAX / (n ? n : 1);
+    return cap;
+}
+
+/* The joint partition of usable labelings from `first` on: samples with the
+ * same label in every one share a group. Refined one labeling at a time,
+ * a group's new number following (old group, label) order, so groups come
+ * in the lexicographic order of their label tuples (for one labeling:
+ * label order, as sort_by_cluster numbers clusters). It stops before the
+ * labeling that would take it past groups_cap or GROUP_KEYS_MAX keys
+ * (groups x k); *end is then that labeling: [first, *end) share the
+ * groups. Returns the group count; 0 with *end = first + 1 when labeling
+ * `first` alone is past the caps. */
+static int joint_groups(const int *const *labels, const int *k,
+                        const unsigned char *use, int first, int nl, size_t n,
+                        int *group, int *key, int *end)
+{
+    const size_t cap = groups_cap(n);
+    size_t groups = 1;
+    int l = first;
+    for (size_t i = 0; i < n; i++)
+        group[i] = 0;
+    for (; l < nl; l++) {
+        if (!use[l])
+            continue;
+        size_t keys = groups * (size_t)k[l], next = 0;
+        if (keys > GROUP_KEYS_MAX)
+            break;
+        for (size_t q = 0; q < keys; q++)
+            key[q] = 0;
+        for (size_t i = 0; i < n; i++)
+            key[(size_t)group[i] * (size_t)k[l] + (size_t)labels[l][i]] = 1;
+        for (size_t q = 0; q < keys; q++)
+            key[q] = key[q] ? (int)next++ : -1;
+        if (next > cap)
+            break;
+        for (size_t i = 0; i < n; i++)
+            group[i] = key[(size_t)group[i] * (size_t)k[l] + (size_t)labels[l][i]];
+        groups = next;
+    }
+    *end = l > first ? l : first + 1;
+    return l > first ? (int)groups : 0;
+}
+
+/* Scratch of score_from_groups, sized for the largest k. */
+struct sil_multi {
+    double *csum;   /* clusters x n: distance sums per cluster */
+    double *s;      /* n: per-sample values, original order */
+    size_t *size;   /* k: cluster sizes */
+    int *index;     /* k: label -> cluster (non-empty labels, in order) */
+    int *cmap;      /* groups: group -> cluster */
+};
+
+/* One labeling's score from the group sums of S: a cluster's sum is the
+ * sum of its groups' sums, in group order (a lone group: its sum itself,
+ * so one labeling gives silhouette_score's bits). */
+static double score_from_groups(const struct sil *S, const int *labels, int k,
+                                struct sil_multi *w)
+{
+    const size_t n = S->n;
+    int m = 0;
+    for (int c = 0; c < k; c++)
+        w->size[c] = 0;
+    for (size_t i = 0; i < n; i++)
+        w->size[labels[i]]++;
+    for (int c = 0; c < k; c++) {
+        w->index[c] = w->size[c] > 0 ? m : -1;
+        w->size[m] = w->size[c]; /* m <= c: compacted in place */
+        m += w->size[c] > 0;
+    }
+    for (int g = 0; g < S->m; g++)
+        w->cmap[g] = w->index[labels[S->orig[S->start[g]]]];
+    memset(w->csum, 0, (size_t)m * n * sizeof *w->csum);
+    for (int g = 0; g < S->m; g++) {
+        double *restrict dst = w->csum + (size_t)w->cmap[g] * n;
+        const double *restrict src = S->sums + (size_t)g * n;
+        for (size_t p = 0; p < n; p++)
+            dst[p] += src[p];
+    }
+    for (size_t p = 0; p < n; p++)
+        w->s[S->orig[p]] = value_of(w->csum + p, n, w->cmap[S->cl[p]], w->size, m);
+    double total = 0.0;
+    for (size_t i = 0; i < n; i++) /* sample order, as silhouette_score */
+        total += w->s[i];
+    return total / (double)n;
+}
+
+static void multi_free(struct sil_multi *w)
+{
+    free(w->csum);
+    free(w->s);
+    free(w->size);
+    free(w->index);
+    free(w->cmap);
+}
+
+/* Every pair once for all usable labelings, through their joint groups. */
+static int score_joint(const double *X, size_t n, int d,
+                       const int *const *labels, const int *k,
+                       const unsigned char *use, int nl, const int *group,
+                       int groups, double *scores)
+{
+    int kmax = 1;
+    for (int l = 0; l < nl; l++)
+        kmax = use[l] && k[l] > kmax ? k[l] : kmax;
+    struct sil S = {0};
+    struct sil_multi w = {
+        malloc((size_t)kmax * n * sizeof *w.csum), malloc(n * sizeof *w.s),
+        malloc(((size_t)kmax + 1) * sizeof *w.size),
+        malloc((size_t)kmax * sizeof *w.index),
+        malloc((size_t)groups * sizeof *w.cmap)};
+    size_t *count = calloc((size_t)groups, sizeof *count);
+    int rc = STATUS_NOMEM;
+    if (w.csum && w.s && w.size && w.index && w.cmap && count &&
+        sil_alloc(&S, n, (size_t)d, groups, 1) == 0) {
+        for (size_t i = 0; i < n; i++)
+            count[group[i]]++;
+        sort_by_cluster(&S, X, group, groups, count);
+        pass_symmetric(&S);
+        for (int l = 0; l < nl; l++)
+            if (use[l])
+                scores[l] = score_from_groups(&S, labels[l], k[l], &w);
+        rc = STATUS_OK;
+    }
+    sil_free(&S);
+    multi_free(&w);
+    free(count);
+    return rc;
+}
+
+/* Range-check every labeling; use[l] = its distinct labels are 2..n-1. */
+static int check_labelings(size_t n, int d, int nl, const int *const *labels,
+                           const int *k, unsigned char *use, errmsg_t *err)
+{
+    if (d < 1)
+        return errmsg_set(err, STATUS_USAGE, "silhouette: need d >= 1 (d=%d)", d);
+    for (int l = 0; l < nl; l++) {
+        if (k[l] < 1)
+            return errmsg_set(err, STATUS_USAGE, "silhouette: labeling %d has "
+                              "k=%d < 1", l, k[l]);
+        size_t *count = malloc((size_t)k[l] * sizeof *count);
+        if (count == NULL)
+            return errmsg_set(err, STATUS_NOMEM, "silhouette: out of memory");
+        int m = 0;
+        errmsg_t why;
+        int rc = count_labels(labels[l], n, k[l], count, &m, &why);
+        free(count);
+        if (rc == STATUS_USAGE && m == -1)
+            return errmsg_set(err, rc, "%s (labeling %d)", why.text, l);
+        use[l] = rc == STATUS_OK;
+    }
+    return STATUS_OK;
+}
+
+int silhouette_scores(const double *X, size_t n, int d, int nl,
+                      const int *const *labels, const int *k, double *scores,
+                      errmsg_t *err)
+{
+    for (int l = 0; l < nl; l++)
+        scores[l] = NAN;
+    unsigned char *use = malloc(nl > 0 ? (size_t)nl : 1);
+    int *group = malloc((n ? n : 1) * sizeof *group);
+    int *key = malloc(GROUP_KEYS_MAX * sizeof *key);
+    int rc = use && group && key ? STATUS_OK
+                                 : errmsg_set(err, STATUS_NOMEM,
+                                              "silhouette: out of memory");
+    if (rc == STATUS_OK)
+        rc = check_labelings(n, d, nl, labels, k, use, err);
+    /* Runs of labelings that share their joint groups, one pass each. */
+    for (int first = 0, end; rc == STATUS_OK && first < nl; first = end) {
+        int groups = joint_groups(labels, k, use, first, nl, n, group, key, &end);
+        if (groups > 1)
+            rc = score_joint(X, n, d, labels + first, k + first, use + first,
+                             end - first, group, groups, scores + first);
+        else if (groups == 0) /* too many clusters for a joint pass */
+            rc = silhouette_score(X, n, d, labels[first], k[first],
+                                  &scores[first], err);
+    }
+    if (rc == STATUS_NOMEM)
+        errmsg_set(err, rc, "silhouette: out of memory (n=%zu)", n);
+    free(use);
+    free(group);
+    free(key);
     return rc;
 }

@@ -38,4 +38,26 @@ int silhouette_samples(const double *X, size_t n, int d, const int *labels,
 int silhouette_score(const double *X, size_t n, int d, const int *labels,
                      int k, double *score, errmsg_t *err);
 
+/* The scores of nl labelings of the same samples (labels[l]: n ints in
+ * [0, k[l])), as silhouette_score gives each up to rounding, with every
+ * pair distance computed once for all of them: the samples are split into
+ * the joint groups of the labelings (equal labels in every one), the
+ * symmetric pass sums each sample's distances per group, and a cluster's
+ * sum is the sum of its groups' sums, in group order. A pair distance
+ * costs one subtraction per feature and a square root, so with few
+ * features this is close to nl times cheaper. The groups are kept coarse
+ * enough to be cheap: at least 16 samples a group on average (or
+ * SILHOUETTE_SYM_MAX_CLUSTERS groups) and their sums within 64 MB; the
+ * labelings go, in order, into runs that stay within that, one pass over
+ * the pairs a run, and a labeling past it alone is scored by
+ * silhouette_score. One labeling with at most SILHOUETTE_SYM_MAX_CLUSTERS
+ * clusters gives silhouette_score's bits. Deterministic: the runs and the
+ * order of every sum depend on the input alone.
+ * scores[l] is NaN for a labeling whose distinct labels are not 2..n-1.
+ * Errors, scores all NaN: STATUS_USAGE (d < 1, a k[l] < 1, a label outside
+ * its range), STATUS_NOMEM. */
+int silhouette_scores(const double *X, size_t n, int d, int nl,
+                      const int *const *labels, const int *k, double *scores,
+                      errmsg_t *err);
+
 #endif
