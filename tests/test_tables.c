@@ -315,6 +315,24 @@ static void test_malformed_runs(void)
     unlink(path);
 }
 
+/* Pooled runs whose checksums differ (two builds with different results)
+ * are no verified block, even when each run was verified on its own. */
+static void test_pooled_checksums_differ(void)
+{
+    struct run_row runs[] = {make_row("a", 1, 1, 1.0), make_row("b", 1, 1, 1.1),
+                             make_row("a", 2, 1, 0.5), make_row("b", 2, 1, 0.6)};
+    runs[1].checksum ^= 1; /* run b, 1 thread: another result */
+    struct summary_row *rows;
+    size_t n;
+    errmsg_t err;
+    CHECK(summary_build(runs, 4, false, &rows, &n, &err) == STATUS_OK && n == 2);
+    if (n == 2) {
+        CHECK(rows[0].threads == 1 && !rows[0].verified);
+        CHECK(rows[1].threads == 2 && rows[1].verified);
+    }
+    free(rows);
+}
+
 static void test_summary_file(void)
 {
     char path[256];
@@ -376,6 +394,7 @@ int main(void)
     RUN(test_weak_scaling);
     RUN(test_field_quoting);
     RUN(test_runs_roundtrip);
+    RUN(test_pooled_checksums_differ);
     RUN(test_runs_bind_places);
     RUN(test_runs_schema1);
     RUN(test_foreign_header_refused);

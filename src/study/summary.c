@@ -222,7 +222,9 @@ int summary_acc_add(struct summary_acc *acc, const struct run_row *row, errmsg_t
         g->cap = cap;
     }
     g->seconds[g->n++] = row->seconds;
-    g->verified = g->verified && row->verified;
+    /* Runs of one group computed the same thing: a differing checksum (rows
+     * pooled from builds whose results differ) is no verified result. */
+    g->verified = g->verified && row->verified && row->checksum == g->key.checksum;
     return STATUS_OK;
 }
 

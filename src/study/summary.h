@@ -37,7 +37,9 @@ struct summary_acc;
 
 int summary_acc_new(struct summary_acc **acc, bool by_run, errmsg_t *err);
 
-/* Add one timed run to its group. STATUS_OK or STATUS_NOMEM. */
+/* Add one timed run to its group; the group stays verified while every
+ * run is verified and has the checksum of its first run. STATUS_OK or
+ * STATUS_NOMEM. */
 int summary_acc_add(struct summary_acc *acc, const struct run_row *row, errmsg_t *err);
 
 /* The summary rows, as summary_build gives them (caller frees *out). */
