@@ -60,6 +60,18 @@ expect_usage_error() {
     check "no directory created for: $*" [ ! -e "$TMP/fresh" ]
 }
 
+# term_after SECONDS ARGS...: run ompsweep ARGS in the background, send it
+# SIGTERM after SECONDS and print its exit status.
+term_after() {
+    delay=$1; shift
+    "$OMPSWEEP" "$@" >/dev/null 2>&1 &
+    pid=$!
+    sleep "$delay"
+    kill -TERM $pid
+    wait $pid
+    echo $?
+}
+
 # data_rows FILE: lines after the header.
 data_rows() {
     if [ -f "$1" ]; then tail -n +2 "$1" | grep -c .; else echo 0; fi

@@ -127,14 +127,9 @@ test_v01_refused_for_bind() {
 test_sigterm_with_children() {
     d="$TMP/sig"
     args="bogosort --rows 4000 --cols 8 -r 4 -w 0 -q -t 1,2 --bind close --bind spread -o $d"
-    "$OMPSWEEP" $args >/dev/null 2>&1 &
-    pid=$!
-    sleep 0.5
-    kill -TERM $pid
-    wait $pid
-    rc=$?
+    rc=$(term_after 0.5 $args)
     check "exit 143 (got $rc)" [ "$rc" -eq 143 ]
-    check "no child left" [ -z "$(pgrep -P $pid 2>/dev/null)" ]
+    check "no ompsweep left" [ -z "$(pgrep -f "ompsweep $args" 2>/dev/null)" ]
     check "whole rows" [ "$(awk -F, 'NR > 1 && NF != 17' "$d/runs.csv" | wc -l)" -eq 0 ]
     "$OMPSWEEP" $args --resume >/dev/null 2>&1
     check "resume exit 0" [ $? -eq 0 ]

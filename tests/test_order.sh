@@ -68,12 +68,8 @@ test_orders_same_cells() {
 test_resume_interleaved() {
     d="$TMP/res"
     args="bogosort --rows 3000 -t 1,2 -r 6 -w 0 -q -o $d"
-    "$OMPSWEEP" $args >/dev/null 2>&1 &
-    pid=$!
-    sleep 0.4
-    kill -TERM $pid
-    wait $pid
-    check "interrupted: 143" [ $? -eq 143 ]
+    rc=$(term_after 0.4 $args)
+    check "interrupted: 143 (got $rc)" [ "$rc" -eq 143 ]
     before=$(data_rows "$d/runs.csv")
     check "some rows, not all ($before)" [ "$before" -gt 0 ] && [ "$before" -lt 12 ]
     "$OMPSWEEP" $args --resume >/dev/null 2>&1

@@ -188,12 +188,5 @@ int compare_write_csv(const char *dir, const struct compare_row *rows, size_t n,
         put_row(out, &rows[i]);
     if (g->blocks > 0)
         put_geomean(out, g);
-    bool failed = fflush(out) != 0 || ferror(out);
-    failed = fclose(out) != 0 || failed;
-    if (failed || output_replace(tmp, path) != 0) {
-        int e = errno;
-        unlink(tmp);
-        return errmsg_set(err, STATUS_IO, "%s: write failed: %s", path, strerror(e));
-    }
-    return STATUS_OK;
+    return output_commit(out, tmp, path, err);
 }

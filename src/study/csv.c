@@ -647,12 +647,5 @@ int csv_summary_write(const char *path, const struct summary_row *rows,
     fprintf(out, "%s\n", SUMMARY_HEADER);
     for (size_t i = 0; i < count; i++)
         put_summary(out, &rows[i]);
-    bool failed = fflush(out) != 0 || ferror(out);
-    failed = fclose(out) != 0 || failed;
-    if (failed || output_replace(tmp, path) != 0) {
-        int e = errno;
-        unlink(tmp);
-        return errmsg_set(err, STATUS_IO, "%s: write failed: %s", path, strerror(e));
-    }
-    return STATUS_OK;
+    return output_commit(out, tmp, path, err);
 }

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,4 +82,16 @@ int output_replace(const char *tmp, const char *path)
     if (stop != NULL && strcmp(stop, slash != NULL ? slash + 1 : path) == 0)
         raise(SIGSTOP);
     return rename(tmp, path);
+}
+
+int output_commit(FILE *out, const char *tmp, const char *path, errmsg_t *err)
+{
+    bool failed = fflush(out) != 0 || ferror(out);
+    failed = fclose(out) != 0 || failed;
+    if (failed || output_replace(tmp, path) != 0) {
+        int e = errno;
+        unlink(tmp);
+        return errmsg_set(err, STATUS_IO, "%s: write failed: %s", path, strerror(e));
+    }
+    return STATUS_OK;
 }

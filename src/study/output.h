@@ -3,6 +3,7 @@
 #define OMPSWEEP_STUDY_OUTPUT_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "base/status.h"
 
@@ -29,5 +30,10 @@ int output_tmp_path(char *buf, size_t cap, const char *path, errmsg_t *err);
  * OMPSWEEP_TEST_STOP naming path's last component ("summary.csv") stops the
  * process with SIGSTOP just before the rename. Returns rename's result. */
 int output_replace(const char *tmp, const char *path);
+
+/* Finish a table written through `out` to `tmp` (output_tmp_path of
+ * `path`): flush and close it and rename it over `path`. On any failure
+ * `tmp` is removed and the old `path` stays: STATUS_IO naming `path`. */
+int output_commit(FILE *out, const char *tmp, const char *path, errmsg_t *err);
 
 #endif
