@@ -29,6 +29,7 @@ build() {
 }
 
 test_cflags_keep_openmp() {
+    build_checks_here || return 0
     bin=$(build "$TMP/gcc" CFLAGS=-O2 ARCH=)
     check "make CFLAGS=-O2 ARCH= builds" [ -x "$bin" ]
     [ -x "$bin" ] || return 0
@@ -40,6 +41,7 @@ test_cflags_keep_openmp() {
 }
 
 test_clang_and_arch() {
+    build_checks_here || return 0
     if ! command -v clang >/dev/null || [ "$(uname -m)" != x86_64 ]; then
         echo "  (skipped: needs clang and x86_64)"
         return 0

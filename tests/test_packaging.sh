@@ -19,6 +19,7 @@ unset MAKEFLAGS MFLAGS MAKELEVEL
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 
 usable() {
+    build_checks_here || return 1
     [ -x /usr/bin/python3 ] && return 0
     echo "  (skipped: /usr/bin/python3 not installed)"
     return 1
