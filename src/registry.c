@@ -12,9 +12,9 @@ static const char REGISTRY_ALL[] = "all";
 
 const struct registry_entry registry[REGISTRY_COUNT] = {
     [REGISTRY_BOGOSORT] = {"bogosort", "bogosort every row of a random integer matrix",
-                           bogosort_workload_variants, bogosort_workload_create},
+                           bogosort_workload_variants, bogosort_workload_create, false},
     [REGISTRY_ELBOW] = {"elbow", "k-means + silhouette elbow search over a cluster range",
-                        elbow_workload_variants, elbow_workload_create},
+                        elbow_workload_variants, elbow_workload_create, false},
     [REGISTRY_EXEC] = {"exec", "your own program: ompsweep exec [options] -- PROGRAM [ARG...]",
                        exec_workload_variants, exec_workload_create, true},
 };

@@ -36,7 +36,7 @@ HARNESSES := fuzz_options fuzz_threads fuzz_csv
 LIB_SRCS          := $(patsubst src/%,%,$(filter-out src/main.c,$(wildcard src/*.c src/*/*.c)))
 fuzz_options_SRCS := $(LIB_SRCS)
 fuzz_threads_SRCS := $(LIB_SRCS)
-fuzz_csv_SRCS     := elbow/dataset.c study/csv.c study/metadata.c study/envinfo.c base/status.c
+fuzz_csv_SRCS     := $(LIB_SRCS)
 
 .PHONY: run build clean $(HARNESSES:%=run-%)
 run: build

@@ -111,8 +111,11 @@ static void check_elbow(const struct config *c)
 static void check_run(const struct config *c)
 {
     const unsigned all = WORKLOAD_BOGOSORT | WORKLOAD_ELBOW;
-    FUZZ_ASSERT(c->workloads != 0 && (c->workloads & ~all) == 0, "workloads %u",
-                c->workloads);
+    /* exec runs alone, with a program; the others in any combination */
+    bool exec_only = c->workloads == WORKLOAD_EXEC;
+    FUZZ_ASSERT(exec_only ? c->command != NULL && c->ncommand > 0
+                          : c->workloads != 0 && (c->workloads & ~all) == 0,
+                "workloads %u", c->workloads);
     check_threads(c);
     FUZZ_ASSERT(c->nschedules >= 1 && c->nschedules <= CONFIG_MAX_VALUES,
                 "schedules %d", c->nschedules);
@@ -171,6 +174,9 @@ static int parse_once(struct argv_copy *a, errmsg_t *err, char *key)
         config_key(c, key, CONFIG_KEY_LEN);
     } else if (c->action == ACTION_SUMMARIZE)
         check_summarize(c, a);
+    else if (c->action == ACTION_COMPARE)
+        FUZZ_ASSERT(c->compare.base != NULL && c->compare.next != NULL,
+                    "compare without BASE and NEW");
     else
         FUZZ_ASSERT(c->action == ACTION_HELP || c->action == ACTION_VERSION,
                     "action %d", (int)c->action);
