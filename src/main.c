@@ -21,7 +21,6 @@
 #include "study/report.h"
 #include "study/resume.h"
 #include "study/signals.h"
-#include "study/summary.h"
 #include "study/sweep.h"
 #include "study/tables.h"
 #include "study/warnings.h"

@@ -339,6 +339,18 @@ static int plan_instances(struct sweep *s, workload_create_fn create, int nvaria
     return STATUS_OK;
 }
 
+/* Schedules a workload is swept over: one when it ignores the schedule. */
+static int schedules_swept(const struct config *cfg, const struct workload *w)
+{
+    return w != NULL && w->fixed_schedule != NULL ? 1 : cfg->nschedules;
+}
+
+/* The instance of variant v at thread count number t. */
+static int instance_of(const struct plan *p, int nthreads, int v, int t)
+{
+    return p->owned ? v * nthreads + t : v;
+}
+
 /* The blocks in blocked order: variants, schedules (once for a workload
  * with a fixed schedule), thread counts innermost. */
 static int plan_build(struct sweep *s, workload_create_fn create, int nvariants,
@@ -352,11 +364,10 @@ static int plan_build(struct sweep *s, workload_create_fn create, int nvariants,
     if (rc == STATUS_OK && p->blocks == NULL)
         rc = errmsg_set(err, STATUS_NOMEM, "sweep: out of memory");
     for (int v = 0; rc == STATUS_OK && v < nvariants; v++) {
-        int nk = p->instances[p->owned ? v * cfg->nthreads : v].fixed_schedule != NULL
-                     ? 1 : cfg->nschedules;
+        int nk = schedules_swept(cfg, &p->instances[instance_of(p, cfg->nthreads, v, 0)]);
         for (int k = 0; k < nk; k++)
             for (int t = 0; t < cfg->nthreads; t++) {
-                int inst = p->owned ? v * cfg->nthreads + t : v;
+                int inst = instance_of(p, cfg->nthreads, v, t);
                 struct block *b = &p->blocks[p->n++];
                 *b = (struct block){&p->instances[inst], &cfg->schedules[k],
                                     cfg->threads[t], &p->refs[inst], 0, false};
@@ -384,6 +395,5 @@ int sweep_workload(struct sweep *s, workload_create_fn create, int nvariants,
 
 int sweep_blocks(const struct config *cfg, const struct workload *w)
 {
-    bool fixed = w != NULL && w->fixed_schedule != NULL;
-    return (fixed ? 1 : cfg->nschedules) * cfg->nthreads;
+    return schedules_swept(cfg, w) * cfg->nthreads;
 }
