@@ -38,6 +38,7 @@ extern char **environ; /* POSIX; <unistd.h> declares it only with _GNU_SOURCE */
 static const char SYS_CPU[] = "/sys/devices/system/cpu";
 static const char CPUINFO[] = "/proc/cpuinfo";
 static const char OMP_PREFIX[] = "OMP_";
+static const char AFFINITY_FORMAT[] = "thread %n affinity %A";
 
 enum {
     PATH_CAP = 256,        /* a /sys path */
@@ -529,17 +530,17 @@ int envinfo_places(struct envinfo_places *places, errmsg_t *err)
 /* The calling thread's affinity as a new string; NULL when out of memory.
  * A first capture into a stack buffer tells the length; a longer text is
  * captured again into a buffer of the right size. */
-static char *capture_affinity(void)
+static char *capture_affinity(const char *format)
 {
     char probe[AFFINITY_PROBE];
-    size_t len = omp_capture_affinity(probe, sizeof probe, NULL);
+    size_t len = omp_capture_affinity(probe, sizeof probe, format);
     char *s = malloc(len + 1);
     if (s == NULL)
         return NULL;
     if (len < sizeof probe)
         memcpy(s, probe, len + 1);
     else
-        omp_capture_affinity(s, len + 1, NULL);
+        omp_capture_affinity(s, len + 1, format);
     return s;
 }
 
@@ -558,13 +559,16 @@ int envinfo_affinity(int nthreads, char ***out, int *count, errmsg_t *err)
         nthreads = 1;
     char **slot = calloc((size_t)nthreads, sizeof *slot);
     int team = 0, failed = 0;
+    /* The runtimes' default formats name a thread by its native handle (a
+     * pthread address in libgomp); OMP_AFFINITY_FORMAT (NULL here) wins. */
+    const char *format = getenv("OMP_AFFINITY_FORMAT") != NULL ? NULL : AFFINITY_FORMAT;
     if (slot == NULL)
         return errmsg_set(err, STATUS_NOMEM, "out of memory for %d affinity strings",
                           nthreads);
-#pragma omp parallel num_threads(nthreads) default(none) shared(slot, team, failed)
+#pragma omp parallel num_threads(nthreads) default(none) shared(slot, team, failed, format)
     {
         /* Each thread owns slot[its number]: no sharing, no lock. */
-        char *mine = capture_affinity();
+        char *mine = capture_affinity(format);
         slot[omp_get_thread_num()] = mine;
         if (mine == NULL) {
 #pragma omp atomic write

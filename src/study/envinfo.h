@@ -128,8 +128,8 @@ int envinfo_places(struct envinfo_places *places, errmsg_t *err);
 void envinfo_places_free(struct envinfo_places *places);
 
 /* Run one parallel region of `nthreads` threads in which each thread writes
- * omp_capture_affinity() (default format, or OMP_AFFINITY_FORMAT) into its own
- * slot. On success *out is a new array of *count strings, one per thread of the
+ * omp_capture_affinity() ("thread 0 affinity 0-3", or in the format of
+ * OMP_AFFINITY_FORMAT when set) into its own slot. On success *out is a new array of *count strings, one per thread of the
  * team in thread-number order (*count < nthreads when the runtime gives fewer
  * threads); the caller frees it with envinfo_affinity_free. STATUS_NOMEM on
  * failure, with *out NULL and *count 0. */
