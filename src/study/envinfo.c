@@ -400,15 +400,16 @@ static bool places_union(cpu_set_t *cpus)
  * cpuset (a Slurm step's cgroup, a container's --cpuset-cpus). The cgroup
  * itself is wrong: it holds every task of a step on the node, so an MPI rank
  * would count its neighbours' CPUs, and it never sees taskset. But a runtime
- * that binds pins the initial thread to its first place at start-up, so by
- * now this thread's mask is one place. The runtime built its places from the
- * start-up mask and dropped the CPUs outside it (libgomp and LLVM's libomp
- * both do), so their union is that mask, or the part OMP_PLACES picked
- * ("cores(1)"), and bound threads never leave it. */
+ * that binds pins the initial thread to its first place, so this thread's
+ * mask may by now be one place. The runtime built its places from the
+ * start-up mask and dropped the CPUs outside it, so their union is that
+ * mask, or the part OMP_PLACES picked ("cores(1)"), and bound threads never
+ * leave it. libgomp has places only when it binds; LLVM's libomp always has
+ * them (one place of every CPU when unbound) and binds to OMP_PLACES even
+ * under OMP_PROC_BIND=false: so the places decide, not the bind policy. */
 enum envinfo_cpus_source envinfo_usable_cpus(cpu_set_t *cpus)
 {
-    if (omp_get_proc_bind() != omp_proc_bind_false && omp_get_num_places() > 0 &&
-        places_union(cpus) && CPU_COUNT(cpus) > 0)
+    if (omp_get_num_places() > 0 && places_union(cpus) && CPU_COUNT(cpus) > 0)
         return ENVINFO_CPUS_PLACES;
     affinity_mask(cpus);
     return ENVINFO_CPUS_MASK;

@@ -45,14 +45,14 @@ void envinfo_compiler(char *buf, size_t cap);
 
 /* Which CPUs count as the ones this process may use. */
 enum envinfo_cpus_source {
-    ENVINFO_CPUS_PLACES, /* the union of the OpenMP places: the runtime binds */
-    ENVINFO_CPUS_MASK    /* the affinity mask: the runtime leaves threads free */
+    ENVINFO_CPUS_PLACES, /* the union of the OpenMP places */
+    ENVINFO_CPUS_MASK    /* the affinity mask: the runtime has no places */
 };
 
 /* The CPUs OpenMP threads of this process may run on, into *cpus: the union
- * of the places' CPUs when the runtime binds threads to places, else the
- * calling thread's affinity mask (every configured CPU when it cannot be
- * read). Returns where the set came from. Call it outside parallel regions. */
+ * of the places' CPUs when the runtime has places, else the calling thread's
+ * affinity mask (every configured CPU when it cannot be read). Returns where
+ * the set came from. Call it outside parallel regions. */
 enum envinfo_cpus_source envinfo_usable_cpus(cpu_set_t *cpus);
 
 /* The physical core of each CPU: core[c] is the lowest-numbered CPU of the
