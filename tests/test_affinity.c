@@ -6,22 +6,13 @@
 #include <stdbool.h>
 #include <stdlib.h>
 
+#include "cpulist.h"
 #include "harness.h"
 #include "study/affinity.h"
 #include "study/envinfo.h"
 #include "study/warnings.h"
 
 enum { MAX_TEAM = 8 };
-
-static cpu_set_t cpus_of(const char *list)
-{
-    cpu_set_t set;
-    if (!envinfo_cpulist_parse(list, &set)) {
-        CHECK_MSG(false, "cannot parse \"%s\"", list);
-        CPU_ZERO(&set);
-    }
-    return set;
-}
 
 /* A record of n threads, thread t may run on lists[t]. */
 static struct affinity_record team_of(struct affinity_thread *slots,

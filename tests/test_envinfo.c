@@ -7,8 +7,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "study/envinfo.h"
+#include "cpulist.h"
 #include "harness.h"
+#include "study/envinfo.h"
 
 static void test_cpu(void)
 {
@@ -34,16 +35,6 @@ static void test_cpu(void)
 }
 
 /* ---- CPU lists and topology on made-up machines ----------------------- */
-
-static cpu_set_t cpus_of(const char *list)
-{
-    cpu_set_t set;
-    if (!envinfo_cpulist_parse(list, &set)) {
-        CHECK_MSG(false, "cannot parse \"%s\"", list);
-        CPU_ZERO(&set);
-    }
-    return set;
-}
 
 /* *set written as a CPU list into buf. */
 static const char *cpulist_text(const cpu_set_t *set, char *buf, size_t cap)
