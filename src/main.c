@@ -432,7 +432,10 @@ static int run_study(struct study *st, errmsg_t *err)
     if (par_root() && !st->role.active) {
         startup_warnings(st);
         lock_warning(st); /* runs.csv was locked (or not) at open */
+        st->affinity.startup_checked = true;
     }
+    if (par_root()) /* where threads share CPUs or cores: warned per block */
+        st->affinity.warnings = &st->warnings;
     if (st->parent) {
         destroy_workloads(st); /* the children set up their own */
         rc = run_children(st, err);

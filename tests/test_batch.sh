@@ -3,8 +3,10 @@
 # for srun, on tiny problems. Every Slurm template runs under the shim's two
 # modes: srun as in Slurm 22.05-23.02 (one CPU per task unless srun itself
 # gets --cpus-per-task) and as in the current releases; every run must get
-# the CPUs per task the job asked for and none may be oversubscribed.
+# the CPUs per task the job asked for, none may be oversubscribed, and none
+# may count cores or SMT other than those of its CPUs.
 . tests/lib.sh
+. tests/topology.sh
 
 BIN=$(cd "$(dirname "$OMPSWEEP")" && pwd)/$(basename "$OMPSWEEP")
 TINY="--rows 40 --cols 5 --samples 300 --features 4 --k-max 5 -r 2 -w 0 -q"
@@ -22,7 +24,8 @@ run_template() {
 }
 
 # check_cpus DIR: every invocation recorded in DIR/metadata.json saw the
-# CPUs the job asked for, and none warned of oversubscription.
+# CPUs the job asked for, and none warned of oversubscription; their cores
+# and SMT are those of the CPUs the shim's srun bound the step to.
 check_cpus() {
     meta="$1/metadata.json"
     seen=$(grep -o '"logical_cpus": [0-9]*' "$meta" | sort -u | tr '\n' ' ')
@@ -30,6 +33,30 @@ check_cpus() {
         [ "$seen" = "\"logical_cpus\": $ASKED " ]
     check "no oversubscription under srun $SHIM_MODE ($(grep -m 1 oversubscribed "$meta"))" \
         [ "$(grep -c oversubscribed "$meta")" -eq 0 ]
+    check_topology "$1" "$(first_cpus $ASKED)" $ASKED
+}
+
+# check_topology DIR CPUS THREADS: every invocation in DIR counted the
+# physical cores sysfs gives the CPU list CPUS, SMT only when two of them
+# share a core, and warned of SMT only when THREADS really share cores.
+# The templates bind close over cores: libgomp pins the initial thread, and
+# counting over its mask once gave "physical_cores": 1, "smt": true and a
+# false SMT warning on 2 cores without SMT.
+check_topology() {
+    meta="$1/metadata.json"
+    logical=$(cpulist_expand "$2" | wc -l)
+    cores=$(cores_of "$2")
+    smt=false
+    [ "$logical" -gt "$cores" ] && smt=true
+    seen=$(grep -o '"physical_cores": [0-9]*\|"smt": [a-z]*' "$meta" | sort -u | tr '\n' ' ')
+    check "cores and SMT of CPUs $2 (got: $seen)" \
+        [ "$seen" = "\"physical_cores\": $cores \"smt\": $smt " ]
+    warnings=$(grep -c 'threads share cores through SMT' "$meta")
+    if [ "$smt" = true ] && [ "$3" -gt "$cores" ] && [ "$3" -le "$logical" ]; then
+        check "$3 threads on $cores cores: SMT warned" [ "$warnings" -gt 0 ]
+    else
+        check "no false SMT warning ($(grep -m 1 'through SMT' "$meta"))" [ "$warnings" -eq 0 ]
+    fi
 }
 
 test_syntax() {
@@ -128,9 +155,11 @@ test_pbs() {
     check "sweep exit 0" [ $? -eq 0 ]
     check "sweep rows" [ "$(data_rows "$out/runs.csv")" -eq 8 ]
     check "PBS job id in metadata" grep -q '"pbs_jobid": "99.server"' "$out/metadata.json"
+    check_topology "$out" "$(mask_cpus)" 2
     run_template bench/pbs/omp_loop.pbs PBS_O_WORKDIR="$PWD" NCPUS=2 OUT="$TMP/p2"
     check "loop rows" [ "$(data_rows "$TMP/p2/runs.csv")" -eq 8 ]
     check "loop merged" [ -s "$TMP/p2/merged/summary.csv" ]
+    check_topology "$TMP/p2" "$(mask_cpus)" 2
     for i in 0 1; do
         run_template bench/pbs/array.pbs PBS_O_WORKDIR="$PWD" PBS_ARRAY_INDEX=$i \
             COUNTS="1 2" OUT="$TMP/p3"

@@ -1,7 +1,9 @@
 /* Tests of the metadata module: metadata.json is a JSON array that grows by
  * one object per run, strings are escaped, foreign files are refused and
- * left alone, write failures are reported. */
+ * left alone, write failures are reported; the affinity of each block and
+ * the CPUs counted are written as documented. */
 #include <dirent.h>
+#include <omp.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -9,6 +11,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "study/envinfo.h"
 #include "study/metadata.h"
 
 enum {
@@ -196,6 +199,77 @@ static void test_fields(void)
     unlink(path);
 }
 
+/* block_affinity: a record per block, each with "cpus" as 0.2 wrote it
+ * and "team", one thread per line; an unbound thread has null place. */
+static void test_block_affinity(void)
+{
+    char path[PATH_CAP];
+    errmsg_t err;
+    fresh_path(path, "metadata.json");
+    struct affinity_thread bound[2] = {
+        {.thread = 0, .place = 0, .cpu = 0}, {.thread = 1, .place = 1, .cpu = -1}};
+    struct affinity_thread unbound[1] = {{.thread = 0, .place = -1, .cpu = 3}};
+    CHECK(envinfo_cpulist_parse("0", &bound[0].place_cpus) &&
+          envinfo_cpulist_parse("0-1", &bound[0].partition) &&
+          envinfo_cpulist_parse("0", &bound[0].cpus) &&
+          envinfo_cpulist_parse("1,3", &bound[1].place_cpus) &&
+          envinfo_cpulist_parse("0-1", &bound[1].partition) &&
+          envinfo_cpulist_parse("1,3", &bound[1].cpus) &&
+          envinfo_cpulist_parse("", &unbound[0].place_cpus) &&
+          envinfo_cpulist_parse("", &unbound[0].partition) &&
+          envinfo_cpulist_parse("0-3", &unbound[0].cpus));
+    struct affinity_record recs[2] = {
+        {.bind = "close", .places = "cores", .threads = 2, .team = 2, .thread = bound},
+        {.bind = "", .places = "", .threads = 1, .team = 1, .thread = unbound}};
+    struct metadata_run r = sample_run("blocks");
+    r.affinity = recs;
+    r.naffinity = 2;
+    CHECK(metadata_append(path, &r, &err) == STATUS_OK);
+    char *text = slurp(path);
+    CHECK(text != NULL && array_objects(text) == 1);
+    const char *expected =
+        "    \"block_affinity\": [\n"
+        "      {\"bind\": \"close\", \"places\": \"cores\", \"threads\": 2, "
+        "\"cpus\": [\"0\", \"1,3\"], \"team\": [\n"
+        "        {\"thread\": 0, \"place\": 0, \"place_cpus\": \"0\", \"partition\": "
+        "\"0-1\", \"cpus\": \"0\", \"cpu\": 0},\n"
+        "        {\"thread\": 1, \"place\": 1, \"place_cpus\": \"1,3\", \"partition\": "
+        "\"0-1\", \"cpus\": \"1,3\", \"cpu\": null}]},\n"
+        "      {\"bind\": \"\", \"places\": \"\", \"threads\": 1, \"cpus\": [\"0-3\"], "
+        "\"team\": [\n"
+        "        {\"thread\": 0, \"place\": null, \"place_cpus\": null, \"partition\": "
+        "\"\", \"cpus\": \"0-3\", \"cpu\": 3}]}\n"
+        "    ],\n";
+    CHECK_MSG(text != NULL && strstr(text, expected) != NULL, "%s",
+              text != NULL && strstr(text, "\"block_affinity\"") != NULL
+                  ? strstr(text, "\"block_affinity\"") : "(none)");
+    free(text);
+    unlink(path);
+}
+
+/* The CPUs counted: the set, where it came from, and what OpenMP says. */
+static void test_cpu_fields(void)
+{
+    char path[PATH_CAP], want[PATH_CAP];
+    errmsg_t err;
+    fresh_path(path, "metadata.json");
+    struct metadata_run r = sample_run("cpus");
+    CHECK(metadata_append(path, &r, &err) == STATUS_OK);
+    char *text = slurp(path);
+    struct envinfo_cpu cpu;
+    envinfo_cpu(&cpu);
+    snprintf(want, sizeof want, "\"logical_cpus\": %d,\n    \"usable_cpus\": \"",
+             cpu.logical);
+    CHECK_MSG(text != NULL && strstr(text, want) != NULL, "missing %s", want);
+    snprintf(want, sizeof want, "\"usable_cpus_from\": \"%s\",\n    \"omp_num_procs\": "
+             "%d,\n    \"physical_cores\": %d,\n    \"smt\": %s,", cpu.source ==
+             ENVINFO_CPUS_PLACES ? "omp_places" : "affinity_mask", omp_get_num_procs(),
+             cpu.physical_cores, cpu.smt ? "true" : "false");
+    CHECK_MSG(text != NULL && strstr(text, want) != NULL, "missing %s", want);
+    free(text);
+    unlink(path);
+}
+
 static void test_escaping(void)
 {
     char path[PATH_CAP];
@@ -288,6 +362,8 @@ int main(void)
     }
     RUN(test_append_twice);
     RUN(test_fields);
+    RUN(test_block_affinity);
+    RUN(test_cpu_fields);
     RUN(test_escaping);
     RUN(test_check_and_empty_array);
     RUN(test_foreign_refused);

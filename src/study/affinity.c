@@ -2,17 +2,24 @@
 #include "study/affinity.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/openmp.h"
 #include "study/envinfo.h"
+#include "study/warnings.h"
 
 static const char *const BIND_POLICIES[] = {"primary", "master", "close", "spread"};
 static const char *const ABSTRACT_PLACES[] = {"threads", "cores", "sockets",
                                               "ll_caches", "numa_domains"};
-enum { PLACES_COUNT_MAX = 1 << 20 };
+enum {
+    PLACES_COUNT_MAX = 1 << 20,
+    BINDING_WORDS = 32 /* "OMP_PROC_BIND=" " OMP_PLACES=" around two values */
+};
 
 static bool in_list(const char *word, size_t len, const char *const *list, size_t n)
 {
@@ -197,26 +204,195 @@ bool affinity_runtime_matches(const char *bind, const char *places, char *why,
     return got != 0 && (count == 0 || got == count);
 }
 
-/* "0-3,8" style text of the CPUs the calling thread may run on. */
-static void capture_one(char *out)
-{
-    size_t n = omp_capture_affinity(out, AFFINITY_CPUS_MAX, "%A");
-    if (n >= AFFINITY_CPUS_MAX)
-        snprintf(out + AFFINITY_CPUS_MAX - 4, 4, "...");
-}
+/* ---- capture ---------------------------------------------------------- */
 
-/* cpus[t * AFFINITY_CPUS_MAX]: thread t's CPU list. */
-static void capture(int threads, char *cpus)
+/* Each thread of a team of `threads` fills team[its number]; `nums` holds
+ * `nplaces` ints per thread for its partition. Returns the team size. */
+static int capture_team(int threads, struct affinity_thread *team, int *nums,
+                        int nplaces)
 {
-    for (int t = 0; t < threads; t++)
-        cpus[(size_t)t * AFFINITY_CPUS_MAX] = '\0';
-#pragma omp parallel num_threads(threads) default(none) shared(threads, cpus)
+    int got = 0;
+#pragma omp parallel num_threads(threads) default(none) \
+    shared(threads, team, nums, nplaces, got)
     {
         int t = omp_get_thread_num();
-        if (t < threads)
-            capture_one(cpus + (size_t)t * AFFINITY_CPUS_MAX);
+        struct affinity_thread *me = &team[t]; /* this thread's own slot */
+        me->thread = t;
+        me->place = omp_get_place_num();
+        me->cpu = sched_getcpu();
+        if (sched_getaffinity(0, sizeof me->cpus, &me->cpus) != 0)
+            CPU_ZERO(&me->cpus);
+        int np = omp_get_partition_num_places();
+        int *mine = nums + (size_t)t * (size_t)nplaces;
+        if (np > 0 && np <= nplaces) {
+            omp_get_partition_place_nums(mine);
+            for (int i = 0; i < np; i++)
+                if (mine[i] >= 0 && mine[i] < CPU_SETSIZE)
+                    CPU_SET(mine[i], &me->partition);
+        }
+        if (t == 0)
+            got = omp_get_num_threads();
+    }
+    return got;
+}
+
+/* The CPUs of each thread's place, from the runtime's place list. */
+static void fill_place_cpus(struct affinity_record *r, const struct envinfo_places *pl)
+{
+    for (int t = 0; t < r->team; t++) {
+        struct affinity_thread *th = &r->thread[t];
+        CPU_ZERO(&th->place_cpus);
+        if (th->place < 0 || th->place >= pl->count)
+            continue;
+        for (int i = pl->first[th->place]; i < pl->first[th->place + 1]; i++)
+            if (pl->procs[i] >= 0 && pl->procs[i] < CPU_SETSIZE)
+                CPU_SET(pl->procs[i], &th->place_cpus);
     }
 }
+
+/* Fill r->thread (r->threads slots, calloc'ed) and r->team. */
+static int capture(struct affinity_record *r, errmsg_t *err)
+{
+    struct envinfo_places pl;
+    int rc = envinfo_places(&pl, err);
+    if (rc != STATUS_OK)
+        return rc;
+    int nplaces = pl.count > 0 ? pl.count : 1;
+    int *nums = malloc((size_t)r->threads * (size_t)nplaces * sizeof *nums);
+    if (nums == NULL)
+        rc = errmsg_set(err, STATUS_NOMEM, "affinity: out of memory");
+    else {
+        r->team = capture_team(r->threads, r->thread, nums, nplaces);
+        fill_place_cpus(r, &pl);
+    }
+    free(nums);
+    envinfo_places_free(&pl);
+    return rc;
+}
+
+/* ---- sharing ---------------------------------------------------------- */
+
+/* Threads matched to distinct resources (CPUs or cores, numbered below
+ * CPU_SETSIZE); thread t may take those in sets[t]. Kuhn's augmenting
+ * paths, each thread first trying a free resource, which settles unbound
+ * and one-place-per-thread teams without a search. */
+struct matching {
+    const cpu_set_t *sets;
+    int owner[CPU_SETSIZE]; /* the thread holding resource i, or -1 */
+    bool seen[CPU_SETSIZE]; /* resources visited by the current search */
+};
+
+static bool take_free(struct matching *m, int t)
+{
+    for (int i = 0; i < CPU_SETSIZE; i++)
+        if (CPU_ISSET(i, &m->sets[t]) && m->owner[i] < 0) {
+            m->owner[i] = t;
+            return true;
+        }
+    return false;
+}
+
+static bool augment(struct matching *m, int t)
+{
+    for (int i = 0; i < CPU_SETSIZE; i++) {
+        if (!CPU_ISSET(i, &m->sets[t]) || m->seen[i])
+            continue;
+        m->seen[i] = true;
+        if (m->owner[i] < 0 || augment(m, m->owner[i])) {
+            m->owner[i] = t;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The largest number of the n threads that get a resource of their own. */
+static int max_matching(const cpu_set_t *sets, int n)
+{
+    struct matching *m = malloc(sizeof *m);
+    if (m == NULL)
+        return n; /* no memory: claim no sharing rather than a false one */
+    m->sets = sets;
+    for (int i = 0; i < CPU_SETSIZE; i++)
+        m->owner[i] = -1;
+    int matched = 0;
+    for (int t = 0; t < n; t++) {
+        memset(m->seen, 0, sizeof m->seen);
+        matched += take_free(m, t) || augment(m, t);
+    }
+    free(m);
+    return matched;
+}
+
+void affinity_sharing(const struct affinity_record *r,
+                      const struct envinfo_topology *topo,
+                      struct affinity_sharing *out)
+{
+    int n = r->team;
+    out->own_cpus = out->own_cores = n;
+    cpu_set_t *sets = n > 0 ? calloc((size_t)n, sizeof *sets) : NULL;
+    if (sets == NULL)
+        return;
+    for (int t = 0; t < n; t++)
+        sets[t] = r->thread[t].cpus;
+    out->own_cpus = max_matching(sets, n);
+    bool known = true;
+    for (int t = 0; t < n && known; t++) { /* each thread's CPUs as cores */
+        CPU_ZERO(&sets[t]);
+        for (int c = 0; c < CPU_SETSIZE && known; c++) {
+            if (!CPU_ISSET(c, &r->thread[t].cpus))
+                continue;
+            known = topo->core[c] >= 0 && topo->core[c] < CPU_SETSIZE;
+            if (known)
+                CPU_SET(topo->core[c], &sets[t]);
+        }
+    }
+    out->own_cores = known ? max_matching(sets, n) : -1;
+    free(sets);
+}
+
+/* "OMP_PROC_BIND=close OMP_PLACES=cores", or "no binding". */
+static void binding_text(const struct affinity_record *r, char *buf, size_t cap)
+{
+    if (r->bind[0] == '\0' && r->places[0] == '\0')
+        snprintf(buf, cap, "no binding");
+    else
+        snprintf(buf, cap, "%s%s%s%s%s", r->bind[0] ? "OMP_PROC_BIND=" : "", r->bind,
+                 r->bind[0] && r->places[0] ? " " : "",
+                 r->places[0] ? "OMP_PLACES=" : "", r->places);
+}
+
+/* Warn when the threads of r must share CPUs or cores, unless the start-up
+ * check of this process already said so for its whole CPU set. */
+static void warn_sharing(const struct affinity_log *log, const struct affinity_record *r)
+{
+    struct envinfo_cpu cpu; /* only the usable set and its counts */
+    struct envinfo_topology topo;
+    cpu_set_t wanted;
+    struct affinity_sharing sh;
+    cpu.source = envinfo_usable_cpus(&cpu.usable);
+    wanted = cpu.usable;
+    for (int t = 0; t < r->team; t++)
+        CPU_OR(&wanted, &wanted, &r->thread[t].cpus);
+    envinfo_topology(&topo, &wanted);
+    envinfo_cpu_count(&cpu, &topo);
+    affinity_sharing(r, &topo, &sh);
+    bool cpus_said = log->startup_checked && r->team > cpu.logical;
+    bool cores_said = log->startup_checked && cpu.smt && r->team > cpu.physical_cores;
+    char how[2 * AFFINITY_TEXT_MAX + BINDING_WORDS];
+    binding_text(r, how, sizeof how);
+    if (sh.own_cpus < r->team && !cpus_said)
+        warnings_add(log->warnings, "%d threads under %s: no more than %d can have a "
+                     "CPU to itself: oversubscribed, times will not scale",
+                     r->team, how, sh.own_cpus);
+    else if (sh.own_cpus == r->team && sh.own_cores >= 0 &&
+             sh.own_cores < r->team && !cores_said)
+        warnings_add(log->warnings, "%d threads under %s: no more than %d can have a "
+                     "core to itself: threads share cores through SMT",
+                     r->team, how, sh.own_cores);
+}
+
+/* ---- the log ---------------------------------------------------------- */
 
 static bool logged(const struct affinity_log *log, const char *bind,
                    const char *places, int threads)
@@ -228,27 +404,49 @@ static bool logged(const struct affinity_log *log, const char *bind,
     return false;
 }
 
-int affinity_log_add(struct affinity_log *log, const char *bind,
-                     const char *places, int threads, const char *cpus,
-                     errmsg_t *err)
+/* A new record with room for `threads` threads (none captured yet). */
+static int record_init(struct affinity_record *r, const char *bind,
+                       const char *places, int threads, errmsg_t *err)
 {
-    if (log->n == log->cap) {
-        int cap = log->cap ? 2 * log->cap : 8;
-        struct affinity_record *grown = realloc(log->rec, (size_t)cap * sizeof *grown);
-        if (grown == NULL)
-            return errmsg_set(err, STATUS_NOMEM, "affinity: out of memory");
-        log->rec = grown;
-        log->cap = cap;
-    }
-    struct affinity_record *r = &log->rec[log->n];
-    r->cpus = strdup(cpus);
-    if (r->cpus == NULL)
+    memset(r, 0, sizeof *r);
+    r->thread = calloc((size_t)(threads > 0 ? threads : 1), sizeof *r->thread);
+    if (r->thread == NULL)
         return errmsg_set(err, STATUS_NOMEM, "affinity: out of memory");
     snprintf(r->bind, sizeof r->bind, "%s", bind);
     snprintf(r->places, sizeof r->places, "%s", places);
     r->threads = threads;
-    log->n++;
     return STATUS_OK;
+}
+
+/* Append *r, whose thread array the log then owns (freed on failure). */
+static int push(struct affinity_log *log, struct affinity_record *r, errmsg_t *err)
+{
+    if (log->n == log->cap) {
+        int cap = log->cap ? 2 * log->cap : 8;
+        struct affinity_record *grown = realloc(log->rec, (size_t)cap * sizeof *grown);
+        if (grown == NULL) {
+            free(r->thread);
+            return errmsg_set(err, STATUS_NOMEM, "affinity: out of memory");
+        }
+        log->rec = grown;
+        log->cap = cap;
+    }
+    log->rec[log->n++] = *r;
+    return STATUS_OK;
+}
+
+int affinity_log_add(struct affinity_log *log, const struct affinity_record *r,
+                     errmsg_t *err)
+{
+    struct affinity_record copy;
+    int rc = record_init(&copy, r->bind, r->places,
+                         r->team > r->threads ? r->team : r->threads, err);
+    if (rc != STATUS_OK)
+        return rc;
+    copy.threads = r->threads;
+    copy.team = r->team;
+    memcpy(copy.thread, r->thread, (size_t)r->team * sizeof *r->thread);
+    return push(log, &copy, err);
 }
 
 int affinity_log_capture(struct affinity_log *log, const char *bind,
@@ -256,28 +454,122 @@ int affinity_log_capture(struct affinity_log *log, const char *bind,
 {
     if (logged(log, bind, places, threads))
         return STATUS_OK;
-    size_t cap = (size_t)threads * AFFINITY_CPUS_MAX;
-    char *cpus = malloc(cap), *joined = malloc(cap + 1);
-    int rc = STATUS_OK;
-    if (cpus == NULL || joined == NULL)
-        rc = errmsg_set(err, STATUS_NOMEM, "affinity: out of memory");
-    else {
-        capture(threads, cpus);
-        size_t len = 0;
-        for (int t = 0; t < threads; t++)
-            len += (size_t)sprintf(joined + len, "%s;", cpus + (size_t)t * AFFINITY_CPUS_MAX);
-        rc = affinity_log_add(log, bind, places, threads, joined, err);
+    struct affinity_record r;
+    int rc = record_init(&r, bind, places, threads, err);
+    if (rc == STATUS_OK)
+        rc = capture(&r, err);
+    if (rc != STATUS_OK) {
+        free(r.thread);
+        return rc;
     }
-    free(cpus);
-    free(joined);
-    return rc;
+    if (log->warnings != NULL)
+        warn_sharing(log, &r);
+    return push(log, &r, err);
 }
 
 void affinity_log_free(struct affinity_log *log)
 {
     for (int i = 0; i < log->n; i++)
-        free(log->rec[i].cpus);
+        free(log->rec[i].thread);
     free(log->rec);
     log->rec = NULL;
     log->n = log->cap = 0;
+}
+
+/* ---- a record as a line ----------------------------------------------- */
+
+static const char *or_dash(const char *s) { return s[0] != '\0' ? s : "-"; }
+
+static void write_set(FILE *out, const cpu_set_t *set)
+{
+    if (envinfo_cpulist_write(out, set) == 0)
+        putc('-', out);
+}
+
+bool affinity_record_write(FILE *out, const struct affinity_record *r)
+{
+    fprintf(out, "%d\t%s\t%s\t", r->threads, or_dash(r->bind), or_dash(r->places));
+    for (int t = 0; t < r->team; t++) {
+        const struct affinity_thread *th = &r->thread[t];
+        fprintf(out, "%s%d %d %d ", t > 0 ? ";" : "", th->thread, th->place, th->cpu);
+        write_set(out, &th->place_cpus);
+        putc(' ', out);
+        write_set(out, &th->partition);
+        putc(' ', out);
+        write_set(out, &th->cpus);
+    }
+    return ferror(out) == 0;
+}
+
+/* The text up to the next `sep` (or the end), which is cut off there. */
+static char *next_field(char **p, char sep)
+{
+    char *start = *p;
+    if (start == NULL)
+        return NULL;
+    char *end = strchr(start, sep);
+    *p = end != NULL ? end + 1 : NULL;
+    if (end != NULL)
+        *end = '\0';
+    return start;
+}
+
+static bool parse_int(const char *text, int lo, int *out)
+{
+    char *end;
+    errno = 0;
+    long v = text != NULL ? strtol(text, &end, 10) : 0;
+    if (text == NULL || errno != 0 || end == text || *end != '\0' || v < lo ||
+        v > INT_MAX)
+        return false;
+    *out = (int)v;
+    return true;
+}
+
+static bool parse_set(const char *text, cpu_set_t *set)
+{
+    if (text != NULL && strcmp(text, "-") == 0) {
+        CPU_ZERO(set);
+        return true;
+    }
+    return text != NULL && envinfo_cpulist_parse(text, set);
+}
+
+/* "THREAD PLACE CPU PLACE_CPUS PARTITION CPUS" */
+static bool parse_thread(char *text, struct affinity_thread *th)
+{
+    char *p = text;
+    char *f[6];
+    for (int i = 0; i < 6; i++)
+        f[i] = next_field(&p, ' ');
+    return p == NULL && parse_int(f[0], 0, &th->thread) &&
+           parse_int(f[1], -1, &th->place) && parse_int(f[2], -1, &th->cpu) &&
+           parse_set(f[3], &th->place_cpus) && parse_set(f[4], &th->partition) &&
+           parse_set(f[5], &th->cpus);
+}
+
+int affinity_log_parse(struct affinity_log *log, char *line, errmsg_t *err)
+{
+    char *p = line;
+    char *threads = next_field(&p, '\t'), *bind = next_field(&p, '\t');
+    char *places = next_field(&p, '\t'), *team = next_field(&p, '\t');
+    int n;
+    if (team == NULL || p != NULL || !parse_int(threads, 1, &n))
+        return errmsg_set(err, STATUS_USAGE, "not an affinity record");
+    struct affinity_record r;
+    int rc = record_init(&r, strcmp(bind, "-") == 0 ? "" : bind,
+                         strcmp(places, "-") == 0 ? "" : places, n, err);
+    if (rc != STATUS_OK)
+        return rc;
+    bool ok = true;
+    for (char *q = team[0] != '\0' ? team : NULL; q != NULL && ok;) {
+        char *one = next_field(&q, ';');
+        ok = r.team < n && parse_thread(one, &r.thread[r.team]);
+        r.team += ok;
+    }
+    if (!ok) {
+        free(r.thread);
+        return errmsg_set(err, STATUS_USAGE, "not an affinity record");
+    }
+    return push(log, &r, err);
 }

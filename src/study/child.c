@@ -63,7 +63,7 @@ static void forward_signal(pid_t pid, bool *forwarded)
     }
 }
 
-/* One report line: "W\t<warning>" or "A\t<threads>\t<bind>\t<places>\t<cpus>". */
+/* One report line: "W\t<warning>" or "A\t<affinity record>". */
 static int take_line(char *line, struct warnings *warnings,
                      struct affinity_log *affinity, errmsg_t *err)
 {
@@ -71,17 +71,10 @@ static int take_line(char *line, struct warnings *warnings,
         warnings_keep(warnings, line + 2);
         return STATUS_OK;
     }
-    char *fields[5], *save = NULL;
-    int n = 0;
-    for (char *f = strtok_r(line, "\t", &save); f != NULL && n < 5;
-         f = strtok_r(NULL, "\t", &save))
-        fields[n++] = f;
-    /* empty bind/places travel as "-" so that the fields stay apart */
-    if (n != 5 || strcmp(fields[0], "A") != 0)
+    if (strncmp(line, "A\t", 2) != 0)
         return STATUS_OK; /* not ours: ignore */
-    const char *bind = strcmp(fields[2], "-") == 0 ? "" : fields[2];
-    const char *places = strcmp(fields[3], "-") == 0 ? "" : fields[3];
-    return affinity_log_add(affinity, bind, places, atoi(fields[1]), fields[4], err);
+    int rc = affinity_log_parse(affinity, line + 2, err);
+    return rc == STATUS_NOMEM ? rc : STATUS_OK; /* a malformed record: ignore */
 }
 
 /* Read the child's report to its end, then reap it. */
@@ -141,8 +134,6 @@ int child_run(const struct child_request *req, struct warnings *warnings,
     return collect(pid, fds[0], warnings, affinity, status, err);
 }
 
-static const char *or_dash(const char *s) { return s[0] != '\0' ? s : "-"; }
-
 void child_report(const struct child_role *role, const struct warnings *warnings,
                   const struct affinity_log *affinity)
 {
@@ -152,9 +143,9 @@ void child_report(const struct child_role *role, const struct warnings *warnings
     for (int i = 0; i < warnings->n; i++)
         fprintf(out, "W\t%s\n", warnings->text[i]);
     for (int i = 0; i < affinity->n; i++) {
-        const struct affinity_record *r = &affinity->rec[i];
-        fprintf(out, "A\t%d\t%s\t%s\t%s\n", r->threads, or_dash(r->bind),
-                or_dash(r->places), r->cpus);
+        fputs("A\t", out);
+        affinity_record_write(out, &affinity->rec[i]);
+        putc('\n', out);
     }
     fclose(out);
 }

@@ -1,6 +1,7 @@
 /* envinfo: see envinfo.h. */
 #include "study/envinfo.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <sched.h>
@@ -37,6 +38,7 @@ extern char **environ; /* POSIX; <unistd.h> declares it only with _GNU_SOURCE */
 static const char SYS_CPU[] = "/sys/devices/system/cpu";
 static const char CPUINFO[] = "/proc/cpuinfo";
 static const char OMP_PREFIX[] = "OMP_";
+static const char AFFINITY_FORMAT[] = "thread %n affinity %A";
 
 enum {
     PATH_CAP = 256,        /* a /sys path */
@@ -157,90 +159,108 @@ static bool read_long(const char *path, long *out)
     return errno == 0 && end != line && *end == '\0';
 }
 
-/* Distinct (package, core) pairs; linear search is fine for <= CPU_SETSIZE. */
-struct core_set {
-    long (*pair)[2];
+/* ---- CPU lists ("0-3,8") ---------------------------------------------- */
+
+/* One number of a CPU list at *p, advancing it; -1 when none or too big. */
+static long cpulist_number(const char **p)
+{
+    if (!isdigit((unsigned char)**p))
+        return -1;
+    char *end;
+    errno = 0;
+    long v = strtol(*p, &end, 10);
+    *p = end;
+    return errno == 0 && v < CPU_SETSIZE ? v : -1;
+}
+
+bool envinfo_cpulist_parse(const char *text, cpu_set_t *set)
+{
+    CPU_ZERO(set);
+    const char *p = text;
+    while (*p != '\0') {
+        long lo = cpulist_number(&p), hi = lo;
+        if (*p == '-') {
+            p++;
+            hi = cpulist_number(&p);
+        }
+        if (lo < 0 || hi < lo || (*p != ',' && *p != '\0'))
+            return false;
+        for (long c = lo; c <= hi; c++)
+            CPU_SET((int)c, set);
+        if (*p == ',' && *++p == '\0')
+            return false; /* a trailing comma */
+    }
+    return true;
+}
+
+int envinfo_cpulist_write(FILE *out, const cpu_set_t *set)
+{
+    int written = 0;
+    for (int c = 0; c < CPU_SETSIZE; c++) {
+        if (!CPU_ISSET(c, set))
+            continue;
+        int last = c;
+        while (last + 1 < CPU_SETSIZE && CPU_ISSET(last + 1, set))
+            last++;
+        int n = last == c ? fprintf(out, "%s%d", written ? "," : "", c)
+                          : fprintf(out, "%s%d-%d", written ? "," : "", c, last);
+        written += n > 0 ? n : 0;
+        c = last;
+    }
+    return written;
+}
+
+/* ---- topology --------------------------------------------------------- */
+
+/* Distinct (package, core) pairs of /proc/cpuinfo, each with the first
+ * processor that has it (records come in processor order, so the lowest). */
+struct core_pairs {
+    long (*pair)[3]; /* package, core, first processor */
     int n, cap;
 };
 
-static bool core_set_add(struct core_set *s, long package, long core)
+/* The first processor of (package, core), added with `proc` when new; -1
+ * when out of memory. */
+static long core_pairs_first(struct core_pairs *s, long package, long core, long proc)
 {
     for (int i = 0; i < s->n; i++)
         if (s->pair[i][0] == package && s->pair[i][1] == core)
-            return true;
+            return s->pair[i][2];
     if (s->n == s->cap) {
         int cap = s->cap > 0 ? 2 * s->cap : CORE_SET_INITIAL;
-        long(*grown)[2] = realloc(s->pair, (size_t)cap * sizeof *grown);
+        long(*grown)[3] = realloc(s->pair, (size_t)cap * sizeof *grown);
         if (grown == NULL)
-            return false;
+            return -1;
         s->pair = grown;
         s->cap = cap;
     }
     s->pair[s->n][0] = package;
     s->pair[s->n][1] = core;
+    s->pair[s->n][2] = proc;
     s->n++;
-    return true;
-}
-
-/* The CPUs this process may run on (what OpenMP counts too); every
- * configured CPU when the mask cannot be read. */
-static void allowed_cpus(cpu_set_t *mask)
-{
-    CPU_ZERO(mask);
-    if (sched_getaffinity(0, sizeof *mask, mask) == 0 && CPU_COUNT(mask) > 0)
-        return;
-    long n = sysconf(_SC_NPROCESSORS_CONF);
-    for (long c = 0; c < n && c < CPU_SETSIZE; c++)
-        CPU_SET((int)c, mask);
-}
-
-static int first_cpu(const cpu_set_t *mask)
-{
-    for (int c = 0; c < CPU_SETSIZE; c++)
-        if (CPU_ISSET(c, mask))
-            return c;
-    return 0;
-}
-
-/* Physical cores among the allowed CPUs from sysfs topology; 0 when any
- * allowed CPU lacks it. */
-static int cores_from_sysfs(const cpu_set_t *mask)
-{
-    struct core_set set = {0};
-    bool ok = true;
-    for (int c = 0; c < CPU_SETSIZE && ok; c++) {
-        if (!CPU_ISSET(c, mask))
-            continue;
-        char path[PATH_CAP];
-        long package, core;
-        snprintf(path, sizeof path, "%s/cpu%d/topology/physical_package_id",
-                 SYS_CPU, c);
-        ok = read_long(path, &package);
-        snprintf(path, sizeof path, "%s/cpu%d/topology/core_id", SYS_CPU, c);
-        ok = ok && read_long(path, &core) && core_set_add(&set, package, core);
-    }
-    int n = ok ? set.n : 0;
-    free(set.pair);
-    return n;
+    return proc;
 }
 
 /* State of one pass over /proc/cpuinfo, one record per processor. */
 struct cpuinfo_scan {
-    const cpu_set_t *mask;
-    struct core_set cores;
+    const cpu_set_t *cpus;       /* whose cores to fill, NULL: none */
+    struct envinfo_topology *topo;
+    struct core_pairs cores;
     long proc, package, core; /* of the current record; -1 = not seen */
-    bool incomplete;          /* an allowed processor had no ids, or no memory */
-    char *model;
+    char *model;              /* NULL: not asked */
     size_t model_cap;
     bool have_model;
 };
 
 static void scan_end_record(struct cpuinfo_scan *s)
 {
-    if (s->proc >= 0 && s->proc < CPU_SETSIZE && CPU_ISSET((int)s->proc, s->mask)) {
-        if (s->package < 0 || s->core < 0 ||
-            !core_set_add(&s->cores, s->package, s->core))
-            s->incomplete = true;
+    if (s->cpus != NULL && s->proc >= 0 && s->package >= 0 && s->core >= 0 &&
+        s->proc < CPU_SETSIZE) {
+        /* every record, so that a core's first processor is the lowest */
+        long first = core_pairs_first(&s->cores, s->package, s->core, s->proc);
+        int c = (int)s->proc;
+        if (CPU_ISSET(c, s->cpus) && s->topo->core[c] < 0)
+            s->topo->core[c] = (int)first; /* stays -1 without memory */
     }
     s->proc = s->package = s->core = -1;
 }
@@ -253,40 +273,154 @@ static void scan_field(struct cpuinfo_scan *s, const char *key, const char *valu
         s->package = strtol(value, NULL, 10);
     else if (strcmp(key, "core id") == 0)
         s->core = strtol(value, NULL, 10);
-    else if (strcmp(key, "model name") == 0 && !s->have_model && value[0] != '\0') {
+    else if (s->model != NULL && strcmp(key, "model name") == 0 && !s->have_model &&
+             value[0] != '\0') {
         snprintf(s->model, s->model_cap, "%s", value);
         s->have_model = true;
     }
 }
 
-/* One pass over /proc/cpuinfo: the first "model name" into `model` (left
- * as is when absent), and the number of distinct (physical id, core id)
- * pairs of the allowed processors, 0 when they are not all there. */
-static int scan_cpuinfo(const cpu_set_t *mask, char *model, size_t cap)
+/* One pass over a /proc/cpuinfo-style file: the first "model name" into
+ * s->model (left as is when absent), the cores of s->cpus into s->topo. */
+static void scan_cpuinfo(const char *path, struct cpuinfo_scan *s)
 {
-    struct cpuinfo_scan s = {.mask = mask, .proc = -1, .package = -1,
-                             .core = -1, .model = model, .model_cap = cap};
-    FILE *in = fopen(CPUINFO, "r");
+    FILE *in = fopen(path, "r");
     if (in == NULL)
-        return 0;
+        return;
+    s->proc = s->package = s->core = -1;
     char line[LINE_CAP];
     while (read_text_line(in, line, sizeof line)) {
         char *colon = strchr(line, ':');
         if (colon == NULL) { /* a blank line ends a processor's record */
-            scan_end_record(&s);
+            scan_end_record(s);
             continue;
         }
         char *key_end = colon;
         while (key_end > line && (key_end[-1] == ' ' || key_end[-1] == '\t'))
             key_end--;
         *key_end = '\0';
-        scan_field(&s, line, colon + 1 + strspn(colon + 1, " \t"));
+        scan_field(s, line, colon + 1 + strspn(colon + 1, " \t"));
     }
-    scan_end_record(&s);
+    scan_end_record(s);
     fclose(in);
-    int n = s.incomplete ? 0 : s.cores.n;
-    free(s.cores.pair);
-    return n;
+    free(s->cores.pair);
+    s->cores = (struct core_pairs){0};
+}
+
+/* The lowest CPU of CPU c's core from sysfs: the kernel lists the CPUs of
+ * one core in core_cpus_list (since Linux 5.x) and thread_siblings_list
+ * (older name, still there); -1 when neither is readable. */
+static int sysfs_core(const char *sys_cpu, int c)
+{
+    static const char *const names[] = {"core_cpus_list", "thread_siblings_list"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        char path[PATH_CAP], line[LINE_CAP];
+        cpu_set_t siblings;
+        snprintf(path, sizeof path, "%s/cpu%d/topology/%s", sys_cpu, c, names[i]);
+        if (read_first_line(path, line, sizeof line) &&
+            envinfo_cpulist_parse(line, &siblings) && CPU_COUNT(&siblings) > 0) {
+            for (int s = 0; s < CPU_SETSIZE; s++)
+                if (CPU_ISSET(s, &siblings))
+                    return s;
+        }
+    }
+    return -1;
+}
+
+void envinfo_topology_read(struct envinfo_topology *topo, const cpu_set_t *cpus,
+                           const char *sys_cpu, const char *cpuinfo)
+{
+    bool missing = false;
+    for (int c = 0; c < CPU_SETSIZE; c++) {
+        topo->core[c] = -1;
+        if (CPU_ISSET(c, cpus) && sys_cpu != NULL)
+            topo->core[c] = sysfs_core(sys_cpu, c);
+        missing = missing || (CPU_ISSET(c, cpus) && topo->core[c] < 0);
+    }
+    if (missing && cpuinfo != NULL) {
+        struct cpuinfo_scan s = {.cpus = cpus, .topo = topo};
+        scan_cpuinfo(cpuinfo, &s);
+    }
+}
+
+void envinfo_topology(struct envinfo_topology *topo, const cpu_set_t *cpus)
+{
+    envinfo_topology_read(topo, cpus, SYS_CPU, CPUINFO);
+}
+
+int envinfo_topology_cores(const struct envinfo_topology *topo, const cpu_set_t *cpus)
+{
+    cpu_set_t cores; /* a set of core numbers: each core's lowest CPU */
+    CPU_ZERO(&cores);
+    for (int c = 0; c < CPU_SETSIZE; c++) {
+        if (!CPU_ISSET(c, cpus))
+            continue;
+        if (topo->core[c] < 0 || topo->core[c] >= CPU_SETSIZE)
+            return 0;
+        CPU_SET(topo->core[c], &cores);
+    }
+    return CPU_COUNT(&cores);
+}
+
+/* ---- the usable CPUs ---------------------------------------------------- */
+
+/* The calling thread's affinity mask; every configured CPU when it cannot
+ * be read. */
+static void affinity_mask(cpu_set_t *mask)
+{
+    CPU_ZERO(mask);
+    if (sched_getaffinity(0, sizeof *mask, mask) == 0 && CPU_COUNT(mask) > 0)
+        return;
+    long n = sysconf(_SC_NPROCESSORS_CONF);
+    for (long c = 0; c < n && c < CPU_SETSIZE; c++)
+        CPU_SET((int)c, mask);
+}
+
+/* The union of the OpenMP places' CPUs; false when out of memory. */
+static bool places_union(cpu_set_t *cpus)
+{
+    CPU_ZERO(cpus);
+    for (int p = 0; p < omp_get_num_places(); p++) {
+        int n = omp_get_place_num_procs(p);
+        int *ids = malloc((size_t)(n > 0 ? n : 1) * sizeof *ids);
+        if (ids == NULL)
+            return false;
+        omp_get_place_proc_ids(p, ids);
+        for (int i = 0; i < n; i++)
+            if (ids[i] >= 0 && ids[i] < CPU_SETSIZE)
+                CPU_SET(ids[i], cpus);
+        free(ids);
+    }
+    return true;
+}
+
+/* Which set is right on a cluster node. The affinity mask the process
+ * started with is what its launcher gave it: srun --cpu-bind, taskset,
+ * numactl, mpirun's binding, and the kernel keeps it inside the cgroup's
+ * cpuset (a Slurm step's cgroup, a container's --cpuset-cpus). The cgroup
+ * itself is wrong: it holds every task of a step on the node, so an MPI rank
+ * would count its neighbours' CPUs, and it never sees taskset. But a runtime
+ * that binds pins the initial thread to its first place, so this thread's
+ * mask may by now be one place. The runtime built its places from the
+ * start-up mask and dropped the CPUs outside it, so their union is that
+ * mask, or the part OMP_PLACES picked ("cores(1)"), and bound threads never
+ * leave it. libgomp has places only when it binds; LLVM's libomp always has
+ * them (one place of every CPU when unbound) and binds to OMP_PLACES even
+ * under OMP_PROC_BIND=false: so the places decide, not the bind policy. */
+enum envinfo_cpus_source envinfo_usable_cpus(cpu_set_t *cpus)
+{
+    if (omp_get_num_places() > 0 && places_union(cpus) && CPU_COUNT(cpus) > 0)
+        return ENVINFO_CPUS_PLACES;
+    affinity_mask(cpus);
+    return ENVINFO_CPUS_MASK;
+}
+
+static int first_cpu(const cpu_set_t *mask)
+{
+    for (int c = 0; c < CPU_SETSIZE; c++)
+        if (CPU_ISSET(c, mask))
+            return c;
+    return 0;
 }
 
 /* "L1d 32K", "L2 512K", ... from sysfs; the index directories are numbered
@@ -314,28 +448,29 @@ static void read_caches(int cpu, struct envinfo_cpu *out)
     }
 }
 
+void envinfo_cpu_count(struct envinfo_cpu *cpu, const struct envinfo_topology *topo)
+{
+    cpu->logical = CPU_COUNT(&cpu->usable);
+    int cores = envinfo_topology_cores(topo, &cpu->usable);
+    /* Unknown topology counts every logical CPU as a core (no SMT claimed). */
+    cpu->physical_cores = cores > 0 ? cores : cpu->logical;
+    cpu->smt = cpu->logical > cpu->physical_cores;
+}
+
 void envinfo_cpu(struct envinfo_cpu *cpu)
 {
-    cpu_set_t mask;
-    allowed_cpus(&mask);
     memset(cpu, 0, sizeof *cpu);
     snprintf(cpu->model, sizeof cpu->model, "unknown");
-    cpu->logical = omp_get_num_procs();
+    cpu->source = envinfo_usable_cpus(&cpu->usable);
+    cpu->omp_procs = omp_get_num_procs();
     long online = sysconf(_SC_NPROCESSORS_ONLN);
     cpu->online = online > 0 && online <= INT_MAX ? (int)online : 0;
-
-    int from_cpuinfo = scan_cpuinfo(&mask, cpu->model, sizeof cpu->model);
-    int cores = cores_from_sysfs(&mask);
-    if (cores == 0)
-        cores = from_cpuinfo;
-    /* Unknown topology counts every logical CPU as a core (no SMT claimed);
-     * the clamp keeps 1 <= cores <= logical should the runtime's count and
-     * the affinity mask ever disagree. */
-    if (cores <= 0 || cores > cpu->logical)
-        cores = cpu->logical;
-    cpu->physical_cores = cores;
-    cpu->smt = cpu->logical > cpu->physical_cores;
-    read_caches(first_cpu(&mask), cpu);
+    struct cpuinfo_scan s = {.model = cpu->model, .model_cap = sizeof cpu->model};
+    scan_cpuinfo(CPUINFO, &s);
+    struct envinfo_topology topo; /* 4 KiB: called outside parallel regions */
+    envinfo_topology(&topo, &cpu->usable);
+    envinfo_cpu_count(cpu, &topo);
+    read_caches(first_cpu(&cpu->usable), cpu);
 }
 
 /* ---- OpenMP ----------------------------------------------------------- */
@@ -396,17 +531,17 @@ int envinfo_places(struct envinfo_places *places, errmsg_t *err)
 /* The calling thread's affinity as a new string; NULL when out of memory.
  * A first capture into a stack buffer tells the length; a longer text is
  * captured again into a buffer of the right size. */
-static char *capture_affinity(void)
+static char *capture_affinity(const char *format)
 {
     char probe[AFFINITY_PROBE];
-    size_t len = omp_capture_affinity(probe, sizeof probe, NULL);
+    size_t len = omp_capture_affinity(probe, sizeof probe, format);
     char *s = malloc(len + 1);
     if (s == NULL)
         return NULL;
     if (len < sizeof probe)
         memcpy(s, probe, len + 1);
     else
-        omp_capture_affinity(s, len + 1, NULL);
+        omp_capture_affinity(s, len + 1, format);
     return s;
 }
 
@@ -425,13 +560,16 @@ int envinfo_affinity(int nthreads, char ***out, int *count, errmsg_t *err)
         nthreads = 1;
     char **slot = calloc((size_t)nthreads, sizeof *slot);
     int team = 0, failed = 0;
+    /* The runtimes' default formats name a thread by its native handle (a
+     * pthread address in libgomp); OMP_AFFINITY_FORMAT (NULL here) wins. */
+    const char *format = getenv("OMP_AFFINITY_FORMAT") != NULL ? NULL : AFFINITY_FORMAT;
     if (slot == NULL)
         return errmsg_set(err, STATUS_NOMEM, "out of memory for %d affinity strings",
                           nthreads);
-#pragma omp parallel num_threads(nthreads) default(none) shared(slot, team, failed)
+#pragma omp parallel num_threads(nthreads) default(none) shared(slot, team, failed, format)
     {
         /* Each thread owns slot[its number]: no sharing, no lock. */
-        char *mine = capture_affinity();
+        char *mine = capture_affinity(format);
         slot[omp_get_thread_num()] = mine;
         if (mine == NULL) {
 #pragma omp atomic write

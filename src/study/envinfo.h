@@ -6,8 +6,10 @@
 #ifndef OMPSWEEP_STUDY_ENVINFO_H
 #define OMPSWEEP_STUDY_ENVINFO_H
 
+#include <sched.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "base/status.h"
 
@@ -41,23 +43,72 @@ bool envinfo_sanitized(void);             /* built with SANITIZE=1 */
 /* The compiler that built this file, "gcc 12.2.0" or "clang 14.0.6". */
 void envinfo_compiler(char *buf, size_t cap);
 
+/* Which CPUs count as the ones this process may use. */
+enum envinfo_cpus_source {
+    ENVINFO_CPUS_PLACES, /* the union of the OpenMP places */
+    ENVINFO_CPUS_MASK    /* the affinity mask: the runtime has no places */
+};
+
+/* The CPUs OpenMP threads of this process may run on, into *cpus: the union
+ * of the places' CPUs when the runtime has places, else the calling thread's
+ * affinity mask (every configured CPU when it cannot be read). Returns where
+ * the set came from. Call it outside parallel regions. */
+enum envinfo_cpus_source envinfo_usable_cpus(cpu_set_t *cpus);
+
+/* The physical core of each CPU: core[c] is the lowest-numbered CPU of the
+ * core holding CPU c, so two CPUs share a core exactly when their entries are
+ * equal; -1 when the topology of CPU c is unknown (or c was not asked). */
+struct envinfo_topology {
+    int core[CPU_SETSIZE];
+};
+
+/* The cores of the CPUs in *cpus from a sysfs CPU directory (`sys_cpu`,
+ * normally /sys/devices/system/cpu: cpuN/topology/core_cpus_list, else
+ * thread_siblings_list), CPUs it lacks from a /proc/cpuinfo-style file
+ * (`cpuinfo`: "physical id" and "core id" of each "processor"). Either path
+ * may be NULL. Entries of CPUs outside *cpus, and of those neither source
+ * knows, are -1. */
+void envinfo_topology_read(struct envinfo_topology *topo, const cpu_set_t *cpus,
+                           const char *sys_cpu, const char *cpuinfo);
+
+/* envinfo_topology_read from this machine's /sys and /proc. */
+void envinfo_topology(struct envinfo_topology *topo, const cpu_set_t *cpus);
+
+/* Distinct physical cores among *cpus; 0 when the topology of one of them
+ * is unknown. */
+int envinfo_topology_cores(const struct envinfo_topology *topo, const cpu_set_t *cpus);
+
 /* The CPUs this process may run on. */
 struct envinfo_cpu {
     char model[ENVINFO_TEXT_MAX]; /* /proc/cpuinfo "model name", or "unknown" */
-    int logical;        /* omp_get_num_procs(): the CPUs OpenMP may use */
+    cpu_set_t usable;   /* envinfo_usable_cpus() */
+    enum envinfo_cpus_source source; /* ... and where it came from */
+    int logical;        /* CPUs in `usable` */
+    int omp_procs;      /* omp_get_num_procs() */
     int online;         /* sysconf online CPUs of the machine, 0 if unknown */
-    int physical_cores; /* distinct (package, core) pairs among those CPUs,
-                           1..logical (logical when the topology is unknown) */
-    bool smt;           /* logical > physical_cores */
+    int physical_cores; /* distinct physical cores among `usable`, 1..logical
+                           (logical when the topology is unknown) */
+    bool smt;           /* two CPUs of `usable` share a core (logical > cores) */
     char caches[ENVINFO_CACHE_MAX][ENVINFO_CACHE_TEXT]; /* "L1d 32K", "L3 32768K" */
     int ncaches;
 };
 
-/* Fill *cpu. Topology comes from /sys/devices/system/cpu (fallback:
- * /proc/cpuinfo), counted over the process's affinity mask so that a job
- * confined to some cores reports those; caches are those of the first
- * allowed CPU. */
+/* logical, physical_cores and smt of *cpu, counted over cpu->usable with
+ * the cores of `topo` (unknown topology: every CPU its own core). */
+void envinfo_cpu_count(struct envinfo_cpu *cpu, const struct envinfo_topology *topo);
+
+/* Fill *cpu: the usable CPUs, counted with this machine's topology; the
+ * caches are those of the first usable CPU. */
 void envinfo_cpu(struct envinfo_cpu *cpu);
+
+/* A Linux CPU list ("0-3,8", as in sysfs and taskset -c) into *set; "" is
+ * the empty set. False, with *set unspecified, for anything else or a CPU
+ * number of CPU_SETSIZE or more. */
+bool envinfo_cpulist_parse(const char *text, cpu_set_t *set);
+
+/* *set as a Linux CPU list ("0-3,8"; nothing for the empty set). Also used
+ * for sets of place numbers. Returns the characters written. */
+int envinfo_cpulist_write(FILE *out, const cpu_set_t *set);
 
 /* omp_get_proc_bind() as text: "false", "true", "primary", "close",
  * "spread" (or "unknown"). A static string. */
@@ -77,8 +128,8 @@ int envinfo_places(struct envinfo_places *places, errmsg_t *err);
 void envinfo_places_free(struct envinfo_places *places);
 
 /* Run one parallel region of `nthreads` threads in which each thread writes
- * omp_capture_affinity() (default format, or OMP_AFFINITY_FORMAT) into its own
- * slot. On success *out is a new array of *count strings, one per thread of the
+ * omp_capture_affinity() ("thread 0 affinity 0-3", or in the format of
+ * OMP_AFFINITY_FORMAT when set) into its own slot. On success *out is a new array of *count strings, one per thread of the
  * team in thread-number order (*count < nthreads when the runtime gives fewer
  * threads); the caller frees it with envinfo_affinity_free. STATUS_NOMEM on
  * failure, with *out NULL and *count 0. */

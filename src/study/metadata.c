@@ -290,8 +290,45 @@ static void member_ints(struct object *o, const char *name, const int *values, i
     putc(']', o->out);
 }
 
-/* One block's record: {"bind": .., "places": .., "threads": N,
- * "cpus": ["0", "1"]}, the CPU list of each thread in thread order. */
+/* A CPU list (or a set of place numbers) as a JSON string: "0-3,8". */
+static void put_set(FILE *out, const cpu_set_t *set)
+{
+    putc('"', out);
+    envinfo_cpulist_write(out, set);
+    putc('"', out);
+}
+
+static void put_int_or_null(FILE *out, int value)
+{
+    if (value < 0)
+        fputs("null", out);
+    else
+        fprintf(out, "%d", value);
+}
+
+/* {"thread": 0, "place": 0, "place_cpus": "0", "partition": "0-1",
+ * "cpus": "0", "cpu": 0}: place and place_cpus null when not bound. */
+static void put_thread(FILE *out, const struct affinity_thread *th)
+{
+    fprintf(out, "{\"thread\": %d, \"place\": ", th->thread);
+    put_int_or_null(out, th->place);
+    fputs(", \"place_cpus\": ", out);
+    if (th->place < 0)
+        fputs("null", out);
+    else
+        put_set(out, &th->place_cpus);
+    fputs(", \"partition\": ", out);
+    put_set(out, &th->partition);
+    fputs(", \"cpus\": ", out);
+    put_set(out, &th->cpus);
+    fputs(", \"cpu\": ", out);
+    put_int_or_null(out, th->cpu);
+    putc('}', out);
+}
+
+/* One block's record: {"bind": .., "places": .., "threads": N, "cpus":
+ * ["0", "1"], "team": [...]}: "cpus" (0.2) holds each thread's CPU list in
+ * thread order, "team" one object per thread, on a line of its own. */
 static void put_block_affinity(FILE *out, const struct affinity_record *r)
 {
     fputs("{\"bind\": ", out);
@@ -299,12 +336,14 @@ static void put_block_affinity(FILE *out, const struct affinity_record *r)
     fputs(", \"places\": ", out);
     put_string(out, r->places);
     fprintf(out, ", \"threads\": %d, \"cpus\": [", r->threads);
-    const char *p = r->cpus;
-    for (int t = 0; *p != '\0'; t++) {
-        size_t len = strcspn(p, ";");
+    for (int t = 0; t < r->team; t++) {
         fputs(t > 0 ? ", " : "", out);
-        put_text(out, p, len);
-        p += len + (p[len] == ';');
+        put_set(out, &r->thread[t].cpus);
+    }
+    fputs("], \"team\": [", out);
+    for (int t = 0; t < r->team; t++) {
+        fprintf(out, "%s\n%*s", t > 0 ? "," : "", NESTED_INDENT + ELEMENT_INDENT, "");
+        put_thread(out, &r->thread[t]);
     }
     fputs("]}", out);
 }
@@ -342,6 +381,11 @@ static void write_machine(struct object *o, const struct facts *f)
     member_string(o, "host", f->host);
     member_string(o, "cpu_model", f->cpu.model);
     member_int(o, "logical_cpus", f->cpu.logical);
+    key(o, "usable_cpus");
+    put_set(o->out, &f->cpu.usable);
+    member_string(o, "usable_cpus_from",
+                  f->cpu.source == ENVINFO_CPUS_PLACES ? "omp_places" : "affinity_mask");
+    member_int(o, "omp_num_procs", f->cpu.omp_procs);
     member_int(o, "physical_cores", f->cpu.physical_cores);
     member_bool(o, "smt", f->cpu.smt);
     member_strings(o, "caches", caches, f->cpu.ncaches, false);
