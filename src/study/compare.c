@@ -253,7 +253,7 @@ static void geomean(const struct compare_row *rows, size_t n, struct compare_geo
 void compare_label(const struct summary_row *s, char *buf, size_t cap)
 {
     snprintf(buf, cap, "%s %s %s%s%s%s%s size=%s ranks=%d threads=%d%s%s", s->workload,
-             s->variant, s->schedule, s->bind[0] ? " bind=" : "", s->bind,
+             s->variant, s->schedule[0] ? s->schedule : "-", s->bind[0] ? " bind=" : "", s->bind,
              s->places[0] ? " places=" : "", s->places, s->size, s->ranks, s->threads,
              s->run_id[0] ? " " : "", s->run_id);
 }
@@ -277,8 +277,32 @@ static void row_warnings(struct warnings *w, const struct compare_row *rows, siz
     if (small > 0)
         warnings_add(w, "%d block(s) with fewer than %d values on a side: no "
                      "confidence interval of the ratio", small, STATS_CI_MIN_N);
-    if (matched == 0)
-        warnings_add(w, "no block is in both BASE and NEW");
+}
+
+/* Nothing matched: a comparison of nothing would pass a CI job silently.
+ * The message shows a block of each side, so that the difference shows. */
+static int unmatched(const struct side_blocks *a, const struct side_blocks *b,
+                     const struct compare_options *opt, errmsg_t *err)
+{
+    char la[160] = "none", lb[160] = "none";
+    if (a->n > 0)
+        compare_label(a->b[0].s, la, sizeof la);
+    if (b->n > 0)
+        compare_label(b->b[0].s, lb, sizeof lb);
+    return errmsg_set(err, STATUS_USAGE, "compare: no block is in both BASE and NEW "
+                      "(BASE: %s; NEW: %s): blocks match on workload, variant, schedule, "
+                      "bind, places, size, ranks and threads%s; give both studies the "
+                      "same --name and --size", la, lb,
+                      opt->by == COMPARE_BY_HOST ? " and host (--by host)"
+                      : opt->by == COMPARE_BY_RUN_ID ? " and run id (--by run_id)" : "");
+}
+
+static bool any_matched(const struct compare_row *rows, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (rows[i].base != NULL && rows[i].next != NULL)
+            return true;
+    return false;
 }
 
 static void fact_warnings(struct warnings *w, const struct compare_side *a,
@@ -314,6 +338,8 @@ static int compare_sides(const struct compare_options *opt, const struct side_bl
     if (rows == NULL)
         return errmsg_set(err, STATUS_NOMEM, "compare: out of memory");
     int rc = match(a, b, opt, rows, &n, err);
+    if (rc == STATUS_OK && !any_matched(rows, n))
+        rc = unmatched(a, b, opt, err);
     if (rc == STATUS_OK) {
         geomean(rows, n, &g);
         if (opt->output_dir != NULL)

@@ -49,7 +49,8 @@ static bool same_section(const struct summary_row *a, const struct summary_row *
 
 static void section_header(FILE *out, const struct summary_row *s)
 {
-    fprintf(out, "\n%s  variant=%s  schedule=%s", s->workload, s->variant, s->schedule);
+    fprintf(out, "\n%s  variant=%s  schedule=%s", s->workload, s->variant,
+            s->schedule[0] ? s->schedule : "-");
     if (s->bind[0] != '\0')
         fprintf(out, "  bind=%s", s->bind);
     if (s->places[0] != '\0')

@@ -105,6 +105,18 @@ typedef int (*csv_row_fn)(void *ctx, const struct run_row *row, errmsg_t *err);
  * breaks); a read error STATUS_IO. */
 int csv_runs_each(const char *path, csv_row_fn fn, void *ctx, errmsg_t *err);
 
+/* Called with each data record of a CSV file: its n fields and the
+ * physical line where it starts. */
+typedef int (*csv_record_fn)(void *ctx, char **fields, int n, size_t line,
+                             errmsg_t *err);
+
+/* Stream the records of a CSV file whose header line is `header` (other
+ * tables: metrics.csv) through fn, one record in memory at a time; blank
+ * lines are skipped. STATUS_USAGE "FILE:1: ..." for another header,
+ * "FILE:LINE: ..." for a malformed record; STATUS_IO for a read error. */
+int csv_records_each(const char *path, const char *header, csv_record_fn fn, void *ctx,
+                     errmsg_t *err);
+
 /* Read every row of a runs file of either schema into a new array (caller
  * frees *rows), as csv_runs_each. */
 int csv_runs_read(const char *path, struct run_row **rows, size_t *count,

@@ -18,7 +18,9 @@ static void cell(FILE *out, double v, int width, int precision)
 static void block_header(FILE *out, const struct summary_row *r)
 {
     bool weak = summary_is_weak(r->variant);
-    fprintf(out, "\n%s  variant=%s  schedule=%s", r->workload, r->variant, r->schedule);
+    /* an empty schedule: the runtime's default (exec without --schedule) */
+    fprintf(out, "\n%s  variant=%s  schedule=%s", r->workload, r->variant,
+            r->schedule[0] ? r->schedule : "-");
     if (r->bind[0] != '\0')
         fprintf(out, "  bind=%s", r->bind);
     if (r->places[0] != '\0')
