@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "study/compare_input.h"
+#include "study/compare_metrics.h"
 #include "study/summary.h"
 #include "study/warnings.h"
 
@@ -284,7 +285,7 @@ static void row_warnings(struct warnings *w, const struct compare_row *rows, siz
 static int unmatched(const struct side_blocks *a, const struct side_blocks *b,
                      const struct compare_options *opt, errmsg_t *err)
 {
-    char la[160] = "none", lb[160] = "none";
+    char la[256] = "none", lb[256] = "none";
     if (a->n > 0)
         compare_label(a->b[0].s, la, sizeof la);
     if (b->n > 0)
@@ -376,6 +377,14 @@ int compare_main(const struct compare_options *opt, errmsg_t *err)
     if (rc == STATUS_OK) {
         fact_warnings(w, &a, &b);
         rc = compare_sides(opt, &sa, &sb, w, err);
+    }
+    if (rc == STATUS_OK || rc == STATUS_VERIFY) { /* the times' regressions first */
+        errmsg_t merr;
+        int mrc = compare_metrics(opt, &a, &b, &merr);
+        if (mrc != STATUS_OK && (rc == STATUS_OK || mrc != STATUS_VERIFY)) {
+            rc = mrc;
+            *err = merr;
+        }
     }
     free_side(&sa), free_side(&sb);
     compare_side_free(&a), compare_side_free(&b);

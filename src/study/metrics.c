@@ -305,6 +305,11 @@ static int cmp_summary(const void *pa, const void *pb)
     return c;
 }
 
+int metrics_cmp(const struct metric_summary *a, const struct metric_summary *b)
+{
+    return cmp_summary(a, b);
+}
+
 bool metrics_same_block(const struct metric_summary *a, const struct metric_summary *b)
 {
     return summary_same_block(&a->s, &b->s) && strcmp(a->metric, b->metric) == 0 &&

@@ -51,7 +51,7 @@ struct metrics_acc;
  * (summarize). STATUS_OK or STATUS_NOMEM. */
 int metrics_acc_new(struct metrics_acc **acc, bool by_run, errmsg_t *err);
 
-/* Add every row of a metrics.csv; `tag` (NULL: the run id) replaces the
+/* Add every row of a metrics.csv; with tag_host the host replaces the
  * run id as the grouping key when by_run (compare --by host). Only rows
  * of run `only_run` when it is not NULL. Errors as csv_records_each. */
 int metrics_acc_file(struct metrics_acc *acc, const char *path, const char *only_run,
@@ -73,6 +73,9 @@ int metrics_summary_write(const char *path, const struct metric_summary *rows, s
 
 /* The table on `out`: one section per block and metric. */
 void metrics_report(FILE *out, const struct metric_summary *rows, size_t n);
+
+/* The order of metrics_acc_finish's rows (a total order on their keys). */
+int metrics_cmp(const struct metric_summary *a, const struct metric_summary *b);
 
 /* True when two summaries are one block of one metric (all but threads). */
 bool metrics_same_block(const struct metric_summary *a, const struct metric_summary *b);
