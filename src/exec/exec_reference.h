@@ -22,12 +22,19 @@ struct exec_reference {
 int exec_reference_init(struct exec_reference *r, errmsg_t *err);
 void exec_reference_free(struct exec_reference *r);
 
+enum exec_agreement {
+    EXEC_SAME,      /* the same text, digit for digit */
+    EXEC_WITHIN,    /* other digits, every number within --result-tolerance */
+    EXEC_DIFFERENT
+};
+
 /* Check the run's result text (s) at `threads` against the reference; the
- * first text checked becomes it. True when they agree; otherwise `why`
- * gets "at threads=2 the --result text has '1.1' where the first run
- * (threads=1) has '1.0'" (with the tolerance when there is one). */
-bool exec_reference_check(struct exec_reference *r, const struct exec_scan *s,
-                          int threads, const struct exec_tolerance *tol, char *why,
-                          size_t cap);
+ * first text checked becomes it. Unless EXEC_SAME, `why` gets "at
+ * threads=2 the --result text has '1.1' where the first run (threads=1)
+ * has '1.0'" (with the tolerance when there is one). */
+enum exec_agreement exec_reference_check(struct exec_reference *r,
+                                         const struct exec_scan *s, int threads,
+                                         const struct exec_tolerance *tol, char *why,
+                                         size_t cap);
 
 #endif

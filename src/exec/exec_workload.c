@@ -18,6 +18,7 @@
 #include "exec/exec_reference.h"
 #include "exec/exec_spread.h"
 #include "study/signals.h"
+#include "study/warnings.h"
 
 extern char **environ;
 
@@ -61,6 +62,8 @@ struct exec_state {
     struct exec_spread spread;
     struct workload_metric metrics[CONFIG_MAX_VALUES];
     char differs[ERRMSG_MAX]; /* how this run's result differs from the first */
+    int within, checked;      /* runs only within --result-tolerance, of all */
+    char first_within[ERRMSG_MAX]; /* the first of them: how */
     int verdict; /* STATUS_OK, or why this run counts as failed */
     errmsg_t why;
 };
@@ -449,19 +452,30 @@ static void exec_check_hook(void *state, struct workload_result *out)
     if (out->verified && st->cfg->nexec_results > 0) {
         out->text = st->scan.text;
         out->text_cut = st->scan.cut;
-        out->verified = exec_reference_check(&st->ref, &st->scan, st->threads,
-                                             tolerance(st->cfg, &tol), st->differs,
-                                             sizeof st->differs);
+        enum exec_agreement a = exec_reference_check(&st->ref, &st->scan, st->threads,
+                                                     tolerance(st->cfg, &tol), st->differs,
+                                                     sizeof st->differs);
+        st->checked++;
+        if (a == EXEC_WITHIN && st->within++ == 0)
+            snprintf(st->first_within, sizeof st->first_within, "%s", st->differs);
+        out->verified = a != EXEC_DIFFERENT;
         out->why = out->verified ? NULL : st->differs;
     }
     if (out->verified)
         read_numbers(st, out);
 }
 
+/* A coarse --time, and runs verified only within --result-tolerance: they
+ * are right, but not digit for digit the first run's. */
 static void exec_advise_hook(void *state, struct warnings *w)
 {
     struct exec_state *st = state;
-    exec_spread_advise(&st->spread, st->cfg->exec_time, w);
+    if (st->cfg->exec_time != NULL)
+        exec_spread_advise(&st->spread, st->cfg->exec_time, w);
+    if (st->within > 0)
+        warnings_add(w, "exec: %d of %d runs verified within --result-tolerance, not "
+                     "digit for digit; first: %.160s", st->within, st->checked,
+                     st->first_within);
 }
 
 static void exec_destroy_hook(void *state)
@@ -524,7 +538,7 @@ int exec_workload_create(const struct config *cfg, int variant, size_t scale,
     w->outcome = exec_outcome_hook;
     w->check = exec_check_hook;
     w->report = NULL;
-    w->advise = cfg->exec_time != NULL ? exec_advise_hook : NULL;
+    w->advise = exec_advise_hook;
     w->destroy = exec_destroy_hook;
     return STATUS_OK;
 }

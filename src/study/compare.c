@@ -285,7 +285,7 @@ static void row_warnings(struct warnings *w, const struct compare_row *rows, siz
 static int unmatched(const struct side_blocks *a, const struct side_blocks *b,
                      const struct compare_options *opt, errmsg_t *err)
 {
-    char la[256] = "none", lb[256] = "none";
+    char la[4 * WARNING_TEXT] = "none", lb[4 * WARNING_TEXT] = "none";
     if (a->n > 0)
         compare_label(a->b[0].s, la, sizeof la);
     if (b->n > 0)
