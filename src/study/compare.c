@@ -374,10 +374,10 @@ int compare_main(const struct compare_options *opt, errmsg_t *err)
     rc = build_side(&a, opt->by, &sa, err);
     if (rc == STATUS_OK)
         rc = build_side(&b, opt->by, &sb, err);
-    if (rc == STATUS_OK) {
-        fact_warnings(w, &a, &b);
+    if (rc == STATUS_OK)
         rc = compare_sides(opt, &sa, &sb, w, err);
-    }
+    if (rc == STATUS_OK || rc == STATUS_VERIFY) /* not when nothing matched */
+        fact_warnings(w, &a, &b);
     if (rc == STATUS_OK || rc == STATUS_VERIFY) { /* the times' regressions first */
         errmsg_t merr;
         int mrc = compare_metrics(opt, &a, &b, &merr);

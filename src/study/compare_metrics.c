@@ -1,7 +1,6 @@
 /* compare_metrics: see compare_metrics.h. */
 #include "study/compare_metrics.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,11 +11,12 @@
 #include "study/metrics.h"
 #include "study/output.h"
 #include "study/ranktest.h"
+#include "study/report.h"
 
 static const char HEADER[] =
     "workload,variant,schedule,bind,places,size,ranks,threads,group,metric,better,"
     "n_base,n_new,median_base,median_new,ratio,p_value,verdict";
-enum { TEST_MIN_N = 2, FIELD_TEXT = 2 * STATS_PLACES_MAX + 3 };
+enum { TEST_MIN_N = 2 };
 
 enum metric_verdict { M_SAME, M_BETTER, M_WORSE };
 
@@ -93,68 +93,37 @@ static int pair_up(const struct compare_options *opt, const struct metric_summar
     return STATUS_OK;
 }
 
-static void cell(FILE *out, double v, int width, int digits, char conversion)
-{
-    if (isnan(v))
-        fprintf(out, " %*s", width, "-");
-    else if (conversion == 'g')
-        fprintf(out, " %*.*g", width, digits, v);
-    else
-        fprintf(out, " %*.*f", width, digits, v);
-}
-
 static void report(FILE *out, const struct metric_pair *pairs, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         const struct metric_summary *a = pairs[i].base;
         const struct summary_row *s = &a->s;
         if (i == 0 || !metrics_same_block(pairs[i - 1].base, a)) {
-            fprintf(out, "\n%s  variant=%s  schedule=%s  size=%s  metric=%s (%s is "
-                    "better)%s%s\n", s->workload, s->variant, s->schedule[0] ? s->schedule
-                    : "-", s->size, a->metric, a->lower_better ? "lower" : "higher",
-                    s->run_id[0] ? "  " : "", s->run_id);
+            report_block_title(out, s);
+            fprintf(out, "  size=%s  metric=%s (%s is better)%s%s\n", s->size, a->metric,
+                    a->lower_better ? "lower" : "higher", s->run_id[0] ? "  " : "", s->run_id);
             fprintf(out, "%5s %7s %6s %5s %12s %12s %7s %9s %s\n", "ranks", "threads",
                     "n_base", "n_new", "median_base", "median_new", "ratio", "p_value",
                     "verdict");
         }
         fprintf(out, "%5d %7d %6zu %5zu", s->ranks, s->threads, s->t.n, pairs[i].next->s.t.n);
-        cell(out, s->t.median, 12, 6, 'g');
-        cell(out, pairs[i].next->s.t.median, 12, 6, 'g');
-        cell(out, pairs[i].ratio, 7, 3, 'f');
-        cell(out, pairs[i].p, 9, 2, 'g');
+        report_number(out, s->t.median, 12, 6, 'g');
+        report_number(out, pairs[i].next->s.t.median, 12, 6, 'g');
+        report_number(out, pairs[i].ratio, 7, 3, 'f');
+        report_number(out, pairs[i].p, 9, 2, 'g');
         fprintf(out, " %s%s\n", verdict_name(pairs[i].verdict),
                 pairs[i].verdict != M_SAME ? " *" : "");
     }
 }
 
-static void put_text(FILE *out, const char *text, bool first)
-{
-    char field[FIELD_TEXT];
-    fprintf(out, "%s%s", first ? "" : ",", csv_field(field, sizeof field, text) >= 0 ? field : "");
-}
-
-static void put_number(FILE *out, double v)
-{
-    if (isnan(v))
-        fputs(",", out);
-    else
-        fprintf(out, ",%.9g", v);
-}
-
 static int write_csv(const char *dir, const struct metric_pair *pairs, size_t n,
                      errmsg_t *err)
 {
-    char path[OUTPUT_PATH_MAX], tmp[OUTPUT_PATH_MAX + OUTPUT_TMP_EXTRA];
-    int rc = output_path(path, sizeof path, dir, "compare_metrics.csv", err);
-    if (rc == STATUS_OK)
-        rc = output_prepare(dir, err);
-    if (rc == STATUS_OK)
-        rc = output_tmp_path(tmp, sizeof tmp, path, err);
+    struct output_table t;
+    int rc = output_table_open(&t, dir, "compare_metrics.csv", err);
     if (rc != STATUS_OK)
         return rc;
-    FILE *out = fopen(tmp, "w");
-    if (out == NULL)
-        return errmsg_set(err, STATUS_IO, "%s: cannot create: %s", tmp, strerror(errno));
+    FILE *out = t.out;
     fprintf(out, "%s\n", HEADER);
     for (size_t i = 0; i < n; i++) {
         const struct metric_summary *a = pairs[i].base, *b = pairs[i].next;
@@ -162,18 +131,18 @@ static int write_csv(const char *dir, const struct metric_pair *pairs, size_t n,
         const char *const keys[] = {s->workload, s->variant, s->schedule, s->bind, s->places,
                                     s->size};
         for (size_t k = 0; k < sizeof keys / sizeof *keys; k++)
-            put_text(out, keys[k], k == 0);
+            csv_put_text(out, keys[k], k == 0);
         fprintf(out, ",%d,%d", s->ranks, s->threads);
-        put_text(out, s->run_id, false);
-        put_text(out, a->metric, false);
+        csv_put_text(out, s->run_id, false);
+        csv_put_text(out, a->metric, false);
         fprintf(out, ",%s,%zu,%zu", a->lower_better ? "lower" : "higher", s->t.n, b->s.t.n);
-        put_number(out, s->t.median);
-        put_number(out, b->s.t.median);
-        put_number(out, pairs[i].ratio);
-        put_number(out, pairs[i].p);
+        csv_put_number(out, s->t.median);
+        csv_put_number(out, b->s.t.median);
+        csv_put_number(out, pairs[i].ratio);
+        csv_put_number(out, pairs[i].p);
         fprintf(out, ",%s\n", verdict_name(pairs[i].verdict));
     }
-    return output_commit(out, tmp, path, err);
+    return output_commit(out, t.tmp, t.path, err);
 }
 
 /* Worse by more than --fail-on-regression, in the metric's direction. */

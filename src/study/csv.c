@@ -50,6 +50,21 @@ int csv_field(char *dst, size_t cap, const char *value)
     return (int)k;
 }
 
+void csv_put_text(FILE *out, const char *text, bool first)
+{
+    char field[2 * CSV_PLACES_MAX + 3];
+    fprintf(out, "%s%s", first ? "" : ",",
+            csv_field(field, sizeof field, text) >= 0 ? field : "");
+}
+
+void csv_put_number(FILE *out, double v)
+{
+    if (isnan(v))
+        fputs(",", out);
+    else
+        fprintf(out, ",%.9g", v);
+}
+
 /* Write all of buf with one write(2); a short write is an error. */
 static int write_once(int fd, const char *buf, size_t len, const char *path,
                       errmsg_t *err)

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "study/filelock.h"
 #include "study/stats.h"
@@ -130,5 +131,12 @@ int csv_summary_write(const char *path, const struct summary_row *rows,
 /* Copy `value` into dst as one CSV field, quoted when needed. Returns the
  * length written, or -1 if it does not fit. */
 int csv_field(char *dst, size_t cap, const char *value);
+
+/* Write `text` as one field (after a comma unless `first`), quoted when
+ * needed; and a number with 9 significant digits after a comma, an empty
+ * cell for NAN (pandas and R read it as missing). For tables written with
+ * stdio and committed atomically. */
+void csv_put_text(FILE *out, const char *text, bool first);
+void csv_put_number(FILE *out, double v);
 
 #endif

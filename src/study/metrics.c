@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "study/output.h"
+#include "study/report.h"
 #include "study/summary.h"
 
 static const char METRICS_HEADER[] =
@@ -24,7 +25,7 @@ enum metric_column {
     M_RANKS, M_THREADS, M_REPEAT, M_METRIC, M_BETTER, M_VALUE, M_COLUMNS
 };
 
-enum { FIRST_SLOTS = 64, FIRST_VALUES = 8, KEY_TEXT = 1024, FIELD_TEXT = 2 * CSV_PLACES_MAX + 3 };
+enum { FIRST_SLOTS = 64, FIRST_VALUES = 8, KEY_TEXT = 1024 };
 
 int metrics_open(struct runs_file *f, const char *path, errmsg_t *err)
 {
@@ -370,30 +371,20 @@ void metrics_path_beside(const char *runs_path, char *buf, size_t cap)
         snprintf(buf, cap, "%.*s/%s", (int)(slash - runs_path), runs_path, METRICS_FILE);
 }
 
-static void put_cell(FILE *out, double v)
-{
-    if (isnan(v))
-        fputs(",", out);
-    else
-        fprintf(out, ",%.9g", v);
-}
-
 static void put_summary(FILE *out, const struct metric_summary *m)
 {
     const struct summary_row *s = &m->s;
     const char *const keys[] = {s->run_id, s->workload, s->variant, s->schedule, s->bind,
                                 s->places, s->size};
-    char field[FIELD_TEXT];
     for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
-        fprintf(out, "%s%s", i ? "," : "", csv_field(field, sizeof field, keys[i]) >= 0
-                                               ? field : "");
-    fprintf(out, ",%d,%d,%s,%s,%zu", s->ranks, s->threads,
-            csv_field(field, sizeof field, m->metric) >= 0 ? field : "",
-            m->lower_better ? "lower" : "higher", s->t.n);
+        csv_put_text(out, keys[i], i == 0);
+    fprintf(out, ",%d,%d", s->ranks, s->threads);
+    csv_put_text(out, m->metric, false);
+    fprintf(out, ",%s,%zu", m->lower_better ? "lower" : "higher", s->t.n);
     const double v[] = {s->t.median, s->t.min, s->t.max, s->t.mean, s->t.stddev,
                         s->t.cv, s->t.ci_low, s->t.ci_high, s->speedup, s->efficiency};
     for (size_t i = 0; i < sizeof v / sizeof *v; i++)
-        put_cell(out, v[i]);
+        csv_put_number(out, v[i]);
     fputc('\n', out);
 }
 
@@ -412,25 +403,10 @@ int metrics_summary_write(const char *path, const struct metric_summary *rows, s
     return output_commit(out, tmp, path, err);
 }
 
-static void cell(FILE *out, double v, int width, int digits, char conversion)
-{
-    if (isnan(v))
-        fprintf(out, " %*s", width, "-");
-    else if (conversion == 'g')
-        fprintf(out, " %*.*g", width, digits, v);
-    else
-        fprintf(out, " %*.*f", width, digits, v);
-}
-
 static void section(FILE *out, const struct metric_summary *m)
 {
     const struct summary_row *s = &m->s;
-    fprintf(out, "\n%s  variant=%s  schedule=%s", s->workload, s->variant,
-            s->schedule[0] ? s->schedule : "-");
-    if (s->bind[0] != '\0')
-        fprintf(out, "  bind=%s", s->bind);
-    if (s->places[0] != '\0')
-        fprintf(out, "  places=%s", s->places);
+    report_block_title(out, s);
     fprintf(out, "  size=%s  metric=%s (%s is better)%s%s\n",
             summary_is_weak(s->variant) ? "grows with threads" : s->size, m->metric,
             m->lower_better ? "lower" : "higher", s->run_id[0] ? "  run=" : "", s->run_id);
@@ -447,9 +423,9 @@ void metrics_report(FILE *out, const struct metric_summary *rows, size_t n)
         fprintf(out, "%5d %7d", s->ranks, s->threads);
         const double v[] = {s->t.median, s->t.ci_low, s->t.ci_high, s->t.min, s->t.max};
         for (size_t k = 0; k < sizeof v / sizeof *v; k++)
-            cell(out, v[k], 12, 6, 'g');
-        cell(out, s->speedup, 8, 2, 'f');
-        cell(out, s->efficiency, 10, 2, 'f');
+            report_number(out, v[k], 12, 6, 'g');
+        report_number(out, s->speedup, 8, 2, 'f');
+        report_number(out, s->efficiency, 10, 2, 'f');
         fputc('\n', out);
     }
 }
