@@ -25,7 +25,8 @@ enum metric_column {
     M_RANKS, M_THREADS, M_REPEAT, M_METRIC, M_BETTER, M_VALUE, M_COLUMNS
 };
 
-enum { FIRST_SLOTS = 64, FIRST_VALUES = 8, KEY_TEXT = 1024 };
+enum { FIRST_SLOTS = 64, FIRST_VALUES = 8, KEY_TEXT = 1024, VALUE_TEXT = 32,
+       DIGITS_SHORT = 6, DIGITS_EXACT = 17 };
 
 int metrics_open(struct runs_file *f, const char *path, errmsg_t *err)
 {
@@ -44,6 +45,17 @@ static bool put_field(char **at, size_t *left, const char *value)
     return true;
 }
 
+/* v with the fewest digits (up to 17) that read back as v: 7224.8 stays
+ * 7224.8, not 7224.8000000000002. */
+static void shortest(double v, char *buf, size_t cap)
+{
+    for (int digits = DIGITS_SHORT; digits <= DIGITS_EXACT; digits++) {
+        snprintf(buf, cap, "%.*g", digits, v);
+        if (strtod(buf, NULL) == v)
+            return;
+    }
+}
+
 int metrics_append(struct runs_file *f, const struct run_row *row,
                    const struct workload_metric *m, int n, errmsg_t *err)
 {
@@ -59,8 +71,10 @@ int metrics_append(struct runs_file *f, const struct run_row *row,
         ok = w > 0 && (size_t)w < left;
         at += ok ? w : 0, left -= ok ? (size_t)w : 0;
         ok = ok && put_field(&at, &left, m[i].name);
-        w = ok ? snprintf(at, left, "%s,%.17g\n", m[i].lower_better ? "lower" : "higher",
-                          m[i].value) : -1;
+        char value[VALUE_TEXT];
+        shortest(m[i].value, value, sizeof value);
+        w = ok ? snprintf(at, left, "%s,%s\n", m[i].lower_better ? "lower" : "higher",
+                          value) : -1;
         ok = w > 0 && (size_t)w < left;
         at += ok ? w : 0, left -= ok ? (size_t)w : 0;
     }
