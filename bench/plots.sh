@@ -254,7 +254,7 @@ recline == 1 {
     nrows++
     r_id[nrows] = id; r_t[nrows] = t + 0
     r_w[nrows] = f[col["workload"]]; r_v[nrows] = f[col["variant"]]
-    r_s[nrows] = f[col["schedule"]]; r_z[nrows] = f[col["size"]]
+    r_s[nrows] = f[col["schedule"]] == "" ? "-" : f[col["schedule"]]; r_z[nrows] = f[col["size"]]
     # bind and places (summary.csv of 0.2 on; empty in older tables)
     r_b[nrows] = ("bind" in idx) ? f[idx["bind"]] : ""
     r_p[nrows] = ("places" in idx) ? f[idx["places"]] : ""

@@ -84,6 +84,18 @@ test_metrics_read_back() {
     check "summarize: exit 0" [ $? -eq 0 ]
     check "summarize: the metric tables" [ "$(grep -c 'metric=.* (higher is better)' "$TMP/out")" -eq 4 ]
     check "summarize -o: metrics_summary.csv" [ "$(data_rows "$TMP/sumout/metrics_summary.csv")" -eq 8 ]
+    if command -v gnuplot >/dev/null; then
+        bench/plots.sh "$TMP/st" >"$TMP/plots" 2>&1
+        check "plots: exit 0 ($(tail -n 1 "$TMP/plots"))" [ $? -eq 0 ]
+        for m in Copy Scale Add Triad; do
+            check "plots: metric_$m.png and .svg" test -s "$TMP/st/plots/metric_$m.png" \
+                -a -s "$TMP/st/plots/metric_$m.svg"
+        done
+        check "plots: labelled with the direction" grep -q 'Triad (higher is better)' \
+            "$TMP/st/plots/metric_Triad.svg"
+    else
+        echo "  (skipped the metric plots: gnuplot not installed; Debian: gnuplot-nox)"
+    fi
     "$OMPSWEEP" compare "$TMP/st" "$TMP/st" -o "$TMP/cmp" >"$TMP/out" 2>&1
     check "compare: exit 0" [ $? -eq 0 ]
     check "compare: metrics section" grep -q '^metrics (ratio = new / base' "$TMP/out"

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "study/output.h"
 #include "study/report.h"
@@ -379,7 +380,10 @@ int metrics_acc_finish(struct metrics_acc *acc, const struct metric_summary **ou
 void metrics_path_beside(const char *runs_path, char *buf, size_t cap)
 {
     const char *slash = strrchr(runs_path, '/');
-    if (slash == NULL)
+    struct stat st;
+    if (stat(runs_path, &st) == 0 && S_ISDIR(st.st_mode)) /* a study's directory */
+        snprintf(buf, cap, "%s/%s", runs_path, METRICS_FILE);
+    else if (slash == NULL)
         snprintf(buf, cap, "%s", METRICS_FILE);
     else
         snprintf(buf, cap, "%.*s/%s", (int)(slash - runs_path), runs_path, METRICS_FILE);

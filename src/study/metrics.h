@@ -64,7 +64,8 @@ int metrics_acc_finish(struct metrics_acc *acc, const struct metric_summary **ou
 
 void metrics_acc_free(struct metrics_acc *acc);
 
-/* The metrics.csv in the directory of the runs file `runs_path`. */
+/* The metrics.csv in the directory of the runs file `runs_path` (in
+ * `runs_path` itself when it is a directory). */
 void metrics_path_beside(const char *runs_path, char *buf, size_t cap);
 
 /* Write metrics_summary.csv atomically. */
