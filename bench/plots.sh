@@ -11,6 +11,10 @@
 #   efficiency.{png,svg}  parallel efficiency vs threads, reference y = 1
 #   elbow.{png,svg}       silhouette (mean +- std over folds, left axis) and
 #                         inertia (right axis) vs k, the k of each rule marked
+#   metric_NAME.{png,svg} one per metric of DIR/metrics_summary.csv (exec
+#                         --metric): its median vs threads, bars from min to
+#                         max, for the run the scaling plots show (NAME with
+#                         characters other than letters, digits, _ . - as _)
 #
 # Which run: the scaling plots show every block (workload, variant, schedule,
 # size) of one run id of summary.csv: by default the latest, i.e. the one
@@ -250,7 +254,7 @@ recline == 1 {
     nrows++
     r_id[nrows] = id; r_t[nrows] = t + 0
     r_w[nrows] = f[col["workload"]]; r_v[nrows] = f[col["variant"]]
-    r_s[nrows] = f[col["schedule"]]; r_z[nrows] = f[col["size"]]
+    r_s[nrows] = f[col["schedule"]] == "" ? "-" : f[col["schedule"]]; r_z[nrows] = f[col["size"]]
     # bind and places (summary.csv of 0.2 on; empty in older tables)
     r_b[nrows] = ("bind" in idx) ? f[idx["bind"]] : ""
     r_p[nrows] = ("places" in idx) ? f[idx["places"]] : ""
@@ -275,6 +279,7 @@ END {
         }
         sel = runs[best]
     }
+    if (ENVIRON["PLOTS_SELECTED"] != "") print sel > ENVIRON["PLOTS_SELECTED"]
     # Blocks of the selected run: a weak block spans its sizes.
     nb = 0
     for (i = 1; i <= nrows; i++) {
@@ -555,6 +560,72 @@ END {
 }
 '
 
+# Reads metrics_summary.csv and writes the metric plots' gnuplot script
+# for the run id in PLOTS_SELECTED_ID, their names into PLOTS_METRIC_NAMES;
+# exit 3 (no script) when that run has no metrics.
+metrics_awk='
+function safe(s) { gsub(/[^A-Za-z0-9_.-]/, "_", s); return s }
+BEGIN { out = ENVIRON["PLOTS_OUT"]; sel = ENVIRON["PLOTS_SELECTED_ID"]; nm = 0 }
+!csv_record() { next }
+recline == 1 {
+    header(FILENAME, "run_id workload variant schedule bind places size ranks threads metric better median min max")
+    next
+}
+{
+    row(FILENAME, f)
+    if (f[col["run_id"]] != sel) next
+    t = f[col["threads"]] * f[col["ranks"]]
+    if (t < 1) fail(FILENAME ":" recline ": threads or ranks not a positive integer")
+    if (!is_num(f[col["median"]])) fail(FILENAME ":" recline ": median is not a number")
+    m = f[col["metric"]] " (" f[col["better"]] " is better)"
+    if (!(m in midx)) { midx[m] = ++nm; mname[nm] = m; mfile[nm] = "metric_" safe(f[col["metric"]]) }
+    k = midx[m]
+    weak = f[col["variant"]] ~ /\+weak$/
+    key = f[col["workload"]] "/" f[col["variant"]] "  " (f[col["schedule"]] == "" ? "-" : f[col["schedule"]]) \
+        (f[col["bind"]] != "" ? "  bind=" f[col["bind"]] : "") (f[col["places"]] != "" ? "  places=" f[col["places"]] : "") \
+        (weak ? "  (weak scaling)" : "  " f[col["size"]])
+    if (!((k, key) in bidx)) { bidx[k, key] = ++nb[k]; btitle[k, nb[k]] = key }
+    b = bidx[k, key]; n = ++bn[k, b]
+    for (j = n; j > 1 && bt[k, b, j - 1] > t; j--) {
+        bt[k, b, j] = bt[k, b, j - 1]; bv[k, b, j] = bv[k, b, j - 1]
+    }
+    bt[k, b, j] = t; bv[k, b, j] = num(f[col["median"]]) " " num(f[col["min"]]) " " num(f[col["max"]])
+    if (t > pmax) pmax = t
+}
+END {
+    if (failed) exit 2
+    if (pending != "") fail(FILENAME ": the last record has an unterminated quote")
+    if (nm == 0) exit 3
+    gp_common()
+    print "OUT = " gq(out)
+    print "set xlabel \"cores p = MPI ranks x threads\""
+    if (pmax <= 16) { print "set xrange [0.5:" pmax + 0.5 "]"; print "set xtics 1" }
+    else { print "set logscale x 2"; print "set xrange [0.8:" pmax * 1.25 "]" }
+    print "set key outside below center vertical maxcols 1 spacing 1.15 width 1"
+    print "set bars small"
+    for (k = 1; k <= nm; k++) {
+        print "$M" k " << EOD"
+        for (b = 1; b <= nb[k]; b++) {
+            if (b > 1) printf "\n\n"
+            for (j = 1; j <= bn[k, b]; j++) printf "%d %s\n", bt[k, b, j], bv[k, b, j]
+        }
+        print "EOD"
+        print "set title " gq("Metric " mname[k] " vs threads") " . \"\\n\" . " gq("run " sel "   (median of the repeats; bars: min to max)")
+        print "set ylabel " gq(mname[k])
+        print "do for [fmt in \"png svg\"] {"
+        print "    eval \"set terminal \" . (fmt eq \"png\" ? PNGTERM : SVGTERM) . \" size 1000," 530 + 21 * (nb[k] + 1) "\""
+        print "    set output OUT . \"/" mfile[k] ".\" . fmt"
+        printf "    plot"
+        for (b = 1; b <= nb[k]; b++)
+            printf "%s \\\n        $M%d index %d using 1:2:3:4 with yerrorlines lw 2 pt %d ps 1.1 lc rgb \"%s\" dt %d title %s", (b > 1 ? "," : ""), k, b - 1, ptype(b), colour(b), dtype(b), gq(btitle[k, b])
+        print ""
+        print "    unset output"
+        print "}"
+        print mfile[k] > ENVIRON["PLOTS_METRIC_NAMES"]
+    }
+}
+'
+
 # --compare: BASE's and NEW's summary.csv (the latest run id of each) ->
 # the gnuplot script of compare_speedup and compare_efficiency.
 compare_awk='
@@ -668,7 +739,20 @@ if [ -s "$elbow" ]; then
     awk "$csv_awk$bounds_awk" "$elbow" >"$tmp/bounds" || exit 2
     export PLOTS_BOUNDS="$tmp/bounds"
 fi
-awk "$csv_awk$scaling_awk" "$summary" >"$tmp/scaling.gp" || exit 2
+PLOTS_SELECTED="$tmp/selected" awk "$csv_awk$scaling_awk" "$summary" >"$tmp/scaling.gp" || exit 2
+
+# metric plots of the run the scaling plots show (exec --metric)
+metrics=$dir/metrics_summary.csv
+do_metrics=0
+if [ -s "$metrics" ]; then
+    PLOTS_SELECTED_ID=$(cat "$tmp/selected") PLOTS_METRIC_NAMES="$tmp/metric_names" \
+        awk "$csv_awk$metrics_awk" "$metrics" >"$tmp/metrics.gp"
+    case $? in
+        0) do_metrics=1 ;;
+        3) ;;
+        *) exit 2 ;;
+    esac
+fi
 
 do_elbow=0
 if [ ! -e "$elbow" ]; then
@@ -709,8 +793,14 @@ if [ "$do_elbow" -eq 1 ]; then
         { cat "$tmp/gnuplot.log" >&2; die 1 "gnuplot failed on the elbow plot"; }
 fi
 
+if [ "$do_metrics" -eq 1 ]; then
+    gnuplot "$tmp/metrics.gp" >"$tmp/gnuplot.log" 2>&1 ||
+        { cat "$tmp/gnuplot.log" >&2; die 1 "gnuplot failed on the metric plots"; }
+fi
+
 set -- time speedup efficiency
 [ "$do_elbow" -eq 1 ] && set -- "$@" elbow
+[ "$do_metrics" -eq 1 ] && set -- "$@" $(cat "$tmp/metric_names")
 for name in "$@"; do
     for ext in png svg; do
         [ -s "$tmp/out/$name.$ext" ] || die 1 "gnuplot wrote no $name.$ext"

@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <float.h>
 #include <getopt.h>
 #include <limits.h>
 #include <math.h>
@@ -43,7 +44,9 @@ enum option_id {
     OPT_MAX_ITER, OPT_TOL, OPT_PCA, OPT_NO_SCALE, OPT_DATA, OPT_SAVE_DATA,
     OPT_LABEL_COLUMN, OPT_PARALLEL, OPT_RULE, OPT_HELP, OPT_VERSION, OPT_BIND,
     OPT_PLACES, OPT_ORDER, OPT_ALPHA, OPT_THRESHOLD, OPT_FAIL_ON_REGRESSION, OPT_BY,
-    OPT_NAME, OPT_SIZE, OPT_RESULT, OPT_TIME, OPT_WORK, OPT_TIMEOUT, OPT_SHOW_OUTPUT
+    OPT_NAME, OPT_SIZE, OPT_RESULT, OPT_TIME, OPT_WORK, OPT_TIMEOUT, OPT_SHOW_OUTPUT,
+    OPT_OK_EXIT, OPT_METRIC, OPT_METRIC_BETTER, OPT_RESULT_TOLERANCE, OPT_ENV, OPT_CHDIR,
+    OPT_PROGRAM_VERSION
 };
 
 static const struct option config_options[] = {
@@ -92,6 +95,13 @@ static const struct option config_options[] = {
     {"work", required_argument, NULL, OPT_WORK},
     {"timeout", required_argument, NULL, OPT_TIMEOUT},
     {"show-output", no_argument, NULL, OPT_SHOW_OUTPUT},
+    {"ok-exit", required_argument, NULL, OPT_OK_EXIT},
+    {"metric", required_argument, NULL, OPT_METRIC},
+    {"metric-better", required_argument, NULL, OPT_METRIC_BETTER},
+    {"result-tolerance", required_argument, NULL, OPT_RESULT_TOLERANCE},
+    {"env", required_argument, NULL, OPT_ENV},
+    {"chdir", required_argument, NULL, OPT_CHDIR},
+    {"program-version", required_argument, NULL, OPT_PROGRAM_VERSION},
     {"help", no_argument, NULL, OPT_HELP},
     {"version", no_argument, NULL, OPT_VERSION},
     {NULL, 0, NULL, 0}
@@ -427,6 +437,7 @@ static int check_room(const char *opt, int count, errmsg_t *err)
 static int add_schedule(struct config *cfg, const char *arg, errmsg_t *err)
 {
     struct schedule s;
+    cfg->schedules_given = true;
     int rc = config_parse_schedule(arg, &s, err);
     for (int i = 0; rc == STATUS_OK && i < cfg->nschedules; i++)
         if (strcmp(cfg->schedules[i].text, s.text) == 0)
@@ -623,20 +634,222 @@ static int parse_label(const char *opt, const char *arg, const char **out,
     return STATUS_OK;
 }
 
+/* --time and --work name one number each: a second one is a mistake (the
+ * first would silently lose), and --metric reads the others. */
+static int set_once(const char *opt, const char **slot, const char *arg,
+                    const char *what, errmsg_t *err)
+{
+    if (*slot != NULL)
+        return errmsg_set(err, STATUS_USAGE, "%s: given twice ('%s' and '%s'): %s; "
+                          "read other numbers with --metric NAME=REGEX", opt, *slot,
+                          arg, what);
+    *slot = arg;
+    return STATUS_OK;
+}
+
+/* --ok-exit LIST: exit statuses besides 0 that count as success
+ * ("1", "1,3", "2-5"). */
+static int parse_ok_exit(struct config *cfg, const char *arg, errmsg_t *err)
+{
+    char item[32];
+    for (const char *p = arg;;) {
+        size_t len = strcspn(p, ",");
+        snprintf(item, sizeof item, "%.*s", (int)(len < sizeof item ? len : sizeof item - 1), p);
+        char *dash = strchr(item + 1, '-');
+        long lo, hi;
+        if (dash != NULL)
+            *dash = '\0';
+        int rc = parse_long("--ok-exit", item, 0, CONFIG_EXIT_CODES - 1, &lo, err);
+        if (rc == STATUS_OK)
+            rc = dash != NULL ? parse_long("--ok-exit", dash + 1, lo, CONFIG_EXIT_CODES - 1,
+                                           &hi, err)
+                              : (hi = lo, STATUS_OK);
+        if (rc != STATUS_OK)
+            return rc;
+        for (long c = lo; c <= hi; c++)
+            cfg->exec_ok_exit[c / 8] |= (unsigned char)(1u << (c % 8));
+        if (p[len] == '\0')
+            break;
+        p += len + 1;
+    }
+    cfg->exec_ok_exit_text = arg;
+    return STATUS_OK;
+}
+
+static bool metric_char(char c)
+{
+    return isalnum((unsigned char)c) || strchr("_.%/-", c) != NULL;
+}
+
+/* "NAME=REST": NAME into name (a metric or variable name: starts with a
+ * letter, then `valid` characters), *rest after the '='. */
+static int split_named(const char *opt, const char *arg, bool (*valid)(char), char *name,
+                       size_t cap, const char **rest, errmsg_t *err)
+{
+    const char *eq = strchr(arg, '=');
+    size_t len = eq != NULL ? (size_t)(eq - arg) : 0;
+    bool ok = eq != NULL && len > 0 && len < cap && isalpha((unsigned char)arg[0]);
+    for (size_t i = 0; ok && i < len; i++)
+        ok = valid(arg[i]);
+    if (!ok)
+        return errmsg_set(err, STATUS_USAGE, "%s: '%s' is not NAME=VALUE (NAME: a letter, "
+                          "then letters, digits or %s; at most %zu characters)", opt, arg,
+                          valid == metric_char ? "_.%/-" : "_", cap - 1);
+    memcpy(name, arg, len);
+    name[len] = '\0';
+    *rest = eq + 1;
+    return STATUS_OK;
+}
+
+static int add_metric(struct config *cfg, const char *arg, errmsg_t *err)
+{
+    struct exec_metric m = {.lower_better = false};
+    int rc = split_named("--metric", arg, metric_char, m.name, sizeof m.name, &m.pattern, err);
+    if (rc == STATUS_OK && m.pattern[0] == '\0')
+        rc = errmsg_set(err, STATUS_USAGE, "--metric: '%s' has an empty pattern", arg);
+    for (int i = 0; rc == STATUS_OK && i < cfg->nexec_metrics; i++)
+        if (strcmp(cfg->exec_metrics[i].name, m.name) == 0)
+            rc = errmsg_set(err, STATUS_USAGE, "--metric: '%s' given twice", m.name);
+    if (rc == STATUS_OK)
+        rc = check_room("--metric", cfg->nexec_metrics, err);
+    if (rc == STATUS_OK)
+        cfg->exec_metrics[cfg->nexec_metrics++] = m;
+    return rc;
+}
+
+/* --metric-better NAME=higher|lower, once every --metric is known. */
+static int apply_better(struct config *cfg, const char *arg, errmsg_t *err)
+{
+    static const char *const which[] = {"higher", "lower"};
+    char name[CONFIG_METRIC_NAME];
+    const char *rest = NULL;
+    int v = 0;
+    int rc = split_named("--metric-better", arg, metric_char, name, sizeof name, &rest, err);
+    if (rc == STATUS_OK)
+        rc = parse_choice("--metric-better", rest, which, 2, &v, err);
+    for (int i = 0; rc == STATUS_OK && i < cfg->nexec_metrics; i++)
+        if (strcmp(cfg->exec_metrics[i].name, name) == 0) {
+            cfg->exec_metrics[i].lower_better = v == 1;
+            return STATUS_OK;
+        }
+    return rc != STATUS_OK ? rc : errmsg_set(err, STATUS_USAGE, "--metric-better: "
+                                             "no --metric named '%s'", name);
+}
+
+/* --result-tolerance REL[,ABS]. */
+static int parse_tolerance(struct config *cfg, const char *arg, errmsg_t *err)
+{
+    char rel[64];
+    const char *comma = strchr(arg, ',');
+    size_t len = comma != NULL ? (size_t)(comma - arg) : strlen(arg);
+    snprintf(rel, sizeof rel, "%.*s", (int)(len < sizeof rel ? len : sizeof rel - 1), arg);
+    int rc = parse_double("--result-tolerance", rel, 0.0, 1.0, &cfg->exec_tol_rel, err);
+    cfg->exec_tol_abs = 0.0;
+    if (rc == STATUS_OK && comma != NULL)
+        rc = parse_double("--result-tolerance ABS", comma + 1, 0.0, DBL_MAX,
+                          &cfg->exec_tol_abs, err);
+    cfg->exec_tolerance = rc == STATUS_OK;
+    return rc;
+}
+
+static bool env_char(char c) { return isalnum((unsigned char)c) || c == '_'; }
+
+/* Variables a sweep option sets for every run (OMP_SCHEDULE: --schedule,
+ * checked once all options are known). */
+static const char *const env_swept[][2] = {
+    {"OMP_NUM_THREADS", "-t/--threads"}, {"OMP_PROC_BIND", "--bind"},
+    {"OMP_PLACES", "--places"}};
+
+static int add_env(struct config *cfg, const char *arg, errmsg_t *err)
+{
+    char name[CONFIG_SCHEDULE_TEXT * 4];
+    const char *value = NULL;
+    int rc = split_named("--env", arg, env_char, name, sizeof name, &value, err);
+    for (size_t i = 0; rc == STATUS_OK && i < sizeof env_swept / sizeof *env_swept; i++)
+        if (strcmp(name, env_swept[i][0]) == 0)
+            rc = errmsg_set(err, STATUS_USAGE, "--env: %s is set by %s (a column of "
+                            "runs.csv)", name, env_swept[i][1]);
+    for (int i = 0; rc == STATUS_OK && i < cfg->nexec_env; i++)
+        if (strncmp(cfg->exec_env[i], arg, (size_t)(value - arg)) == 0)
+            rc = errmsg_set(err, STATUS_USAGE, "--env: %s given twice", name);
+    if (rc == STATUS_OK)
+        rc = check_room("--env", cfg->nexec_env, err);
+    if (rc == STATUS_OK)
+        cfg->exec_env[cfg->nexec_env++] = arg;
+    return rc;
+}
+
+static int add_result(struct config *cfg, const char *arg, errmsg_t *err)
+{
+    int rc = check_room("--result", cfg->nexec_results, err);
+    if (rc == STATUS_OK)
+        cfg->exec_results[cfg->nexec_results++] = arg;
+    return rc;
+}
+
+static int nonempty(const char *opt, const char *arg, const char **out, errmsg_t *err)
+{
+    if (arg[0] == '\0')
+        return errmsg_set(err, STATUS_USAGE, "%s: empty value", opt);
+    *out = arg;
+    return STATUS_OK;
+}
+
+static int apply_exec_extra(struct config *cfg, int id, const char *arg, errmsg_t *err)
+{
+    switch (id) {
+    case OPT_OK_EXIT: return parse_ok_exit(cfg, arg, err);
+    case OPT_METRIC: return add_metric(cfg, arg, err);
+    case OPT_METRIC_BETTER:
+        if (check_room("--metric-better", cfg->nexec_better, err) != STATUS_OK)
+            return STATUS_USAGE;
+        cfg->exec_better[cfg->nexec_better++] = arg;
+        return STATUS_OK;
+    case OPT_RESULT_TOLERANCE: return parse_tolerance(cfg, arg, err);
+    case OPT_ENV: return add_env(cfg, arg, err);
+    case OPT_CHDIR: return nonempty("--chdir", arg, &cfg->exec_chdir, err);
+    case OPT_PROGRAM_VERSION:
+        return nonempty("--program-version", arg, &cfg->exec_program_version, err);
+    default: return OPTION_NOT_MINE;
+    }
+}
+
 static int apply_exec_option(struct config *cfg, int id, const char *arg,
                              errmsg_t *err)
 {
     switch (id) {
     case OPT_NAME: return parse_label("--name", arg, &cfg->exec_name, err);
     case OPT_SIZE: return parse_label("--size", arg, &cfg->exec_size, err);
-    case OPT_RESULT: cfg->exec_result = arg; return STATUS_OK;
-    case OPT_TIME: cfg->exec_time = arg; return STATUS_OK;
-    case OPT_WORK: cfg->exec_work = arg; return STATUS_OK;
+    case OPT_RESULT: return add_result(cfg, arg, err);
+    case OPT_TIME:
+        return set_once("--time", &cfg->exec_time, arg, "one pattern gives the run's "
+                        "seconds", err);
+    case OPT_WORK:
+        return set_once("--work", &cfg->exec_work, arg, "one pattern or number gives "
+                        "the run's work", err);
     case OPT_TIMEOUT:
         return parse_double("--timeout", arg, 0.001, TIMEOUT_MAX, &cfg->exec_timeout, err);
     case OPT_SHOW_OUTPUT: cfg->exec_show_output = true; return STATUS_OK;
-    default: return OPTION_NOT_MINE;
+    default: return apply_exec_extra(cfg, id, arg, err);
     }
+}
+
+/* What the exec options say together, once all are known. */
+static int validate_exec(struct config *cfg, errmsg_t *err)
+{
+    for (int i = 0; i < cfg->nexec_better; i++) {
+        int rc = apply_better(cfg, cfg->exec_better[i], err);
+        if (rc != STATUS_OK)
+            return rc;
+    }
+    for (int i = 0; cfg->schedules_given && i < cfg->nexec_env; i++)
+        if (strncmp(cfg->exec_env[i], "OMP_SCHEDULE=", 13) == 0)
+            return errmsg_set(err, STATUS_USAGE, "--env: OMP_SCHEDULE is set by "
+                              "--schedule (a column of runs.csv)");
+    if (cfg->exec_tolerance && cfg->nexec_results == 0)
+        return errmsg_set(err, STATUS_USAGE, "--result-tolerance: needs --result REGEX "
+                          "(the text whose numbers are compared)");
+    return STATUS_OK;
 }
 
 /* The long option without a value whose id is `val`, or NULL. */
@@ -894,8 +1107,8 @@ int config_parse(int argc, char **argv, struct config *cfg, errmsg_t *err)
     if (!threads_given)
         default_threads(cfg, env);
     default_dimensions(cfg);
-    if ((cfg->workloads & WORKLOAD_EXEC) &&
-        (rc = exec_workload_check(cfg, err)) != STATUS_OK)
+    if ((cfg->workloads & WORKLOAD_EXEC) && ((rc = validate_exec(cfg, err)) != STATUS_OK ||
+                                             (rc = exec_workload_check(cfg, err)) != STATUS_OK))
         return rc;
     if ((rc = validate_sizes(cfg, err)) != STATUS_OK)
         return rc;
@@ -911,17 +1124,55 @@ static uint64_t fnv1a_from(uint64_t h, const char *text)
 
 static uint64_t fnv1a(const char *text) { return fnv1a_from(0xcbf29ce484222325ULL, text); }
 
+static uint64_t fnv1a_item(uint64_t h, const char *label, const char *text)
+{
+    return fnv1a_from(fnv1a_from(fnv1a_from(h, label), text), "\x1f");
+}
+
+/* The exec options of 0.3 that change what a run measures or how it is
+ * verified; each enters only when given, so that 0.2's keys stay. Without
+ * --schedule the program runs with the environment's OMP_SCHEDULE. */
+static uint64_t exec_key_options(const struct config *cfg, uint64_t h)
+{
+    char text[128];
+    for (int i = 1; i < cfg->nexec_results; i++)
+        h = fnv1a_item(h, "result=", cfg->exec_results[i]);
+    for (int i = 0; i < cfg->nexec_metrics; i++) {
+        h = fnv1a_item(h, "metric=", cfg->exec_metrics[i].name);
+        h = fnv1a_item(h, "=", cfg->exec_metrics[i].pattern);
+    }
+    for (int c = 1; cfg->exec_ok_exit_text != NULL && c < CONFIG_EXIT_CODES; c++)
+        if (cfg->exec_ok_exit[c / 8] >> (c % 8) & 1u) {
+            snprintf(text, sizeof text, "%d", c);
+            h = fnv1a_item(h, "ok=", text);
+        }
+    if (cfg->exec_tolerance) {
+        snprintf(text, sizeof text, "%a,%a", cfg->exec_tol_rel, cfg->exec_tol_abs);
+        h = fnv1a_item(h, "tol=", text);
+    }
+    for (int i = 0; i < cfg->nexec_env; i++)
+        h = fnv1a_item(h, "env=", cfg->exec_env[i]);
+    if (cfg->exec_chdir != NULL)
+        h = fnv1a_item(h, "dir=", cfg->exec_chdir);
+    if (!cfg->schedules_given) {
+        const char *inherited = getenv("OMP_SCHEDULE");
+        h = fnv1a_item(h, "sched=runtime:", inherited != NULL ? inherited : "");
+    }
+    return h;
+}
+
 /* exec's part of the key: the program, its arguments and the patterns, each
  * closed by a separator so that no two command lines run together. */
 static uint64_t exec_key(const struct config *cfg)
 {
-    const char *patterns[] = {cfg->exec_result, cfg->exec_time, cfg->exec_work};
+    const char *patterns[] = {cfg->nexec_results > 0 ? cfg->exec_results[0] : NULL,
+                              cfg->exec_time, cfg->exec_work};
     uint64_t h = fnv1a("exec");
     for (int i = 0; i < cfg->ncommand; i++)
         h = fnv1a_from(fnv1a_from(h, cfg->command[i]), "\x1f");
     for (int i = 0; i < 3; i++)
         h = fnv1a_from(fnv1a_from(h, patterns[i] != NULL ? patterns[i] : "\x1e"), "\x1f");
-    return h;
+    return exec_key_options(cfg, h);
 }
 
 /* The text hashed is 0.1's, so that a study started by 0.1 resumes; the
@@ -1023,16 +1274,29 @@ static const char USAGE_COMMANDS[] =
 "  -o DIR                 also write DIR/compare.csv\n"
 "\n"
 
-"exec (each run: PROGRAM with OMP_NUM_THREADS, OMP_SCHEDULE and the swept\n"
+"exec (each run: PROGRAM with OMP_NUM_THREADS and the swept OMP_SCHEDULE,\n"
 "OMP_PROC_BIND/OMP_PLACES set, {threads} in ARGs replaced by the count):\n"
 "      --result REGEX     checksum of every match (of the first group, if any)\n"
-"                         in stdout; runs must agree (default: not compared)\n"
+"                         in stdout; runs must agree (default: not compared);\n"
+"                         repeatable, all patterns count\n"
+"      --result-tolerance REL[,ABS]  numbers of the --result text agree within\n"
+"                         REL (relative) or ABS; the text between them exactly\n"
 "      --time REGEX       seconds the program prints (default: wall clock from\n"
 "                         start to exit)\n"
-"      --work REGEX       work count the program prints (default 1)\n"
+"      --work REGEX|N     work count the program prints, or a constant\n"
+"                         (default 1)\n"
+"      --metric NAME=REGEX  a number the program prints, kept per run in\n"
+"                         metrics.csv and summarized; repeatable\n"
+"      --metric-better NAME=WHICH  WHICH: higher (default) or lower is better\n"
+"      --ok-exit LIST     exit statuses besides 0 that are success: 1,3 or 1-4\n"
+"      --env NAME=VALUE   set in the program's environment ({threads} allowed);\n"
+"                         repeatable\n"
+"      --chdir DIR        run the program in DIR\n"
+"      --program-version CMD  shell command whose output names the program's\n"
+"                         version in metadata.json\n"
 "      --timeout SEC      end a run (SIGTERM, then SIGKILL) and fail the study\n"
 "      --name NAME        variant column (default: PROGRAM's file name)\n"
-"      --size TEXT        size column (default: the ARGs)\n"
+"      --size TEXT        size column (default: the ARGs, paths by file name)\n"
 "      --show-output      copy PROGRAM's stdout and stderr to stderr\n"
 "\n"
 "Exit codes: 0 ok, 1 verification failed (compare: a regression; exec: the\n"

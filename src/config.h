@@ -19,7 +19,9 @@ enum {
     CONFIG_MAX_THREAD_COUNTS = 256, /* entries in one sweep */
     CONFIG_MAX_THREADS = 4096,      /* largest thread count accepted */
     CONFIG_SCHEDULE_TEXT = 32,
-    CONFIG_MAX_VALUES = 16 /* values of one repeatable sweep option */
+    CONFIG_MAX_VALUES = 16, /* values of one repeatable sweep option */
+    CONFIG_EXIT_CODES = 256, /* exit statuses a program can return */
+    CONFIG_METRIC_NAME = 32  /* longest --metric name + 1 */
 };
 
 enum config_action {
@@ -36,6 +38,13 @@ struct schedule {
     enum schedule_kind kind;
     int chunk;                       /* 0 = the runtime's default */
     char text[CONFIG_SCHEDULE_TEXT]; /* as written to the CSVs: "dynamic,4" */
+};
+
+/* One --metric: a number the program prints, and which way is better. */
+struct exec_metric {
+    char name[CONFIG_METRIC_NAME];
+    const char *pattern;
+    bool lower_better; /* --metric-better NAME=lower (default higher) */
 };
 
 struct config {
@@ -85,9 +94,24 @@ struct config {
     char **command;
     int ncommand;
     const char *exec_name, *exec_size;  /* --name, --size; NULL: defaults */
-    const char *exec_result, *exec_time, *exec_work; /* patterns; NULL: none */
+    const char *exec_results[CONFIG_MAX_VALUES]; /* --result patterns, in order */
+    int nexec_results;
+    const char *exec_time, *exec_work; /* patterns (--work: or a number); NULL: none */
     double exec_timeout;                /* --timeout seconds, 0 = none */
     bool exec_show_output;
+    struct exec_metric exec_metrics[CONFIG_MAX_VALUES]; /* --metric, in order */
+    int nexec_metrics;
+    const char *exec_better[CONFIG_MAX_VALUES]; /* --metric-better NAME=WHICH, as given */
+    int nexec_better;
+    unsigned char exec_ok_exit[CONFIG_EXIT_CODES / 8]; /* bit set: --ok-exit (and 0) */
+    const char *exec_ok_exit_text;      /* --ok-exit as given; NULL: 0 only */
+    bool exec_tolerance;                /* --result-tolerance given: */
+    double exec_tol_rel, exec_tol_abs;
+    const char *exec_env[CONFIG_MAX_VALUES]; /* --env NAME=VALUE, in order */
+    int nexec_env;
+    const char *exec_chdir;             /* --chdir DIR, NULL: ompsweep's */
+    const char *exec_program_version;   /* --program-version CMD, NULL: none */
+    bool schedules_given;               /* --schedule was on the command line */
 
     /* summarize: the runs files named after the subcommand */
     char **inputs;

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/openmp.h"
 #include "base/par.h"
@@ -17,6 +18,7 @@
 #include "study/envinfo.h"
 #include "study/filelock.h"
 #include "study/metadata.h"
+#include "study/metrics.h"
 #include "study/output.h"
 #include "study/report.h"
 #include "study/resume.h"
@@ -41,6 +43,10 @@ struct study {
     char run_id[CSV_ID_MAX], host[CSV_ID_MAX], key[CONFIG_KEY_LEN];
     char start_time[CSV_KEY_MAX];
     struct runs_file runs;
+    struct runs_file metrics; /* metrics.csv, open when the study has metrics */
+    char metrics_path[OUTPUT_PATH_MAX], metrics_summary_path[OUTPUT_PATH_MAX];
+    struct metadata_program program; /* exec: the program, for metadata.json */
+    bool has_program;
     struct resume resume;
     struct warnings warnings;
     struct sweep sweep;
@@ -81,6 +87,15 @@ static int count_blocks(const struct study *st)
 static int setup_workloads(struct study *st, errmsg_t *err)
 {
     for (int i = 0; i < REGISTRY_COUNT; i++) {
+        /* what metadata.json says of a program run in our place (the parent
+         * of bind/places children writes it) */
+        if (selected(st->cfg, i) && registry[i].describe != NULL && !st->role.active &&
+            par_root()) {
+            int rc = registry[i].describe(st->cfg, &st->program, err);
+            if (rc != STATUS_OK)
+                return rc;
+            st->has_program = true;
+        }
         if (!selected(st->cfg, i) || st->cfg->scaling == SCALING_WEAK)
             continue;
         for (int v = 0; v < registry[i].variants(st->cfg); v++) {
@@ -125,6 +140,8 @@ static int open_files(struct study *st, errmsg_t *err)
         rc = metadata_check(st->metadata_path, err);
     if (rc == STATUS_OK)
         rc = csv_runs_open(&st->runs, st->runs_path, legacy_ok, err);
+    if (rc == STATUS_OK && st->cfg->nexec_metrics > 0)
+        rc = metrics_open(&st->metrics, st->metrics_path, err);
     return rc;
 }
 
@@ -163,6 +180,11 @@ static int open_outputs(struct study *st, errmsg_t *err)
     if (rc == STATUS_OK)
         rc = output_path(st->metadata_path, sizeof st->metadata_path, dir,
                          "metadata.json", err);
+    if (rc == STATUS_OK)
+        rc = output_path(st->metrics_path, sizeof st->metrics_path, dir, METRICS_FILE, err);
+    if (rc == STATUS_OK)
+        rc = output_path(st->metrics_summary_path, sizeof st->metrics_summary_path, dir,
+                         METRICS_SUMMARY_FILE, err);
     if (rc == STATUS_OK && par_root())
         rc = open_files(st, err);
     par_broadcast(&rc, sizeof rc); /* every rank follows rank 0's verdict */
@@ -173,7 +195,7 @@ static int open_outputs(struct study *st, errmsg_t *err)
 static void block_label(const struct summary_row *r, char *buf, size_t cap)
 {
     snprintf(buf, cap, "%s %s %s%s%s%s%s threads=%d", r->workload, r->variant,
-             r->schedule, r->bind[0] ? " bind=" : "", r->bind,
+             r->schedule[0] ? r->schedule : "-", r->bind[0] ? " bind=" : "", r->bind,
              r->places[0] ? " places=" : "", r->places, r->threads);
 }
 
@@ -198,6 +220,33 @@ static void result_warnings(struct study *st, const struct summary_row *rows,
     }
 }
 
+/* metrics_summary.csv from the whole metrics.csv (when there is one); the
+ * metrics table of this run on stdout. */
+static int metrics_tables(struct study *st, errmsg_t *err)
+{
+    if (access(st->metrics_path, F_OK) != 0)
+        return STATUS_OK;
+    struct metrics_acc *all = NULL, *own = NULL;
+    const struct metric_summary *rows;
+    size_t n;
+    int rc = metrics_acc_new(&all, true, err);
+    if (rc == STATUS_OK)
+        rc = metrics_acc_file(all, st->metrics_path, NULL, false, err);
+    if (rc == STATUS_OK && (rc = metrics_acc_finish(all, &rows, &n, err)) == STATUS_OK)
+        rc = metrics_summary_write(st->metrics_summary_path, rows, n, err);
+    if (rc == STATUS_OK)
+        rc = metrics_acc_new(&own, false, err);
+    if (rc == STATUS_OK)
+        rc = metrics_acc_file(own, st->metrics_path, st->run_id, false, err);
+    if (rc == STATUS_OK && (rc = metrics_acc_finish(own, &rows, &n, err)) == STATUS_OK) {
+        metrics_report(stdout, rows, n);
+        fflush(stdout);
+    }
+    metrics_acc_free(all);
+    metrics_acc_free(own);
+    return rc;
+}
+
 /* summary.csv from the whole runs.csv; the table of this run on stdout. */
 static int finish_tables(struct study *st, errmsg_t *err)
 {
@@ -214,7 +263,7 @@ static int finish_tables(struct study *st, errmsg_t *err)
         result_warnings(st, t.own, t.nown);
     }
     tables_study_free(&t);
-    return rc;
+    return rc == STATUS_OK ? metrics_tables(st, err) : rc;
 }
 
 static int sweep_all(struct study *st, errmsg_t *err)
@@ -277,13 +326,18 @@ static int run_children(struct study *st, errmsg_t *err)
 static int outcome(const struct study *st, errmsg_t *err)
 {
     const struct sweep *s = &st->sweep;
+    bool none = s->runs_done == 0 && (s->resume == NULL || s->resume->n == 0);
+    char rows[OUTPUT_PATH_MAX + 32];
+    snprintf(rows, sizeof rows, none ? "no run was recorded" : "rows so far are in %s",
+             st->runs_path);
     if (s->failed != 0) /* a run failed outright (exec): its own message */
-        return errmsg_set(err, s->failed, "%s (rows so far are in %s)",
-                          s->failure.text, st->runs_path);
+        return errmsg_set(err, s->failed, "%s%s (%s)", s->failure.text,
+                          s->failed_in_warmup ? "; in a warm-up run" : "", rows);
     if (s->mismatches > 0)
         return errmsg_set(err, STATUS_VERIFY, "verification FAILED: %d run(s) "
                           "differ from the first run's checksum or failed their "
-                          "check (see verified in %s)", s->mismatches, st->runs_path);
+                          "check (see verified in %s)%s%s", s->mismatches, st->runs_path,
+                          s->mismatch[0] ? "; " : "", s->mismatch);
     if (s->interrupted)
         return errmsg_set(err, signals_exit_status(s->interrupted), "interrupted; "
                           "rows written so far are in %s (continue with --resume)",
@@ -360,7 +414,10 @@ static int write_metadata(struct study *st, int status, errmsg_t *err)
         .warnings = st->warnings.list, .nwarnings = st->warnings.n,
         .interrupted = st->sweep.interrupted != 0, .exit_status = status,
         .ranks = par_size(), .nodes = st->nodes, .mpi_library = st->mpi_library,
-        .affinity = st->affinity.rec, .naffinity = st->affinity.n};
+        .affinity = st->affinity.rec, .naffinity = st->affinity.n,
+        .program = st->has_program ? &st->program : NULL};
+    st->program.result_text = st->sweep.result_text;
+    st->program.result_text_cut = st->sweep.result_text_cut;
     int rc = csv_runs_lock(&st->runs, err);
     if (rc != STATUS_OK)
         return rc;
@@ -388,6 +445,8 @@ static int measure(struct study *st, errmsg_t *err)
                         .cells_total = count_blocks(st) * st->cfg->repeats,
                         .resume = st->cfg->resume ? &st->resume : NULL,
                         .affinity = &st->affinity, .offset = st->role.elapsed,
+                        .metrics = st->metrics.fd >= 0 ? &st->metrics : NULL,
+                        .warnings = &st->warnings,
                         .later_parts = st->role.active ? st->role.count - st->role.index - 1 : 0};
     if (par_root())
         runtime_warnings(st);
@@ -444,10 +503,13 @@ static int run_study(struct study *st, errmsg_t *err)
     }
     rc = finish(st, rc, err);
     int close_rc = csv_runs_close(&st->runs, rc == STATUS_OK ? err : NULL);
+    if (close_rc == STATUS_OK)
+        close_rc = csv_runs_close(&st->metrics, rc == STATUS_OK ? err : NULL);
     return rc == STATUS_OK ? close_rc : rc;
 }
 
 static int run_summarize(const struct config *cfg, errmsg_t *err);
+static int summarize_metrics(const struct config *cfg, errmsg_t *err);
 
 static int run_main(const struct config *cfg, int argc, char **argv,
                     bool *agreed, errmsg_t *err)
@@ -460,6 +522,7 @@ static int run_main(const struct config *cfg, int argc, char **argv,
     st->argv = argv;
     st->agreed = true; /* setup fails alike on every rank */
     st->runs.fd = -1;
+    st->metrics.fd = -1;
     warnings_init(&st->warnings);
     int rc = assign_role(st, err);
     if (rc == STATUS_OK)
@@ -469,6 +532,7 @@ static int run_main(const struct config *cfg, int argc, char **argv,
     if (rc == STATUS_OK)
         rc = run_study(st, err);
     destroy_workloads(st);
+    free(st->sweep.result_text);
     affinity_log_free(&st->affinity);
     resume_free(&st->resume);
     *agreed = st->agreed;
@@ -529,6 +593,34 @@ int main(int argc, char **argv)
     return rc;
 }
 
+/* The metrics.csv beside each runs file, pooled like the runs: the table
+ * on stdout, and metrics_summary.csv with -o. Runs files without one are
+ * no error (built-in workloads have no metrics). */
+static int summarize_metrics(const struct config *cfg, errmsg_t *err)
+{
+    struct metrics_acc *acc;
+    const struct metric_summary *rows;
+    size_t n;
+    int found = 0;
+    char path[OUTPUT_PATH_MAX];
+    int rc = metrics_acc_new(&acc, false, err);
+    for (int i = 0; rc == STATUS_OK && i < cfg->ninputs; i++) {
+        metrics_path_beside(cfg->inputs[i], path, sizeof path);
+        if (access(path, F_OK) == 0 && ++found)
+            rc = metrics_acc_file(acc, path, NULL, false, err);
+    }
+    if (rc == STATUS_OK && found > 0 && (rc = metrics_acc_finish(acc, &rows, &n, err)) == STATUS_OK) {
+        metrics_report(stdout, rows, n);
+        if (cfg->output_given &&
+            (rc = output_path(path, sizeof path, cfg->output_dir, METRICS_SUMMARY_FILE,
+                              err)) == STATUS_OK &&
+            (rc = output_prepare(cfg->output_dir, err)) == STATUS_OK)
+            rc = metrics_summary_write(path, rows, n, err);
+    }
+    metrics_acc_free(acc);
+    return rc;
+}
+
 /* Rows from all files pooled and grouped without run_id, so 1-thread and
  * N-thread rows from separate jobs combine into one speedup table. */
 static int run_summarize(const struct config *cfg, errmsg_t *err)
@@ -539,6 +631,8 @@ static int run_summarize(const struct config *cfg, errmsg_t *err)
     int rc = tables_pool(cfg->inputs, cfg->ninputs, &sum, &nsum, err);
     if (rc == STATUS_OK)
         report_table(stdout, sum, nsum);
+    if (rc == STATUS_OK)
+        rc = summarize_metrics(cfg, err);
     if (rc == STATUS_OK && cfg->output_given) {
         rc = output_path(path, sizeof path, cfg->output_dir, "summary.csv", err);
         if (rc == STATUS_OK)

@@ -6,17 +6,20 @@
 
 #include "bogosort/bogosort_workload.h"
 #include "elbow/elbow_workload.h"
+#include "exec/exec_program.h"
 #include "exec/exec_workload.h"
 
 static const char REGISTRY_ALL[] = "all";
 
 const struct registry_entry registry[REGISTRY_COUNT] = {
     [REGISTRY_BOGOSORT] = {"bogosort", "bogosort every row of a random integer matrix",
-                           bogosort_workload_variants, bogosort_workload_create, false},
+                           bogosort_workload_variants, bogosort_workload_create, false,
+                           NULL},
     [REGISTRY_ELBOW] = {"elbow", "k-means + silhouette elbow search over a cluster range",
-                        elbow_workload_variants, elbow_workload_create, false},
+                        elbow_workload_variants, elbow_workload_create, false, NULL},
     [REGISTRY_EXEC] = {"exec", "your own program: ompsweep exec [options] -- PROGRAM [ARG...]",
-                       exec_workload_variants, exec_workload_create, true},
+                       exec_workload_variants, exec_workload_create, true,
+                       exec_program_describe},
 };
 
 unsigned registry_lookup(const char *name)

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "study/metadata.h"
 #include "study/workload.h"
 
 /* Row indices of the table, in the order a study runs them. */
@@ -28,6 +29,9 @@ struct registry_entry {
     workload_create_fn create;
     /* Runs a command given after "--" (exec): alone, and not part of `all`. */
     bool command;
+    /* Optional: the program it runs in ompsweep's place, for metadata.json
+     * (untimed, before the sweep). NULL for the built-in workloads. */
+    int (*describe)(const struct config *cfg, struct metadata_program *out, errmsg_t *err);
 };
 
 extern const struct registry_entry registry[REGISTRY_COUNT];

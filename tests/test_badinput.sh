@@ -74,7 +74,7 @@ test_threads_and_choices() {
     bad "missing WORKLOAD (bogosort|elbow|exec|all; see --help)" -t 1
     bad "--bogus: unknown option (see --help)" bogosort --bogus
     bad "-x: unknown option (see --help)" bogosort -x
-    bad "--re: ambiguous option (could be --repeats, --resume, --result)" bogosort --re 3
+    bad "--re: ambiguous option (could be --repeats, --resume, --result, --result-tolerance)" bogosort --re 3
     bad "--k=3: ambiguous option (could be --k-min, --k-max)" elbow --k=3
     bad "--tag: control characters are not allowed" bogosort --tag "$(printf 'a\tb')"
 }

@@ -82,7 +82,7 @@ test_time_and_work() {
 
 test_failing_program() {
     out="$TMP/fail"
-    "$OMPSWEEP" exec -t 1,2 -r 2 -w 0 -q -o "$out" -- sh -c \
+    "$OMPSWEEP" exec -t 1,2 -r 2 -w 0 -q -o "$out" --size fail -- sh -c \
         'echo first >&2; echo second >&2; echo third >&2; echo fourth >&2; exit 3' \
         >/dev/null 2>"$TMP/stderr"
     check "exit 1" [ $? -eq 1 ]
@@ -126,7 +126,7 @@ test_timeout() {
 # shell, its background job and its foreground job); nothing is left.
 test_sigterm_no_orphan() {
     mark="ompsweep-exec-mark-$$"
-    "$OMPSWEEP" exec -t 1 -r 3 -w 0 -q -o "$TMP/sig" -- sh -c \
+    "$OMPSWEEP" exec -t 1 -r 3 -w 0 -q -o "$TMP/sig" --size two-sleeps -- sh -c \
         'sleep 1000 & sleep 1001; wait' "$mark" >/dev/null 2>&1 &
     pid=$!
     for _ in 1 2 3 4 5 6 7 8 9 10; do
@@ -166,6 +166,129 @@ test_mpi_refused() {
         exec -- "$INT"
 }
 
+# Defect: a repeated --result kept only the last pattern. Every --result is
+# hashed (in the order of the output); --time and --work take one pattern.
+test_repeated_result() {
+    for a in 1 2; do
+        "$OMPSWEEP" exec -t 1 -r 1 -w 0 -q -o "$TMP/rr$a" --result 'a=(.*)' --result 'b=(.*)' \
+            -- sh -c "echo a=$a; echo b=2" >/dev/null 2>&1
+        check "exit 0 (a=$a)" [ $? -eq 0 ]
+    done
+    check "the first pattern counts too: a=1 and a=2 differ" \
+        [ "$(column "$TMP/rr1/runs.csv" checksum)" != "$(column "$TMP/rr2/runs.csv" checksum)" ]
+    expect_usage_error "--time: given twice ('t=(.*)' and 'u=(.*)'): one pattern gives the run's seconds; read other numbers with --metric NAME=REGEX" \
+        exec --time 't=(.*)' --time 'u=(.*)' -- "$INT"
+    expect_usage_error "--work: given twice ('1' and '2'): one pattern or number gives the run's work; read other numbers with --metric NAME=REGEX" \
+        exec --work 1 --work 2 -- "$INT"
+}
+
+# Defect: two builds of one program behind a wrapper never matched in
+# compare (the default size held the program's path), and compare said
+# nothing and exited 0. The default size gives paths by their last
+# component; compare refuses zero matched blocks.
+test_builds_match_in_compare() {
+    for b in O2 O3; do
+        mkdir -p "$TMP/$b" && "$CC" "-$b" -fopenmp -o "$TMP/$b/sum_int" tests/exec/sum_int.c
+        "$OMPSWEEP" exec -t 1 -r 2 -w 0 -q -o "$TMP/cmp$b" --result "$RESULT" \
+            -- env "$TMP/$b/sum_int" 3000 >/dev/null 2>&1
+        check "exit 0 ($b)" [ $? -eq 0 ]
+    done
+    check "size without the path ($(column "$TMP/cmpO2/runs.csv" size | head -n 1))" \
+        [ "$(column "$TMP/cmpO2/runs.csv" size | sort -u)" = "sum_int 3000" ]
+    "$OMPSWEEP" compare "$TMP/cmpO2" "$TMP/cmpO3" --fail-on-regression 5 >"$TMP/stdout" 2>"$TMP/stderr"
+    rc=$?
+    check "compare matches the builds (exit $rc, $(head -c 300 "$TMP/stderr"))" [ $rc -ne 2 ]
+    check "one matched block" grep -q 'geomean over 1 matched blocks' "$TMP/stdout"
+    "$OMPSWEEP" exec -t 1 -r 2 -w 0 -q -o "$TMP/cmpX" --size other -- "$INT" 3000 >/dev/null 2>&1
+    FRESH=0 expect_usage_error "compare: no block is in both BASE and NEW (BASE: exec env - size=sum_int 3000 ranks=1 threads=1; NEW: exec sum_int - size=other ranks=1 threads=1): blocks match on workload, variant, schedule, bind, places, size, ranks and threads; give both studies the same --name and --size" \
+        compare "$TMP/cmpO2" "$TMP/cmpX" --fail-on-regression 5
+}
+
+# Defect: XSBench gives its reason on stdout and nothing on stderr; the
+# message said "stderr empty". A failed warm-up said rows were in runs.csv.
+test_failure_shows_stdout() {
+    "$OMPSWEEP" exec -t 1 -r 1 -w 0 -q -o "$TMP/so" --size xsbench-like -- sh -c \
+        'echo "Lookups/s:   497,653"; echo "Verification checksum: 999388 (WARNING - INVALID CHECKSUM!)"; echo =========; exit 1' \
+        >/dev/null 2>"$TMP/stderr"
+    check "exit 1" [ $? -eq 1 ]
+    check "the end of stdout, decoration left out ($(cat "$TMP/stderr"))" grep -q \
+        "exited with status 1 at threads=1; stderr empty; stdout: Lookups/s:   497,653 | Verification checksum: 999388 (WARNING - INVALID CHECKSUM!) (" \
+        "$TMP/stderr"
+    "$OMPSWEEP" exec -t 1 -r 1 -w 1 -q -o "$TMP/wu" -- sh -c 'echo bad input >&2; exit 4' \
+        >/dev/null 2>"$TMP/stderr"
+    check "exit 1" [ $? -eq 1 ]
+    check "a warm-up run, nothing recorded ($(cat "$TMP/stderr"))" grep -q \
+        "exited with status 4 at threads=1; stderr: bad input; in a warm-up run (no run was recorded)" "$TMP/stderr"
+    check "no rows" [ "$(data_rows "$TMP/wu/runs.csv")" -eq 0 ]
+}
+
+# Defect: metadata.json's compiler and cflags were ompsweep's, not the
+# program's. The program's path, size, SHA-256 and OpenMP runtime are kept.
+test_program_recorded() {
+    have_python || return 0
+    "$OMPSWEEP" exec -t 1 -r 1 -w 0 -q -o "$TMP/meta" --program-version "echo prog 1.2" \
+        -- "$INT" 100 >/dev/null 2>&1
+    check "exit 0" [ $? -eq 0 ]
+    sum=$(sha256sum "$INT" | cut -d' ' -f1)
+    size=$(wc -c <"$INT" | tr -d ' ')
+    /usr/bin/python3 - "$TMP/meta/metadata.json" "$INT" "$sum" "$size" >"$TMP/py" 2>&1 <<'PY'
+import json, os, sys
+m = json.load(open(sys.argv[1]))[-1]
+p = m["program"]
+assert p["path"] == os.path.realpath(sys.argv[2]), p["path"]
+assert p["sha256"] == sys.argv[3], p["sha256"]
+assert p["size_bytes"] == int(sys.argv[4]), p["size_bytes"]
+assert p["openmp_runtime"] == "libgomp.so.1", p["openmp_runtime"]
+assert p["version"] == "prog 1.2", p["version"]
+assert p["mtime"].endswith("Z"), p["mtime"]
+assert "compiler" not in m and "cflags" not in m, "ompsweep's build at the top level"
+assert m["ompsweep_compiler"] and m["ompsweep_cflags"]
+PY
+    check "metadata: program facts ($(cat "$TMP/py"))" [ $? -eq 0 ]
+    "$OMPSWEEP" exec -t 1 -r 1 -q -o "$TMP/meta2" --program-version 'exit 3' -- "$INT" 100 \
+        >/dev/null 2>"$TMP/stderr"
+    check "--program-version failing: exit 2 ($(cat "$TMP/stderr"))" [ $? -eq 2 ]
+}
+
+# Defect: OMP_SCHEDULE=dynamic was always set. Without --schedule the
+# program gets the environment's OMP_SCHEDULE (or none) and the schedule
+# column is empty: the runtime's default.
+test_schedule_left_alone() {
+    "$OMPSWEEP" exec -t 1 -r 1 -w 0 -o "$TMP/sch" --show-output -- "$INT" 100 >/dev/null 2>"$TMP/stderr"
+    check "exit 0" [ $? -eq 0 ]
+    check "no OMP_SCHEDULE set ($(grep '^env:' "$TMP/stderr"))" \
+        grep -qx 'env: OMP_NUM_THREADS=1 OMP_SCHEDULE=- OMP_PROC_BIND=-' "$TMP/stderr"
+    check "schedule column empty" [ "$(column "$TMP/sch/runs.csv" schedule)" = "" ]
+    OMP_SCHEDULE=guided,7 "$OMPSWEEP" exec -t 1 -r 1 -w 0 -o "$TMP/sch2" --show-output \
+        -- "$INT" 100 >"$TMP/stdout" 2>"$TMP/stderr"
+    check "the environment's OMP_SCHEDULE passes" \
+        grep -qx 'env: OMP_NUM_THREADS=1 OMP_SCHEDULE=guided,7 OMP_PROC_BIND=-' "$TMP/stderr"
+    check "table says schedule=-" grep -q 'schedule=-' "$TMP/stdout"
+    check "another key than without OMP_SCHEDULE" [ "$(column "$TMP/sch/runs.csv" run_id | sed 's/.*-//')" != \
+        "$(column "$TMP/sch2/runs.csv" run_id | sed 's/.*-//')" ]
+}
+
+# No key column is cut: a default size, a name or a weak-scaling size that
+# would not fit is refused, naming the option that fixes it.
+test_long_keys_refused() {
+    long=$(printf 'x%.0s' $(seq 1 60))
+    expect_usage_error "exec: the size column would be '20000 -l 30000000 -p 1000000 -G unionized -m event' (50 characters, at most 47): name it with --size TEXT" \
+        exec -- "$INT" 20000 -l 30000000 -p 1000000 -G unionized -m event
+    ln -s "$INT" "$TMP/$long"
+    expect_usage_error "exec: the variant column would be '$long' (60 characters, at most 47): name it with --name NAME" \
+        exec -- "$TMP/$long" 100
+    expect_usage_error "--size: '$long' must have 1..47 characters" exec --size "$long" -- "$INT"
+    short=$(printf 'y%.0s' $(seq 1 45))
+    expect_usage_error "exec: the variant column would be '$short+weak' (50 characters, at most 47): shorten --name NAME" \
+        exec -t 1,2 --scaling weak --name "$short" -- "$INT"
+}
+
+have_python() {
+    [ -x /usr/bin/python3 ] && return 0
+    echo "  (skipped: /usr/bin/python3 not installed)"
+    return 1
+}
+
 run_test test_deterministic
 run_test test_fp_caught
 run_test test_environment_reaches_program
@@ -176,4 +299,10 @@ run_test test_timeout
 run_test test_sigterm_no_orphan
 run_test test_resume
 run_test test_mpi_refused
+run_test test_repeated_result
+run_test test_builds_match_in_compare
+run_test test_failure_shows_stdout
+run_test test_program_recorded
+run_test test_schedule_left_alone
+run_test test_long_keys_refused
 finish

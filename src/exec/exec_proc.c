@@ -82,6 +82,8 @@ static void start_program(const struct exec_spawn *sp, int out_w, int err_w,
 #endif
     if (sp->cpus != NULL)
         sched_setaffinity(0, sizeof *sp->cpus, sp->cpus);
+    if (sp->dir != NULL && chdir(sp->dir) != 0)
+        _exit(EXEC_FAILED);
     execve(sp->path, sp->argv, sp->envp);
     static const char msg[] = "ompsweep: execve failed\n";
     ssize_t ignored = write(STDERR_FILENO, msg, sizeof msg - 1);
@@ -101,20 +103,21 @@ struct watch {
     bool reaped;
 };
 
-static void keep_tail(struct exec_outcome *out, const char *buf, size_t n)
+/* The last EXEC_TAIL_BYTES of a stream into tail. */
+static void keep_tail(char *tail, const char *buf, size_t n)
 {
-    size_t len = strlen(out->tail);
+    size_t len = strlen(tail);
     if (n >= EXEC_TAIL_BYTES) {
         buf += n - EXEC_TAIL_BYTES;
         n = EXEC_TAIL_BYTES;
     }
     if (len + n > EXEC_TAIL_BYTES) {
         size_t drop = len + n - EXEC_TAIL_BYTES;
-        memmove(out->tail, out->tail + drop, len - drop);
+        memmove(tail, tail + drop, len - drop);
         len -= drop;
     }
-    memcpy(out->tail + len, buf, n);
-    out->tail[len + n] = '\0';
+    memcpy(tail + len, buf, n);
+    tail[len + n] = '\0';
 }
 
 /* stdout bytes into lines; an overlong line goes out in pieces. */
@@ -148,8 +151,7 @@ static void read_pipe(struct watch *w, int which)
     }
     if (which == 0)
         take_stdout(w, buf, (size_t)got);
-    else
-        keep_tail(w->out, buf, (size_t)got);
+    keep_tail(which == 0 ? w->out->out_tail : w->out->tail, buf, (size_t)got);
 }
 
 /* The deadlines: --timeout, then SIGKILL after the grace period. */

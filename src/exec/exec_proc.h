@@ -14,7 +14,7 @@
 
 enum {
     EXEC_LINE_MAX = 1 << 16,   /* longer stdout lines reach the matchers in pieces */
-    EXEC_TAIL_BYTES = 2048     /* of stderr, kept for the failure message */
+    EXEC_TAIL_BYTES = 2048     /* of stderr and stdout, kept for the failure message */
 };
 
 /* Called for every line of the program's stdout (without its newline,
@@ -26,6 +26,7 @@ struct exec_spawn {
     char *const *argv;    /* argv[0] as the user typed it */
     char *const *envp;
     const cpu_set_t *cpus; /* the CPU mask the program starts with; NULL: inherit */
+    const char *dir;      /* the working directory of the program; NULL: ours */
     double timeout;       /* seconds, 0 = none */
     bool show_output;     /* copy the program's stdout and stderr to our stderr */
     exec_line_fn on_line;
@@ -39,6 +40,7 @@ struct exec_outcome {
     bool timed_out;   /* ended by --timeout */
     int interrupted;  /* our SIGINT/SIGTERM passed on to it, or 0 */
     char tail[EXEC_TAIL_BYTES + 1]; /* the end of its stderr */
+    char out_tail[EXEC_TAIL_BYTES + 1]; /* the end of its stdout */
 };
 
 /* Run the program to its end. Returns STATUS_OK (whatever the program's

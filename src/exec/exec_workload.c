@@ -1,76 +1,72 @@
 /* exec_workload: see exec_workload.h. */
 #include "exec/exec_workload.h"
 
+#include <ctype.h>
 #include <limits.h>
 #include <math.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "base/openmp.h"
 #include "base/par.h"
 #include "exec/exec_match.h"
+#include "exec/exec_names.h"
 #include "exec/exec_proc.h"
+#include "exec/exec_reference.h"
+#include "exec/exec_spread.h"
 #include "study/signals.h"
+#include "study/warnings.h"
 
 extern char **environ;
 
 enum {
-    TAIL_LINES = 3,      /* of the program's stderr in a failure message */
+    TAIL_LINES = 3,      /* of the program's stderr (or stdout) in a failure message */
+    TAIL_TEXT = 512,
     ENV_TEXT = 64,       /* "OMP_NUM_THREADS=N", "OMP_SCHEDULE=kind,chunk" */
-    OWN_ENV_VARS = 2
+    OWN_ENV_VARS = 2,
+    NUMBER_TIME = 0,     /* the number patterns: --time, --work, the metrics */
+    NUMBER_WORK = 1,
+    NUMBER_METRICS = 2
 };
+_Static_assert((int)CONFIG_MAX_VALUES <= (int)EXEC_RESULTS_MAX, "a --result per scan slot");
+_Static_assert((int)NUMBER_METRICS + (int)CONFIG_MAX_VALUES <= (int)EXEC_NUMBERS_MAX,
+               "a --metric per scan slot");
+
 static const char ENV_THREADS[] = "OMP_NUM_THREADS=";
 static const char ENV_SCHEDULE[] = "OMP_SCHEDULE=";
 static const char NOT_COMPARED[] = "outputs not compared (no --result)";
 
 struct exec_state {
     const struct config *cfg;
-    char path[PATH_MAX];
-    struct exec_pattern result, time, work;
-    char **env; /* environ without our variables, then ours, then NULL */
-    char threads_var[ENV_TEXT], schedule_var[ENV_TEXT];
+    char path[PATH_MAX];     /* absolute under --chdir */
+    struct exec_pattern results[CONFIG_MAX_VALUES];
+    struct exec_pattern numbers[EXEC_NUMBERS_MAX];
+    bool work_constant;      /* --work N */
+    double work_value;
+    char **env;  /* environ without the variables each run sets, then those */
+    size_t env_own;          /* index of the first of our entries */
+    char *env_values[CONFIG_MAX_VALUES]; /* --env with {threads} replaced, this run */
+    char threads_var[ENV_TEXT], schedule_var[2 * ENV_TEXT];
+    char schedule[ENV_TEXT]; /* OMP_SCHEDULE of this run, "" when inherited */
     char **argv;
     cpu_set_t cpus;
     bool has_cpus;
     int threads;
+    char *text;              /* the scan's result text */
     struct exec_scan scan;
     struct exec_outcome outcome;
+    struct exec_reference ref;
+    struct exec_spread spread;
+    struct workload_metric metrics[CONFIG_MAX_VALUES];
+    char differs[ERRMSG_MAX]; /* how this run's result differs from the first */
+    int within, checked;      /* runs only within --result-tolerance, of all */
+    char first_within[ERRMSG_MAX]; /* the first of them: how */
     int verdict; /* STATUS_OK, or why this run counts as failed */
     errmsg_t why;
 };
-
-/* text with every {threads} replaced by count; malloc'd, NULL when out of
- * memory. */
-static char *substitute(const char *text, long count)
-{
-    static const char key[] = EXEC_THREADS_PLACEHOLDER;
-    char number[32];
-    size_t n = 0, klen = sizeof key - 1;
-    int nlen = snprintf(number, sizeof number, "%ld", count);
-    for (const char *p = strstr(text, key); p != NULL; p = strstr(p + klen, key))
-        n++;
-    char *out = malloc(strlen(text) + n * (size_t)nlen + 1), *o = out;
-    if (out == NULL)
-        return NULL;
-    for (const char *p = text; *p != '\0';) {
-        if (strncmp(p, key, klen) == 0) {
-            memcpy(o, number, (size_t)nlen);
-            o += nlen, p += klen;
-        } else {
-            *o++ = *p++;
-        }
-    }
-    *o = '\0';
-    return out;
-}
-
-static const char *base_name(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    return slash != NULL ? slash + 1 : path;
-}
 
 int exec_workload_variants(const struct config *cfg)
 {
@@ -78,22 +74,39 @@ int exec_workload_variants(const struct config *cfg)
     return 1;
 }
 
+static const struct exec_tolerance *tolerance(const struct config *cfg,
+                                              struct exec_tolerance *t)
+{
+    *t = (struct exec_tolerance){cfg->exec_tol_rel, cfg->exec_tol_abs};
+    return cfg->exec_tolerance ? t : NULL;
+}
+
 static int compile_patterns(struct exec_state *st, const struct config *cfg,
                             errmsg_t *err)
 {
-    int rc = exec_pattern_compile(&st->result, "--result", cfg->exec_result, err);
+    int rc = STATUS_OK;
+    for (int i = 0; rc == STATUS_OK && i < cfg->nexec_results; i++)
+        rc = exec_pattern_compile(&st->results[i], "--result", cfg->exec_results[i], err);
+    st->work_constant = cfg->exec_work != NULL && exec_number(cfg->exec_work, &st->work_value);
+    if (st->work_constant && st->work_value < 0)
+        return errmsg_set(err, STATUS_USAGE, "--work: '%s' is below 0", cfg->exec_work);
     if (rc == STATUS_OK)
-        rc = exec_pattern_compile(&st->time, "--time", cfg->exec_time, err);
+        rc = exec_pattern_compile(&st->numbers[NUMBER_TIME], "--time", cfg->exec_time, err);
     if (rc == STATUS_OK)
-        rc = exec_pattern_compile(&st->work, "--work", cfg->exec_work, err);
+        rc = exec_pattern_compile(&st->numbers[NUMBER_WORK], "--work",
+                                  st->work_constant ? NULL : cfg->exec_work, err);
+    for (int i = 0; rc == STATUS_OK && i < cfg->nexec_metrics; i++)
+        rc = exec_pattern_compile(&st->numbers[NUMBER_METRICS + i], "--metric",
+                                  cfg->exec_metrics[i].pattern, err);
     return rc;
 }
 
 static void free_patterns(struct exec_state *st)
 {
-    exec_pattern_free(&st->result);
-    exec_pattern_free(&st->time);
-    exec_pattern_free(&st->work);
+    for (int i = 0; i < CONFIG_MAX_VALUES; i++)
+        exec_pattern_free(&st->results[i]);
+    for (int i = 0; i < EXEC_NUMBERS_MAX; i++)
+        exec_pattern_free(&st->numbers[i]);
 }
 
 int exec_workload_check(const struct config *cfg, errmsg_t *err)
@@ -101,31 +114,60 @@ int exec_workload_check(const struct config *cfg, errmsg_t *err)
     if (par_mpi_build())
         return errmsg_set(err, STATUS_USAGE, "exec: not available in an MPI build "
                           "(fork under MPI is unsafe); use ompsweep built without MPI=1");
-    struct exec_state st;
-    memset(&st, 0, sizeof st);
-    int rc = exec_proc_resolve(cfg->command[0], st.path, sizeof st.path, err);
+    struct exec_state *st = calloc(1, sizeof *st);
+    if (st == NULL)
+        return errmsg_set(err, STATUS_NOMEM, "exec: out of memory");
+    struct stat dir;
+    int rc = exec_proc_resolve(cfg->command[0], st->path, sizeof st->path, err);
     if (rc == STATUS_OK)
-        rc = compile_patterns(&st, cfg, err);
-    free_patterns(&st);
+        rc = compile_patterns(st, cfg, err);
+    if (rc == STATUS_OK && cfg->exec_chdir != NULL &&
+        (stat(cfg->exec_chdir, &dir) != 0 || !S_ISDIR(dir.st_mode)))
+        rc = errmsg_set(err, STATUS_USAGE, "--chdir: '%s' is not a directory",
+                        cfg->exec_chdir);
+    if (rc == STATUS_OK)
+        rc = exec_names_check(cfg, err);
+    free_patterns(st);
+    free(st);
     return rc;
 }
 
-/* Our environment without OMP_NUM_THREADS and OMP_SCHEDULE, which each run
- * sets; OMP_PROC_BIND and OMP_PLACES pass through as swept. */
+/* Whether environ entry e is one of the variables each run sets itself. */
+static bool set_by_us(const struct config *cfg, const char *e)
+{
+    if (strncmp(e, ENV_THREADS, sizeof ENV_THREADS - 1) == 0)
+        return true;
+    if (cfg->schedules_given && strncmp(e, ENV_SCHEDULE, sizeof ENV_SCHEDULE - 1) == 0)
+        return true;
+    for (int i = 0; i < cfg->nexec_env; i++) {
+        size_t n = strcspn(cfg->exec_env[i], "=") + 1; /* "NAME=" */
+        if (strncmp(e, cfg->exec_env[i], n) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* Our environment without the variables each run sets (OMP_NUM_THREADS;
+ * OMP_SCHEDULE under --schedule; --env's), then room for those. Without
+ * --schedule the program gets the environment's OMP_SCHEDULE, or none. */
 static int build_env(struct exec_state *st)
 {
+    const struct config *cfg = st->cfg;
     size_t n = 0, kept = 0;
     while (environ[n] != NULL)
         n++;
-    st->env = malloc((n + OWN_ENV_VARS + 1) * sizeof *st->env);
+    st->env = malloc((n + OWN_ENV_VARS + (size_t)cfg->nexec_env + 1) * sizeof *st->env);
     if (st->env == NULL)
         return STATUS_NOMEM;
     for (size_t i = 0; i < n; i++)
-        if (strncmp(environ[i], ENV_THREADS, sizeof ENV_THREADS - 1) != 0 &&
-            strncmp(environ[i], ENV_SCHEDULE, sizeof ENV_SCHEDULE - 1) != 0)
+        if (!set_by_us(cfg, environ[i]))
             st->env[kept++] = environ[i];
     st->env[kept++] = st->threads_var;
-    st->env[kept++] = st->schedule_var;
+    if (cfg->schedules_given)
+        st->env[kept++] = st->schedule_var;
+    st->env_own = kept;
+    for (int i = 0; i < cfg->nexec_env; i++)
+        st->env[kept++] = (char *)cfg->exec_env[i];
     st->env[kept] = NULL;
     return STATUS_OK;
 }
@@ -153,7 +195,8 @@ static void place_cpus(struct exec_state *st)
     st->has_cpus = CPU_COUNT(&st->cpus) > 0;
 }
 
-/* OMP_NUM_THREADS and OMP_SCHEDULE as the sweep set them for this block. */
+/* OMP_NUM_THREADS (and OMP_SCHEDULE under --schedule) as the sweep set
+ * them for this block. */
 static void set_block_env(struct exec_state *st)
 {
     static const char *const kinds[] = {"static", "static", "dynamic", "guided", "auto"};
@@ -164,86 +207,137 @@ static void set_block_env(struct exec_state *st)
     const char *name = k < sizeof kinds / sizeof kinds[0] ? kinds[k] : "static";
     st->threads = omp_get_max_threads();
     snprintf(st->threads_var, sizeof st->threads_var, "%s%d", ENV_THREADS, st->threads);
-    if (chunk > 0)
-        snprintf(st->schedule_var, sizeof st->schedule_var, "%s%s,%d", ENV_SCHEDULE,
-                 name, chunk);
+    if (!st->cfg->schedules_given)
+        st->schedule[0] = '\0';
+    else if (chunk > 0)
+        snprintf(st->schedule, sizeof st->schedule, "%s,%d", name, chunk);
     else
-        snprintf(st->schedule_var, sizeof st->schedule_var, "%s%s", ENV_SCHEDULE, name);
+        snprintf(st->schedule, sizeof st->schedule, "%s", name);
+    snprintf(st->schedule_var, sizeof st->schedule_var, "%s%s", ENV_SCHEDULE, st->schedule);
 }
 
 static void on_line(void *ctx, const char *line, size_t len)
 {
     struct exec_state *st = ctx;
     (void)len;
-    exec_scan_line(&st->scan, &st->result, &st->time, &st->work, line);
+    exec_scan_line(&st->scan, st->results, st->cfg->nexec_results, st->numbers,
+                   EXEC_NUMBERS_MAX, line);
 }
 
-/* The last TAIL_LINES lines of stderr, " | "-joined, into buf. */
-static void stderr_tail(const char *tail, char *buf, size_t cap)
+static bool says_something(const char *s, size_t n)
 {
-    size_t end = strlen(tail);
-    while (end > 0 && (tail[end - 1] == '\n' || tail[end - 1] == '\r'))
-        end--;
-    size_t start = end;
-    for (int lines = 0; start > 0; start--)
-        if (tail[start - 1] == '\n' && ++lines == TAIL_LINES)
-            break;
+    for (size_t i = 0; i < n; i++)
+        if (isalnum((unsigned char)s[i]))
+            return true;
+    return false;
+}
+
+/* The last TAIL_LINES lines of a stream's tail that say something (rules
+ * of '=' or '-' left out), " | "-joined, into buf. */
+static void last_lines(const char *tail, char *buf, size_t cap)
+{
+    size_t starts[TAIL_LINES], ends[TAIL_LINES], end = strlen(tail);
+    int n = 0;
+    while (end > 0 && n < TAIL_LINES) {
+        size_t start = end;
+        while (start > 0 && tail[start - 1] != '\n')
+            start--;
+        size_t e = end;
+        while (e > start && (tail[e - 1] == '\r' || tail[e - 1] == '\n'))
+            e--;
+        if (says_something(tail + start, e - start))
+            starts[n] = start, ends[n++] = e;
+        end = start > 0 ? start - 1 : 0;
+    }
     size_t used = 0;
     buf[0] = '\0';
-    for (size_t i = start; i < end && used + 4 < cap; i++) {
-        if (tail[i] == '\n')
-            used += (size_t)snprintf(buf + used, cap - used, " | ");
-        else
-            buf[used++] = tail[i], buf[used] = '\0';
-    }
+    for (int i = n - 1; i >= 0 && used < cap; i--)
+        used += (size_t)snprintf(buf + used, cap - used, "%s%.*s", i < n - 1 ? " | " : "",
+                                 (int)(ends[i] - starts[i]), tail + starts[i]);
 }
 
-/* Why the run ended badly, from its status alone; false when it exited 0. */
+/* What the program said before it ended: its stderr, else its stdout
+ * (XSBench gives its reason there). */
+static void last_words(const struct exec_outcome *o, char *buf, size_t cap)
+{
+    char text[TAIL_TEXT];
+    last_lines(o->tail, text, sizeof text);
+    if (text[0] != '\0') {
+        snprintf(buf, cap, "; stderr: %s", text);
+        return;
+    }
+    last_lines(o->out_tail, text, sizeof text);
+    snprintf(buf, cap, "; stderr empty%s%s", text[0] ? "; stdout: " : "", text);
+}
+
+static bool exit_ok(const struct config *cfg, int code)
+{
+    return code == 0 || (code > 0 && code < CONFIG_EXIT_CODES &&
+                         (cfg->exec_ok_exit[code / 8] >> (code % 8) & 1u) != 0);
+}
+
+/* Why the run ended badly, from its status alone; false when it exited 0
+ * (or with an --ok-exit status). */
 static bool failed_status(struct exec_state *st)
 {
     const struct exec_outcome *o = &st->outcome;
     const char *prog = st->cfg->command[0];
-    char tail[EXEC_TAIL_BYTES + 1], at[64];
-    stderr_tail(o->tail, tail, sizeof tail);
+    char words[2 * TAIL_TEXT], at[64];
+    last_words(o, words, sizeof words);
     snprintf(at, sizeof at, "at threads=%d", st->threads);
-    const char *sep = tail[0] != '\0' ? "; stderr: " : "; stderr empty";
     if (o->timed_out)
         errmsg_set(&st->why, STATUS_VERIFY, "exec: %s timed out after %g s "
-                   "(--timeout) %s%s%s", prog, st->cfg->exec_timeout, at, sep, tail);
+                   "(--timeout) %s%s", prog, st->cfg->exec_timeout, at, words);
     else if (o->signal != 0)
         errmsg_set(&st->why, STATUS_VERIFY, "exec: %s was killed by signal %d (%s) "
-                   "%s%s%s", prog, o->signal, strsignal(o->signal), at, sep, tail);
-    else if (o->exit_code != 0)
-        errmsg_set(&st->why, STATUS_VERIFY, "exec: %s exited with status %d %s%s%s",
-                   prog, o->exit_code, at, sep, tail);
+                   "%s%s", prog, o->signal, strsignal(o->signal), at, words);
+    else if (!exit_ok(st->cfg, o->exit_code))
+        errmsg_set(&st->why, STATUS_VERIFY, "exec: %s exited with status %d %s%s",
+                   prog, o->exit_code, at, words);
     else
         return false;
     return true;
+}
+
+/* The number pattern i found nothing, or no number (time and work: none
+ * below 0): the run fails. */
+static bool number_missing(const struct exec_state *st, int i, double *v)
+{
+    if (!st->numbers[i].active)
+        return false;
+    if (!st->scan.found[i] || !exec_number(st->scan.number[i], v))
+        return true;
+    return i < NUMBER_METRICS && *v < 0;
+}
+
+static void fail_output(struct exec_state *st, const struct exec_pattern *p, const char *text)
+{
+    const char *prog = st->cfg->command[0];
+    if (text != NULL && text[0] != '\0')
+        errmsg_set(&st->why, STATUS_VERIFY, "exec: %s: '%s' is not a number%s (from '%s' "
+                   "in the output of %s at threads=%d)", p->option, text,
+                   p == &st->numbers[NUMBER_TIME] || p == &st->numbers[NUMBER_WORK]
+                       ? " >= 0" : "", p->text, prog, st->threads);
+    else
+        errmsg_set(&st->why, STATUS_VERIFY, "exec: %s: '%s' matched nothing in the "
+                   "output of %s at threads=%d", p->option, p->text, prog, st->threads);
 }
 
 /* A pattern that found nothing (or no number) makes the run fail. */
 static bool failed_output(struct exec_state *st)
 {
-    const struct config *cfg = st->cfg;
-    const char *prog = cfg->command[0];
     double v;
-    const char *option = NULL, *pattern = NULL, *text = NULL;
-    if (st->result.active && st->scan.nresult == 0)
-        option = "--result", pattern = cfg->exec_result;
-    else if (st->time.active && !(st->scan.has_time && exec_number(st->scan.time, &v)))
-        option = "--time", pattern = cfg->exec_time, text = st->scan.time;
-    else if (st->work.active && !(st->scan.has_work && exec_number(st->scan.work, &v)))
-        option = "--work", pattern = cfg->exec_work, text = st->scan.work;
-    if (option == NULL)
-        return false;
-    if (text != NULL && text[0] != '\0')
-        errmsg_set(&st->why, STATUS_VERIFY, "exec: %s: '%s' is not a number >= 0 "
-                   "(from '%s' in the output of %s at threads=%d)", option, text,
-                   pattern, prog, st->threads);
-    else
-        errmsg_set(&st->why, STATUS_VERIFY, "exec: %s: '%s' matched nothing in the "
-                   "output of %s at threads=%d", option, pattern, prog, st->threads);
-    return true;
+    for (int i = 0; i < st->cfg->nexec_results; i++)
+        if (st->scan.matched[i] == 0) {
+            fail_output(st, &st->results[i], NULL);
+            return true;
+        }
+    for (int i = 0; i < EXEC_NUMBERS_MAX; i++)
+        if (number_missing(st, i, &v)) {
+            fail_output(st, &st->numbers[i], st->scan.found[i] ? st->scan.number[i] : NULL);
+            return true;
+        }
+    return false;
 }
 
 static void judge(struct exec_state *st)
@@ -256,24 +350,35 @@ static void judge(struct exec_state *st)
         st->verdict = STATUS_OK;
 }
 
-/* The arguments of this run, {threads} replaced; false when out of memory. */
-static bool build_argv(struct exec_state *st)
+/* The arguments and --env values of this run, {threads} replaced; false
+ * when out of memory. */
+static bool build_run(struct exec_state *st)
 {
     const struct config *cfg = st->cfg;
     for (int i = 0; i < cfg->ncommand; i++) {
-        st->argv[i] = i == 0 ? cfg->command[0] : substitute(cfg->command[i], st->threads);
+        st->argv[i] = i == 0 ? cfg->command[0] : exec_substitute(cfg->command[i], st->threads);
         if (st->argv[i] == NULL)
             return false;
     }
     st->argv[cfg->ncommand] = NULL;
+    for (int i = 0; i < cfg->nexec_env; i++) {
+        st->env_values[i] = exec_substitute(cfg->exec_env[i], st->threads);
+        if (st->env_values[i] == NULL)
+            return false;
+        st->env[st->env_own + (size_t)i] = st->env_values[i];
+    }
     return true;
 }
 
-static void free_argv(struct exec_state *st)
+static void free_run(struct exec_state *st)
 {
     for (int i = 1; i < st->cfg->ncommand; i++) {
         free(st->argv[i]);
         st->argv[i] = NULL;
+    }
+    for (int i = 0; i < st->cfg->nexec_env; i++) {
+        free(st->env_values[i]);
+        st->env_values[i] = NULL;
     }
 }
 
@@ -285,7 +390,7 @@ static void exec_run_hook(void *state)
 {
     struct exec_state *st = state;
     set_block_env(st);
-    exec_scan_start(&st->scan);
+    exec_scan_start(&st->scan, st->text, st->cfg->exec_tolerance);
     memset(&st->outcome, 0, sizeof st->outcome);
     if (signals_pending() != 0) { /* stopping: do not start another run */
         st->outcome.interrupted = signals_pending();
@@ -294,13 +399,14 @@ static void exec_run_hook(void *state)
     }
     struct exec_spawn sp = {
         .path = st->path, .argv = st->argv, .envp = st->env,
-        .cpus = st->has_cpus ? &st->cpus : NULL, .timeout = st->cfg->exec_timeout,
-        .show_output = st->cfg->exec_show_output, .on_line = on_line, .ctx = st};
-    if (!build_argv(st))
+        .cpus = st->has_cpus ? &st->cpus : NULL, .dir = st->cfg->exec_chdir,
+        .timeout = st->cfg->exec_timeout, .show_output = st->cfg->exec_show_output,
+        .on_line = on_line, .ctx = st};
+    if (!build_run(st))
         st->verdict = errmsg_set(&st->why, STATUS_NOMEM, "exec: out of memory");
     else if ((st->verdict = exec_proc_run(&sp, &st->outcome, &st->why)) == STATUS_OK)
         judge(st);
-    free_argv(st);
+    free_run(st);
 }
 
 static int exec_outcome_hook(void *state, errmsg_t *err)
@@ -311,66 +417,95 @@ static int exec_outcome_hook(void *state, errmsg_t *err)
     return st->verdict;
 }
 
+/* Seconds, work and metrics of a verified run. */
+static void read_numbers(struct exec_state *st, struct workload_result *out)
+{
+    const struct config *cfg = st->cfg;
+    double v = 1.0;
+    if (st->numbers[NUMBER_TIME].active && exec_number(st->scan.number[NUMBER_TIME], &v)) {
+        out->seconds = v;
+        exec_spread_add(&st->spread, st->threads, st->schedule, v,
+                        exec_number_resolution(st->scan.number[NUMBER_TIME]));
+    }
+    v = st->work_constant ? st->work_value : 1.0;
+    if (st->numbers[NUMBER_WORK].active)
+        exec_number(st->scan.number[NUMBER_WORK], &v);
+    out->work = v < 1.8e19 ? (uint64_t)floor(v + 0.5) : UINT64_MAX;
+    for (int i = 0; i < cfg->nexec_metrics; i++) {
+        st->metrics[i] = (struct workload_metric){cfg->exec_metrics[i].name, 0.0,
+                                                  cfg->exec_metrics[i].lower_better};
+        exec_number(st->scan.number[NUMBER_METRICS + i], &st->metrics[i].value);
+    }
+    out->metrics = cfg->nexec_metrics > 0 ? st->metrics : NULL;
+    out->nmetrics = cfg->nexec_metrics;
+}
+
 static void exec_check_hook(void *state, struct workload_result *out)
 {
     struct exec_state *st = state;
-    double v = 1.0;
+    struct exec_tolerance tol;
     out->verified = st->verdict == STATUS_OK;
-    out->checksum = st->result.active ? st->scan.hash : 0;
+    out->checksum = st->cfg->nexec_results > 0 ? st->scan.hash : 0;
     out->timed = true;
     out->seconds = st->outcome.seconds;
-    if (out->verified && st->time.active && exec_number(st->scan.time, &v))
-        out->seconds = v;
-    v = 1.0;
-    if (out->verified && st->work.active)
-        exec_number(st->scan.work, &v);
-    out->work = v < 1.8e19 ? (uint64_t)floor(v + 0.5) : UINT64_MAX;
+    out->work = 1;
+    if (out->verified && st->cfg->nexec_results > 0) {
+        out->text = st->scan.text;
+        out->text_cut = st->scan.cut;
+        enum exec_agreement a = exec_reference_check(&st->ref, &st->scan, st->threads,
+                                                     tolerance(st->cfg, &tol), st->differs,
+                                                     sizeof st->differs);
+        st->checked++;
+        if (a == EXEC_WITHIN && st->within++ == 0)
+            snprintf(st->first_within, sizeof st->first_within, "%s", st->differs);
+        out->verified = a != EXEC_DIFFERENT;
+        out->why = out->verified ? NULL : st->differs;
+    }
+    if (out->verified)
+        read_numbers(st, out);
+}
+
+/* A coarse --time, and runs verified only within --result-tolerance: they
+ * are right, but not digit for digit the first run's. */
+static void exec_advise_hook(void *state, struct warnings *w)
+{
+    struct exec_state *st = state;
+    if (st->cfg->exec_time != NULL)
+        exec_spread_advise(&st->spread, st->cfg->exec_time, w);
+    if (st->within > 0)
+        warnings_add(w, "exec: %d of %d runs verified within --result-tolerance, not "
+                     "digit for digit; first: %.160s", st->within, st->checked,
+                     st->first_within);
 }
 
 static void exec_destroy_hook(void *state)
 {
     struct exec_state *st = state;
     free_patterns(st);
+    exec_reference_free(&st->ref);
+    exec_spread_free(&st->spread);
+    free(st->text);
     free(st->env);
     free(st->argv);
     free(st);
 }
 
-/* The size column: --size (under weak scaling with {threads} as `scale`),
- * else the arguments, else "-". */
-static int name_size(const struct config *cfg, size_t scale, struct workload *w)
-{
-    if (cfg->exec_size != NULL) {
-        long count = cfg->scaling == SCALING_WEAK ? (long)scale : 1;
-        char *text = cfg->scaling == SCALING_WEAK ? substitute(cfg->exec_size, count)
-                                                  : strdup(cfg->exec_size);
-        if (text == NULL)
-            return STATUS_NOMEM;
-        snprintf(w->size, sizeof w->size, "%s", text);
-        free(text);
-        return STATUS_OK;
-    }
-    size_t used = 0;
-    w->size[0] = '\0';
-    for (int i = 1; i < cfg->ncommand && used + 1 < sizeof w->size; i++) {
-        int n = snprintf(w->size + used, sizeof w->size - used, "%s%s",
-                         i > 1 ? " " : "", cfg->command[i]);
-        used += n > 0 ? (size_t)n : 0;
-    }
-    if (w->size[0] == '\0')
-        snprintf(w->size, sizeof w->size, "-");
-    return STATUS_OK;
-}
-
 static int prepare(struct exec_state *st, const struct config *cfg, errmsg_t *err)
 {
-    int rc = exec_proc_resolve(cfg->command[0], st->path, sizeof st->path, err);
+    char found[PATH_MAX];
+    int rc = exec_proc_resolve(cfg->command[0], found, sizeof found, err);
+    /* under --chdir a relative path would name another file */
+    if (rc == STATUS_OK && (cfg->exec_chdir == NULL || realpath(found, st->path) == NULL))
+        snprintf(st->path, sizeof st->path, "%s", found);
     if (rc == STATUS_OK)
         rc = compile_patterns(st, cfg, err);
+    if (rc == STATUS_OK)
+        rc = exec_reference_init(&st->ref, err);
     if (rc != STATUS_OK)
         return rc;
+    st->text = malloc(EXEC_TEXT_MAX + 1);
     st->argv = calloc((size_t)cfg->ncommand + 1, sizeof *st->argv);
-    if (st->argv == NULL || build_env(st) != STATUS_OK)
+    if (st->text == NULL || st->argv == NULL || build_env(st) != STATUS_OK)
         return errmsg_set(err, STATUS_NOMEM, "exec: out of memory");
     place_cpus(st);
     return STATUS_OK;
@@ -385,23 +520,25 @@ int exec_workload_create(const struct config *cfg, int variant, size_t scale,
         return errmsg_set(err, STATUS_NOMEM, "exec: out of memory");
     st->cfg = cfg;
     int rc = prepare(st, cfg, err);
-    if (rc == STATUS_OK && name_size(cfg, scale, w) != STATUS_OK)
-        rc = errmsg_set(err, STATUS_NOMEM, "exec: out of memory");
+    if (rc == STATUS_OK)
+        rc = exec_names_fill(cfg, scale, w->variant, sizeof w->variant, w->size,
+                             sizeof w->size, err);
     if (rc != STATUS_OK) {
         exec_destroy_hook(st);
         return rc;
     }
     w->name = "exec";
-    snprintf(w->variant, sizeof w->variant, "%s",
-             cfg->exec_name != NULL ? cfg->exec_name : base_name(cfg->command[0]));
-    w->fixed_schedule = NULL; /* OMP_SCHEDULE follows --schedule */
-    w->note = st->result.active ? NULL : NOT_COMPARED;
+    /* without --schedule the program keeps the environment's OMP_SCHEDULE:
+     * the column is empty, the runtime's default */
+    w->fixed_schedule = cfg->schedules_given ? NULL : "";
+    w->note = cfg->nexec_results > 0 ? NULL : NOT_COMPARED;
     w->state = st;
     w->reset = exec_reset_hook;
     w->run = exec_run_hook;
     w->outcome = exec_outcome_hook;
     w->check = exec_check_hook;
     w->report = NULL;
+    w->advise = exec_advise_hook;
     w->destroy = exec_destroy_hook;
     return STATUS_OK;
 }

@@ -1,8 +1,8 @@
 /* exec_workload: the user's program (`ompsweep exec [options] -- PROGRAM
  * [ARG...]`) as a workload of the sweep. Each run is one child process
- * with OMP_NUM_THREADS, OMP_SCHEDULE and {threads} in its arguments set to
- * the block's values; --result, --time and --work read its stdout. See
- * docs/exec.md. */
+ * with OMP_NUM_THREADS (OMP_SCHEDULE under --schedule), --env and
+ * {threads} in its arguments set to the block's values; --result, --time,
+ * --work and --metric read its stdout. See docs/exec.md. */
 #ifndef OMPSWEEP_EXEC_EXEC_WORKLOAD_H
 #define OMPSWEEP_EXEC_EXEC_WORKLOAD_H
 
@@ -11,9 +11,6 @@
 #include "base/status.h"
 #include "config.h"
 #include "study/workload.h"
-
-/* The placeholder replaced by the thread count in the program's arguments. */
-#define EXEC_THREADS_PLACEHOLDER "{threads}"
 
 /* A workload_variants_fn: one variant, the program. */
 int exec_workload_variants(const struct config *cfg);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "study/compare_input.h"
+#include "study/compare_metrics.h"
 #include "study/summary.h"
 #include "study/warnings.h"
 
@@ -253,7 +254,7 @@ static void geomean(const struct compare_row *rows, size_t n, struct compare_geo
 void compare_label(const struct summary_row *s, char *buf, size_t cap)
 {
     snprintf(buf, cap, "%s %s %s%s%s%s%s size=%s ranks=%d threads=%d%s%s", s->workload,
-             s->variant, s->schedule, s->bind[0] ? " bind=" : "", s->bind,
+             s->variant, s->schedule[0] ? s->schedule : "-", s->bind[0] ? " bind=" : "", s->bind,
              s->places[0] ? " places=" : "", s->places, s->size, s->ranks, s->threads,
              s->run_id[0] ? " " : "", s->run_id);
 }
@@ -277,8 +278,32 @@ static void row_warnings(struct warnings *w, const struct compare_row *rows, siz
     if (small > 0)
         warnings_add(w, "%d block(s) with fewer than %d values on a side: no "
                      "confidence interval of the ratio", small, STATS_CI_MIN_N);
-    if (matched == 0)
-        warnings_add(w, "no block is in both BASE and NEW");
+}
+
+/* Nothing matched: a comparison of nothing would pass a CI job silently.
+ * The message shows a block of each side, so that the difference shows. */
+static int unmatched(const struct side_blocks *a, const struct side_blocks *b,
+                     const struct compare_options *opt, errmsg_t *err)
+{
+    char la[4 * WARNING_TEXT] = "none", lb[4 * WARNING_TEXT] = "none";
+    if (a->n > 0)
+        compare_label(a->b[0].s, la, sizeof la);
+    if (b->n > 0)
+        compare_label(b->b[0].s, lb, sizeof lb);
+    return errmsg_set(err, STATUS_USAGE, "compare: no block is in both BASE and NEW "
+                      "(BASE: %s; NEW: %s): blocks match on workload, variant, schedule, "
+                      "bind, places, size, ranks and threads%s; give both studies the "
+                      "same --name and --size", la, lb,
+                      opt->by == COMPARE_BY_HOST ? " and host (--by host)"
+                      : opt->by == COMPARE_BY_RUN_ID ? " and run id (--by run_id)" : "");
+}
+
+static bool any_matched(const struct compare_row *rows, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (rows[i].base != NULL && rows[i].next != NULL)
+            return true;
+    return false;
 }
 
 static void fact_warnings(struct warnings *w, const struct compare_side *a,
@@ -314,6 +339,8 @@ static int compare_sides(const struct compare_options *opt, const struct side_bl
     if (rows == NULL)
         return errmsg_set(err, STATUS_NOMEM, "compare: out of memory");
     int rc = match(a, b, opt, rows, &n, err);
+    if (rc == STATUS_OK && !any_matched(rows, n))
+        rc = unmatched(a, b, opt, err);
     if (rc == STATUS_OK) {
         geomean(rows, n, &g);
         if (opt->output_dir != NULL)
@@ -347,9 +374,17 @@ int compare_main(const struct compare_options *opt, errmsg_t *err)
     rc = build_side(&a, opt->by, &sa, err);
     if (rc == STATUS_OK)
         rc = build_side(&b, opt->by, &sb, err);
-    if (rc == STATUS_OK) {
-        fact_warnings(w, &a, &b);
+    if (rc == STATUS_OK)
         rc = compare_sides(opt, &sa, &sb, w, err);
+    if (rc == STATUS_OK || rc == STATUS_VERIFY) /* not when nothing matched */
+        fact_warnings(w, &a, &b);
+    if (rc == STATUS_OK || rc == STATUS_VERIFY) { /* the times' regressions first */
+        errmsg_t merr;
+        int mrc = compare_metrics(opt, &a, &b, &merr);
+        if (mrc != STATUS_OK && (rc == STATUS_OK || mrc != STATUS_VERIFY)) {
+            rc = mrc;
+            *err = merr;
+        }
     }
     free_side(&sa), free_side(&sb);
     compare_side_free(&a), compare_side_free(&b);

@@ -15,7 +15,9 @@ enum {
     METADATA_MAX = 64 << 20 /* larger metadata.json files are not read */
 };
 
-static const char *const fact_keys[COMPARE_FACTS] = {"cpu_model", "compiler", "cflags"};
+/* sha256 and openmp_runtime: exec's program (metadata.json "program"). */
+static const char *const fact_keys[COMPARE_FACTS] = {"cpu_model", "compiler", "cflags",
+                                                     "sha256", "openmp_runtime"};
 
 const char *compare_fact_name(int i) { return fact_keys[i]; }
 
@@ -41,26 +43,32 @@ static int add_file(struct compare_side *s, const char *path, errmsg_t *err)
     s->rows = grown;
     memcpy(s->rows + s->n, rows, n * sizeof *rows);
     s->n += n;
-    s->nfiles++;
     free(rows);
+    char **paths = realloc(s->paths, ((size_t)s->nfiles + 1) * sizeof *paths);
+    if (paths == NULL)
+        return errmsg_set(err, STATUS_NOMEM, "compare: out of memory");
+    s->paths = paths;
+    if ((s->paths[s->nfiles] = strdup(path)) == NULL)
+        return errmsg_set(err, STATUS_NOMEM, "compare: out of memory");
+    s->nfiles++;
     return STATUS_OK;
 }
 
-/* The string value after `"key": ` at p, into out (escapes kept as written). */
-static void json_string_at(const char *p, char *out, size_t cap)
+/* The string value after `"key": ` at p, into out (escapes kept as
+ * written); false when the value is no string (null). */
+static bool json_string_at(const char *p, char *out, size_t cap)
 {
     size_t k = 0;
     p += strspn(p, " \t\r\n");
-    if (*p++ != '"') {
-        snprintf(out, cap, "%s", "?");
-        return;
-    }
+    if (*p++ != '"')
+        return false;
     for (; *p != '\0' && *p != '"' && k + 2 < cap; p++) {
         if (*p == '\\' && p[1] != '\0')
             out[k++] = *p++;
         out[k++] = *p;
     }
     out[k] = '\0';
+    return true;
 }
 
 static void keep_value(struct fact_set *f, int i, const char *value)
@@ -80,8 +88,8 @@ static void scan_facts(const char *text, struct fact_set *f)
     for (int i = 0; i < COMPARE_FACTS; i++) {
         int len = snprintf(pattern, sizeof pattern, "\"%s\":", fact_keys[i]);
         for (const char *p = strstr(text, pattern); p != NULL; p = strstr(p + len, pattern)) {
-            json_string_at(p + len, value, sizeof value);
-            keep_value(f, i, value);
+            if (json_string_at(p + len, value, sizeof value))
+                keep_value(f, i, value);
         }
     }
 }
@@ -193,4 +201,9 @@ void compare_side_free(struct compare_side *s)
     free(s->rows);
     s->rows = NULL;
     s->n = 0;
+    for (int i = 0; i < s->nfiles; i++)
+        free(s->paths[i]);
+    free(s->paths);
+    s->paths = NULL;
+    s->nfiles = 0;
 }

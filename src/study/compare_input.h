@@ -10,7 +10,7 @@
 #include "study/csv.h"
 
 enum {
-    COMPARE_FACTS = 3,       /* cpu_model, compiler, cflags */
+    COMPARE_FACTS = 5,       /* cpu_model, compiler, cflags, sha256, openmp_runtime */
     COMPARE_FACT_TEXT = 512  /* the distinct values of one fact, joined */
 };
 
@@ -19,6 +19,7 @@ struct compare_side {
     struct run_row *rows;
     size_t n;
     int nfiles;
+    char **paths; /* the nfiles runs files read (for the tables beside them) */
     /* Distinct values of each fact over the side's metadata.json files,
      * sorted and joined with " | "; "" when no file records it. */
     char facts[COMPARE_FACTS][COMPARE_FACT_TEXT];

@@ -9,6 +9,7 @@
 
 #include "study/csv.h"
 #include "study/output.h"
+#include "study/report.h"
 #include "study/summary.h"
 
 static const char COMPARE_HEADER[] =
@@ -27,18 +28,6 @@ static bool significant(const struct compare_row *r)
     return r->verdict == VERDICT_FASTER || r->verdict == VERDICT_SLOWER;
 }
 
-/* A number in a fixed-width column ('f' with `digits` decimals, or 'g'
- * with `digits` significant ones), or "-" when undefined. */
-static void cell(FILE *out, double v, int width, int digits, char conversion)
-{
-    if (isnan(v))
-        fprintf(out, " %*s", width, "-");
-    else if (conversion == 'g')
-        fprintf(out, " %*.*g", width, digits, v);
-    else
-        fprintf(out, " %*.*f", width, digits, v);
-}
-
 static bool same_section(const struct summary_row *a, const struct summary_row *b)
 {
     return strcmp(a->workload, b->workload) == 0 && strcmp(a->variant, b->variant) == 0 &&
@@ -49,11 +38,7 @@ static bool same_section(const struct summary_row *a, const struct summary_row *
 
 static void section_header(FILE *out, const struct summary_row *s)
 {
-    fprintf(out, "\n%s  variant=%s  schedule=%s", s->workload, s->variant, s->schedule);
-    if (s->bind[0] != '\0')
-        fprintf(out, "  bind=%s", s->bind);
-    if (s->places[0] != '\0')
-        fprintf(out, "  places=%s", s->places);
+    report_block_title(out, s);
     fprintf(out, "  size=%s%s%s\n", s->size, s->run_id[0] ? "  " : "", s->run_id);
     fprintf(out, "%5s %7s %6s %5s %11s %11s %7s %7s %7s %9s %-8s %8s %7s\n", "ranks",
             "threads", "n_base", "n_new", "median_base", "median_new", "ratio", "ci_low",
@@ -64,15 +49,15 @@ static void matched_line(FILE *out, const struct compare_row *r)
 {
     const struct summary_row *a = r->base, *b = r->next;
     fprintf(out, "%5d %7d %6zu %5zu", a->ranks, a->threads, a->t.n, b->t.n);
-    cell(out, a->t.median, 11, 6, 'f');
-    cell(out, b->t.median, 11, 6, 'f');
-    cell(out, r->ratio, 7, 3, 'f');
-    cell(out, r->ci_low, 7, 3, 'f');
-    cell(out, r->ci_high, 7, 3, 'f');
-    cell(out, r->p_value, 9, 2, 'g');
+    report_number(out, a->t.median, 11, 6, 'f');
+    report_number(out, b->t.median, 11, 6, 'f');
+    report_number(out, r->ratio, 7, 3, 'f');
+    report_number(out, r->ci_low, 7, 3, 'f');
+    report_number(out, r->ci_high, 7, 3, 'f');
+    report_number(out, r->p_value, 9, 2, 'g');
     fprintf(out, " %-6s %s", compare_verdict_name(r->verdict), significant(r) ? "*" : " ");
-    cell(out, a->efficiency, 8, 2, 'f');
-    cell(out, b->efficiency, 7, 2, 'f');
+    report_number(out, a->efficiency, 8, 2, 'f');
+    report_number(out, b->efficiency, 7, 2, 'f');
     fprintf(out, "%s%s\n", r->note[0] ? "  " : "", r->note);
 }
 
@@ -172,21 +157,14 @@ static void put_geomean(FILE *out, const struct compare_geomean *g)
 int compare_write_csv(const char *dir, const struct compare_row *rows, size_t n,
                       const struct compare_geomean *g, errmsg_t *err)
 {
-    char path[OUTPUT_PATH_MAX], tmp[OUTPUT_PATH_MAX + OUTPUT_TMP_EXTRA];
-    int rc = output_path(path, sizeof path, dir, "compare.csv", err);
-    if (rc == STATUS_OK)
-        rc = output_prepare(dir, err);
-    if (rc == STATUS_OK)
-        rc = output_tmp_path(tmp, sizeof tmp, path, err);
+    struct output_table t;
+    int rc = output_table_open(&t, dir, "compare.csv", err);
     if (rc != STATUS_OK)
         return rc;
-    FILE *out = fopen(tmp, "w");
-    if (out == NULL)
-        return errmsg_set(err, STATUS_IO, "%s: cannot create: %s", tmp, strerror(errno));
-    fprintf(out, "%s\n", COMPARE_HEADER);
+    fprintf(t.out, "%s\n", COMPARE_HEADER);
     for (size_t i = 0; i < n; i++)
-        put_row(out, &rows[i]);
+        put_row(t.out, &rows[i]);
     if (g->blocks > 0)
-        put_geomean(out, g);
-    return output_commit(out, tmp, path, err);
+        put_geomean(t.out, g);
+    return output_commit(t.out, t.tmp, t.path, err);
 }

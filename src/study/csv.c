@@ -50,6 +50,21 @@ int csv_field(char *dst, size_t cap, const char *value)
     return (int)k;
 }
 
+void csv_put_text(FILE *out, const char *text, bool first)
+{
+    char field[2 * CSV_PLACES_MAX + 3];
+    fprintf(out, "%s%s", first ? "" : ",",
+            csv_field(field, sizeof field, text) >= 0 ? field : "");
+}
+
+void csv_put_number(FILE *out, double v)
+{
+    if (isnan(v))
+        fputs(",", out);
+    else
+        fprintf(out, ",%.9g", v);
+}
+
 /* Write all of buf with one write(2); a short write is an error. */
 static int write_once(int fd, const char *buf, size_t len, const char *path,
                       errmsg_t *err)
@@ -555,6 +570,48 @@ int csv_runs_each(const char *path, csv_row_fn fn, void *ctx, errmsg_t *err)
         rc = errmsg_set(err, STATUS_IO, "%s: read error: %s", path, strerror(errno));
     reader_close(r);
     free(r);
+    return rc;
+}
+
+/* The header line of the file open in r is `header`. */
+static bool header_is(struct reader *r, const char *header)
+{
+    size_t start;
+    if (reader_next(r, &start) != 1)
+        return false;
+    r->record[strcspn(r->record, "\r")] = '\0';
+    return strcmp(r->record, header) == 0;
+}
+
+int csv_records_each(const char *path, const char *header, csv_record_fn fn, void *ctx,
+                     errmsg_t *err)
+{
+    struct reader *r = malloc(sizeof *r);
+    char *scratch = malloc(READ_RECORD_MAX), *f[READ_FIELDS_MAX];
+    int rc = r == NULL || scratch == NULL ? errmsg_set(err, STATUS_NOMEM, "%s: out of "
+                                                       "memory", path)
+                                          : reader_open(r, path, err);
+    if (rc != STATUS_OK) {
+        free(r), free(scratch);
+        return rc;
+    }
+    if (!header_is(r, header))
+        rc = errmsg_set(err, STATUS_USAGE, "%s:1: not this table of ompsweep (expected "
+                        "header '%.200s')", path, header);
+    size_t start;
+    int got = 0;
+    while (rc == STATUS_OK && (got = reader_next(r, &start)) == 1) {
+        int n = reader_fields(r, start, scratch, f);
+        if (n == 1 && f[0][0] == '\0')
+            continue; /* blank line */
+        rc = n < 0 ? errmsg_set(err, STATUS_USAGE, "%s:%zu: unterminated quote or a "
+                                "record longer than %d bytes", path, start, READ_RECORD_MAX)
+                   : fn(ctx, f, n, start, err);
+    }
+    if (rc == STATUS_OK && got < 0)
+        rc = errmsg_set(err, STATUS_IO, "%s: read error: %s", path, strerror(errno));
+    reader_close(r);
+    free(r), free(scratch);
     return rc;
 }
 

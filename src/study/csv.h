@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "study/filelock.h"
 #include "study/stats.h"
@@ -105,6 +106,18 @@ typedef int (*csv_row_fn)(void *ctx, const struct run_row *row, errmsg_t *err);
  * breaks); a read error STATUS_IO. */
 int csv_runs_each(const char *path, csv_row_fn fn, void *ctx, errmsg_t *err);
 
+/* Called with each data record of a CSV file: its n fields and the
+ * physical line where it starts. */
+typedef int (*csv_record_fn)(void *ctx, char **fields, int n, size_t line,
+                             errmsg_t *err);
+
+/* Stream the records of a CSV file whose header line is `header` (other
+ * tables: metrics.csv) through fn, one record in memory at a time; blank
+ * lines are skipped. STATUS_USAGE "FILE:1: ..." for another header,
+ * "FILE:LINE: ..." for a malformed record; STATUS_IO for a read error. */
+int csv_records_each(const char *path, const char *header, csv_record_fn fn, void *ctx,
+                     errmsg_t *err);
+
 /* Read every row of a runs file of either schema into a new array (caller
  * frees *rows), as csv_runs_each. */
 int csv_runs_read(const char *path, struct run_row **rows, size_t *count,
@@ -118,5 +131,12 @@ int csv_summary_write(const char *path, const struct summary_row *rows,
 /* Copy `value` into dst as one CSV field, quoted when needed. Returns the
  * length written, or -1 if it does not fit. */
 int csv_field(char *dst, size_t cap, const char *value);
+
+/* Write `text` as one field (after a comma unless `first`), quoted when
+ * needed; and a number with 9 significant digits after a comma, an empty
+ * cell for NAN (pandas and R read it as missing). For tables written with
+ * stdio and committed atomically. */
+void csv_put_text(FILE *out, const char *text, bool first);
+void csv_put_number(FILE *out, double v);
 
 #endif

@@ -228,11 +228,12 @@ static void put_double(FILE *out, double x)
 struct object {
     FILE *out;
     bool first;
+    int indent; /* of the members; 0: MEMBER_INDENT */
 };
 
 static void key(struct object *o, const char *name)
 {
-    fprintf(o->out, "%s%*s", o->first ? "\n" : ",\n", MEMBER_INDENT, "");
+    fprintf(o->out, "%s%*s", o->first ? "\n" : ",\n", o->indent ? o->indent : MEMBER_INDENT, "");
     o->first = false;
     put_string(o->out, name);
     fputs(": ", o->out);
@@ -363,12 +364,30 @@ static void member_block_affinity(struct object *o, const struct metadata_run *r
 
 /* ---- the run's object ------------------------------------------------- */
 
-static void write_build(struct object *o, const struct facts *f)
+/* "program": {"path": .., "size_bytes": .., ...}: the user's program. */
+static void write_program(struct object *o, const struct metadata_program *p)
+{
+    struct object inner = {.out = o->out, .first = true, .indent = NESTED_INDENT};
+    key(o, "program");
+    putc('{', o->out);
+    member_string(&inner, "path", p->path);
+    member_int(&inner, "size_bytes", p->size_bytes);
+    member_string(&inner, "mtime", p->mtime);
+    member_string(&inner, "sha256", p->sha256);
+    member_string(&inner, "openmp_runtime", p->elf ? p->openmp_runtime : NULL);
+    if (p->has_version)
+        member_string(&inner, "version", p->version);
+    member_string(&inner, "result_text", p->result_text);
+    member_bool(&inner, "result_text_cut", p->result_text_cut);
+    fprintf(o->out, "\n%*s}", MEMBER_INDENT, "");
+}
+
+static void write_build(struct object *o, const struct facts *f, bool program)
 {
     member_string(o, "version", envinfo_version_number());
     member_string(o, "git_commit", envinfo_git_commit());
-    member_string(o, "compiler", f->compiler);
-    member_string(o, "cflags", envinfo_cflags());
+    member_string(o, program ? "ompsweep_compiler" : "compiler", f->compiler);
+    member_string(o, program ? "ompsweep_cflags" : "cflags", envinfo_cflags());
     member_bool(o, "optimized", envinfo_optimized());
     member_bool(o, "sanitized", envinfo_sanitized());
 }
@@ -463,7 +482,9 @@ static void write_object(FILE *out, const struct metadata_run *run,
     fprintf(out, "%*s{", ELEMENT_INDENT, "");
     member_string(&o, "run_id", run->run_id);
     member_string(&o, "config_key", run->config_key);
-    write_build(&o, f);
+    write_build(&o, f, run->program != NULL);
+    if (run->program != NULL)
+        write_program(&o, run->program);
     write_machine(&o, f);
     write_openmp(&o, f);
     member_string(&o, "slurm_job_id", f->job.slurm_job_id);

@@ -23,6 +23,29 @@
 #include "base/status.h"
 #include "study/affinity.h"
 
+enum {
+    METADATA_PATH_MAX = 4096,
+    METADATA_RESULT_TEXT = 4096, /* of the first run's result text */
+    METADATA_VERSION_TEXT = 1024 /* of --program-version's output */
+};
+
+/* The program a study ran in place of ompsweep's own kernels (exec), for
+ * "program" in metadata.json; ompsweep's build is then written as
+ * "ompsweep_compiler"/"ompsweep_cflags" so that no key mistakes it for the
+ * program's. */
+struct metadata_program {
+    char path[METADATA_PATH_MAX]; /* resolved: symbolic links followed */
+    long long size_bytes;
+    char mtime[32];               /* ISO 8601 UTC */
+    char sha256[65];              /* of the executable file, hex */
+    bool elf;                     /* an ELF file (not a script): */
+    char openmp_runtime[256];     /* the OpenMP runtimes it links, "" none */
+    bool has_version;             /* --program-version given: */
+    char version[METADATA_VERSION_TEXT]; /* its output */
+    const char *result_text;      /* the first run's --result text, or NULL */
+    bool result_text_cut;         /* ... of which METADATA_RESULT_TEXT bytes */
+};
+
 /* What the caller knows about the run: plain data, filled by the caller and
  * only read here. Strings may be NULL (written as null) and must be UTF-8;
  * invalid bytes are written as U+FFFD so the file stays valid JSON. Machine,
@@ -52,6 +75,7 @@ struct metadata_run {
     /* where the threads of each (bind, places, threads) block ran */
     const struct affinity_record *affinity;
     int naffinity;
+    const struct metadata_program *program; /* exec's program, else NULL */
 };
 
 /* Check, before any work, that `path` may be appended to: STATUS_OK when it

@@ -95,3 +95,17 @@ int output_commit(FILE *out, const char *tmp, const char *path, errmsg_t *err)
     }
     return STATUS_OK;
 }
+
+int output_table_open(struct output_table *t, const char *dir, const char *name,
+                      errmsg_t *err)
+{
+    t->out = NULL;
+    int rc = output_path(t->path, sizeof t->path, dir, name, err);
+    if (rc == STATUS_OK)
+        rc = output_prepare(dir, err);
+    if (rc == STATUS_OK)
+        rc = output_tmp_path(t->tmp, sizeof t->tmp, t->path, err);
+    if (rc == STATUS_OK && (t->out = fopen(t->tmp, "w")) == NULL)
+        rc = errmsg_set(err, STATUS_IO, "%s: cannot create: %s", t->tmp, strerror(errno));
+    return rc;
+}

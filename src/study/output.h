@@ -31,6 +31,20 @@ int output_tmp_path(char *buf, size_t cap, const char *path, errmsg_t *err);
  * process with SIGSTOP just before the rename. Returns rename's result. */
 int output_replace(const char *tmp, const char *path);
 
+/* A table written atomically: DIR/NAME's path, its temporary beside it,
+ * and the stream open on that temporary. */
+struct output_table {
+    char path[OUTPUT_PATH_MAX];
+    char tmp[OUTPUT_PATH_MAX + OUTPUT_TMP_EXTRA];
+    FILE *out;
+};
+
+/* Prepare `dir` (output_prepare), name the table and open its temporary
+ * for writing; finish with output_commit(t->out, t->tmp, t->path, err).
+ * STATUS_IO (STATUS_USAGE for a path too long) with a message otherwise. */
+int output_table_open(struct output_table *t, const char *dir, const char *name,
+                      errmsg_t *err);
+
 /* Finish a table written through `out` to `tmp` (output_tmp_path of
  * `path`): flush and close it and rename it over `path`. On any failure
  * `tmp` is removed and the old `path` stays: STATUS_IO naming `path`. */

@@ -6,6 +6,16 @@
 
 #include "study/summary.h"
 
+void report_number(FILE *out, double v, int width, int digits, char conversion)
+{
+    if (isnan(v))
+        fprintf(out, " %*s", width, "-");
+    else if (conversion == 'g')
+        fprintf(out, " %*.*g", width, digits, v);
+    else
+        fprintf(out, " %*.*f", width, digits, v);
+}
+
 /* A number in a fixed-width column, or "-" when undefined. */
 static void cell(FILE *out, double v, int width, int precision)
 {
@@ -15,14 +25,21 @@ static void cell(FILE *out, double v, int width, int precision)
         fprintf(out, " %*.*f", width, precision, v);
 }
 
-static void block_header(FILE *out, const struct summary_row *r)
+void report_block_title(FILE *out, const struct summary_row *r)
 {
-    bool weak = summary_is_weak(r->variant);
-    fprintf(out, "\n%s  variant=%s  schedule=%s", r->workload, r->variant, r->schedule);
+    /* an empty schedule: the runtime's default (exec without --schedule) */
+    fprintf(out, "\n%s  variant=%s  schedule=%s", r->workload, r->variant,
+            r->schedule[0] ? r->schedule : "-");
     if (r->bind[0] != '\0')
         fprintf(out, "  bind=%s", r->bind);
     if (r->places[0] != '\0')
         fprintf(out, "  places=%s", r->places);
+}
+
+static void block_header(FILE *out, const struct summary_row *r)
+{
+    bool weak = summary_is_weak(r->variant);
+    report_block_title(out, r);
     fprintf(out, "  size=%s%s%s\n", weak ? "grows with threads" : r->size,
             r->run_id[0] ? "  run=" : "", r->run_id);
     fprintf(out, "%5s %7s %10s %10s %10s %10s %10s %8s %10s %8s\n", "ranks", "threads",

@@ -10,4 +10,13 @@
  * median with its 95% CI, min, max, speedup, efficiency. */
 void report_table(FILE *out, const struct summary_row *rows, size_t n);
 
+/* "\nWORKLOAD  variant=V  schedule=S[  bind=B][  places=P]": the start of
+ * a block's title in every table (an empty schedule, the runtime's
+ * default, as "-"). */
+void report_block_title(FILE *out, const struct summary_row *r);
+
+/* One number right-aligned in `width` columns after a space: 'f' with
+ * `digits` decimals or 'g' with `digits` significant ones; "-" for NAN. */
+void report_number(FILE *out, double v, int width, int digits, char conversion);
+
 #endif

@@ -10,6 +10,8 @@
 #include "base/par.h"
 #include "base/rng.h"
 #include "study/envinfo.h"
+#include "study/metadata.h"
+#include "study/metrics.h"
 #include "study/signals.h"
 
 enum { PROGRESS_TEXT = 512 };
@@ -102,6 +104,21 @@ static enum run_fate run_fate(struct sweep *s, struct workload *w)
     return RUN_FAILED;
 }
 
+/* The first run's text (bounded) for metadata.json. */
+static void keep_result_text(struct sweep *s, const struct workload_result *res)
+{
+    if (res->text == NULL || s->result_text != NULL)
+        return;
+    size_t n = strlen(res->text);
+    s->result_text_cut = res->text_cut || n > METADATA_RESULT_TEXT;
+    n = n > METADATA_RESULT_TEXT ? METADATA_RESULT_TEXT : n;
+    s->result_text = malloc(n + 1);
+    if (s->result_text != NULL) {
+        memcpy(s->result_text, res->text, n);
+        s->result_text[n] = '\0';
+    }
+}
+
 /* One timed repeat: reset, time the kernel alone between two barriers (the
  * time of the slowest rank counts), then check and record. */
 static int timed_run(struct sweep *s, struct workload *w, struct run_row *row,
@@ -132,8 +149,15 @@ static int timed_run(struct sweep *s, struct workload *w, struct run_row *row,
     row->verified = res.verified && res.checksum == ref->checksum;
     if (!row->verified)
         s->mismatches++;
+    if (!row->verified && res.why != NULL && s->mismatch[0] == '\0')
+        snprintf(s->mismatch, sizeof s->mismatch, "%s", res.why);
+    keep_result_text(s, &res);
     s->runs_done++;
-    return par_root() ? csv_runs_append(s->runs, row, err) : STATUS_OK;
+    int rc = par_root() ? csv_runs_append(s->runs, row, err) : STATUS_OK;
+    /* the metrics of a wrong result are no figures */
+    if (rc == STATUS_OK && par_root() && row->verified && res.nmetrics > 0 && s->metrics)
+        rc = metrics_append(s->metrics, row, res.metrics, res.nmetrics, err);
+    return rc;
 }
 
 /* Repeats of this block that an earlier, resumed run has not measured. */
@@ -217,8 +241,10 @@ static int run_cell(struct sweep *s, struct block *b, int r, struct block **curr
         for (int i = 0; i < s->cfg->warmup; i++) {
             b->w->reset(b->w->state);
             b->w->run(b->w->state);
-            if (run_fate(s, b->w) != RUN_DONE)
+            if (run_fate(s, b->w) != RUN_DONE) {
+                s->failed_in_warmup = s->failed != 0;
                 return STATUS_OK; /* cut short or failed: the loops stop */
+            }
         }
     }
     struct run_row row;
@@ -389,6 +415,9 @@ int sweep_workload(struct sweep *s, workload_create_fn create, int nvariants,
         default: rc = run_interleaved(s, &p, err); break;
         }
     }
+    for (int i = 0; s->warnings != NULL && p.instances != NULL && i < p.ninstances; i++)
+        if (p.instances[i].advise != NULL && p.instances[i].state != NULL)
+            p.instances[i].advise(p.instances[i].state, s->warnings);
     plan_free(&p);
     return rc;
 }

@@ -33,6 +33,12 @@ struct sweep {
     int interrupted; /* the signal that stopped the sweep, or 0 */
     int failed;      /* a run failed outright (exec): its status, or 0 */
     errmsg_t failure; /* and why */
+    bool failed_in_warmup; /* ... in a warm-up run (nothing recorded for it) */
+    struct runs_file *metrics; /* metrics.csv, or NULL when no run has metrics */
+    struct warnings *warnings; /* what the workloads advise after the sweep, or NULL */
+    char mismatch[ERRMSG_MAX]; /* the first unverified run's difference, or "" */
+    char *result_text;   /* the first run's result text (malloc'd), or NULL */
+    bool result_text_cut;
 };
 
 /* Sweep every variant of one workload over the schedules (once when a

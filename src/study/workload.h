@@ -11,6 +11,15 @@
 #include "study/csv.h"
 #include "base/status.h"
 
+struct warnings;
+
+/* One number a run reported besides its time (exec's --metric). */
+struct workload_metric {
+    const char *name;
+    double value;
+    bool lower_better; /* a time, not a rate */
+};
+
 /* What one timed run produced, established after the timer stopped. */
 struct workload_result {
     uint64_t work;     /* shuffles, Lloyd iterations */
@@ -18,6 +27,12 @@ struct workload_result {
     bool verified;     /* the workload's own correctness check passed */
     bool timed;        /* the workload timed the run itself (exec): */
     double seconds;    /* then this replaces the sweep's timer */
+    /* Optional (NULL/0 otherwise), valid until the next run: */
+    const struct workload_metric *metrics; /* metrics.csv values of a verified run */
+    int nmetrics;
+    const char *why;   /* the workload's own check failed: the first difference */
+    const char *text;  /* what the run computed as text (exec: the --result matches) */
+    bool text_cut;     /* ... of which only the beginning is in text */
 };
 
 struct workload {
@@ -43,6 +58,9 @@ struct workload {
      * their summary (elbow.csv). NULL when there is nothing to report. */
     int (*report)(void *state, const struct config *cfg, const char *run_id,
                   errmsg_t *err);
+    /* Optional, after the sweep: warnings about the measurement that only
+     * the workload can see (exec: a --time printed too coarsely). */
+    void (*advise)(void *state, struct warnings *w);
     void (*destroy)(void *state);
 };
 

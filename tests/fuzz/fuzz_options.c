@@ -108,6 +108,24 @@ static void check_elbow(const struct config *c)
                 c->folds, c->pca, c->samples, c->features);
 }
 
+/* What the exec options accept: bounded lists, NAME=VALUE entries, a
+ * tolerance in range, every --metric-better naming a metric. */
+static void check_exec(const struct config *c)
+{
+    FUZZ_ASSERT(c->nexec_results >= 0 && c->nexec_results <= CONFIG_MAX_VALUES &&
+                c->nexec_metrics >= 0 && c->nexec_metrics <= CONFIG_MAX_VALUES &&
+                c->nexec_env >= 0 && c->nexec_env <= CONFIG_MAX_VALUES, "exec lists");
+    for (int i = 0; i < c->nexec_env; i++)
+        FUZZ_ASSERT(strchr(c->exec_env[i], '=') != NULL, "--env without '='");
+    for (int i = 0; i < c->nexec_metrics; i++)
+        FUZZ_ASSERT(c->exec_metrics[i].name[0] != '\0' && c->exec_metrics[i].pattern != NULL &&
+                    c->exec_metrics[i].pattern[0] != '\0', "metric %d", i);
+    FUZZ_ASSERT(!c->exec_tolerance || (c->exec_tol_rel >= 0.0 && c->exec_tol_rel <= 1.0 &&
+                                       c->exec_tol_abs >= 0.0 && isfinite(c->exec_tol_abs)),
+                "tolerance %g,%g", c->exec_tol_rel, c->exec_tol_abs);
+    FUZZ_ASSERT(!c->exec_tolerance || c->nexec_results > 0, "tolerance without --result");
+}
+
 static void check_run(const struct config *c)
 {
     const unsigned all = WORKLOAD_BOGOSORT | WORKLOAD_ELBOW;
@@ -139,6 +157,8 @@ static void check_run(const struct config *c)
         for (const char *p = c->tag; *p != '\0'; p++)
             FUZZ_ASSERT((unsigned char)*p >= 0x20 && *p != 0x7f, "control in tag");
     check_elbow(c);
+    if (exec_only)
+        check_exec(c);
     char key[CONFIG_KEY_LEN];
     config_key(c, key, sizeof key);
     FUZZ_ASSERT(strlen(key) == CONFIG_KEY_LEN - 1 &&
