@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "study/cells.h"
 #include "study/output.h"
 
 enum {
@@ -179,6 +180,8 @@ int compare_side_load(struct compare_side *s, const char *name, const char *arg,
         rc = add_item(s, item, f, err);
     if (rc == STATUS_OK && s->nfiles == 0)
         rc = errmsg_set(err, STATUS_USAGE, "compare: no %s runs file given", name);
+    if (rc == STATUS_OK) /* failed runs measured again by --resume drop out */
+        rc = cells_filter(s->rows, &s->n, err);
     if (rc == STATUS_OK)
         join_facts(s, f);
     free(copy);

@@ -18,6 +18,12 @@ struct workload_result {
     bool verified;     /* the workload's own correctness check passed */
     bool timed;        /* the workload timed the run itself (exec): */
     double seconds;    /* then this replaces the sweep's timer */
+    /* How the run ended, for the status column (see enum run_status in
+     * csv.h): RUN_STATUS_OK (the zero value) for a run that went to its
+     * end; a workload whose runs can fail sets RUN_STATUS_FAILED or
+     * RUN_STATUS_TIMEOUT. A run whose outcome hook failed is recorded as
+     * RUN_STATUS_FAILED when this says RUN_STATUS_OK. */
+    enum run_status status;
 };
 
 struct workload {
