@@ -549,10 +549,12 @@ static int reader_next(struct reader *r, size_t *start)
     size_t len = 0;
     bool quoted = false;
     *start = r->next_line;
+    r->unterminated = false;
     for (;;) {
         errno = 0;
         ssize_t n = getline(&r->line, &r->line_cap, r->in);
-        r->unterminated = n < 0 || r->line[n - 1] != '\n';
+        /* the file ends without a newline: where a torn row would be */
+        r->unterminated = n > 0 ? r->line[n - 1] != '\n' : r->unterminated;
         if (n < 0)
             return errno != 0 && errno != EINVAL ? -1 : len > 0 || quoted;
         r->next_line++;

@@ -144,13 +144,16 @@ int csv_runs_close(struct runs_file *f, errmsg_t *err);
  * STATUS_OK stops the reading and is returned. */
 typedef int (*csv_row_fn)(void *ctx, const struct run_row *row, errmsg_t *err);
 
-/* Stream the rows of a runs file of either schema through fn, one record
+/* Stream the rows of a runs file of any schema through fn, one record
  * in memory at a time. Malformed files give STATUS_USAGE with
  * "FILE:LINE[:COLUMN]: reason" (LINE physical, also after quoted line
- * breaks); a read error STATUS_IO. */
+ * breaks); a read error STATUS_IO. A malformed last record at the very end
+ * of the file without a newline (a torn row: a writer killed, out of
+ * space, or writing right now) is left out instead, with a warning for
+ * torn_next_warning (torn.h); a study appending there repairs it. */
 int csv_runs_each(const char *path, csv_row_fn fn, void *ctx, errmsg_t *err);
 
-/* Read every row of a runs file of either schema into a new array (caller
+/* Read every row of a runs file of any schema into a new array (caller
  * frees *rows), as csv_runs_each. */
 int csv_runs_read(const char *path, struct run_row **rows, size_t *count,
                   errmsg_t *err);
