@@ -969,7 +969,7 @@ void config_key(const struct config *cfg, char *buf, size_t cap)
 
 static const char USAGE_HEAD[] =
 "usage: ompsweep [options] WORKLOAD...      WORKLOAD: %s\n"
-"       ompsweep summarize RUNS.csv...      rebuild summary tables from runs files\n"
+"       ompsweep summarize RUNS.csv|DIR...  rebuild summary tables from runs files\n"
 "       ompsweep compare BASE NEW [options] did it get faster, and is it real?\n"
 "       ompsweep exec [options] -- PROGRAM [ARG...]  time your own OpenMP program\n"
 "\n"
@@ -988,7 +988,7 @@ static const char USAGE_OPTIONS[] =
 "  -w, --warmup N         untimed runs before them (default 1)\n"
 "  -s, --seed N           random seed (default 42)\n"
 "  -o, --output DIR       output directory, created if missing (default results)\n"
-"      --tag NAME         free-form label stored with the run\n"
+"      --tag NAME         label stored with the run (at most 48 characters)\n"
 "      --schedule KIND[,CHUNK]  static | dynamic | guided (default dynamic);\n"
 "                         repeat the option to sweep several\n"
 "      --bind VALUE       OMP_PROC_BIND to sweep: true, false, primary, close,\n"

@@ -71,10 +71,12 @@ static int compare_u64(const void *pa, const void *pb)
 
 void cells_finish(struct cells *c, size_t *duplicates)
 {
-    if (c->ndone > 0)
+    /* sorted for the look-ups and to find duplicates; neither asked, the
+     * common case of a study's own tables, it needs no sort */
+    if (c->ndone > 1 && (duplicates != NULL || c->nunfinished > 0))
         qsort(c->done, c->ndone, sizeof *c->done, compare_u64);
     size_t dups = 0;
-    for (size_t i = 1; i < c->ndone; i++)
+    for (size_t i = 1; duplicates != NULL && i < c->ndone; i++)
         dups += c->done[i] == c->done[i - 1];
     if (duplicates != NULL)
         *duplicates = dups;
@@ -99,8 +101,7 @@ int cells_filter(struct run_row *rows, size_t *n, errmsg_t *err)
     bool now;
     int rc = STATUS_OK;
     for (size_t i = 0; i < *n && rc == STATUS_OK; i++)
-        if (rows[i].status == RUN_STATUS_OK)
-            rc = cells_add(&c, &rows[i], &now, err);
+        rc = cells_add(&c, &rows[i], &now, err);
     cells_finish(&c, NULL);
     size_t kept = 0;
     for (size_t i = 0; i < *n && rc == STATUS_OK; i++)

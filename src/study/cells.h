@@ -32,7 +32,8 @@ struct cells {
 int cells_add(struct cells *c, const struct run_row *row, bool *now, errmsg_t *err);
 
 /* After the last row: *duplicates (if not NULL) = completed runs whose
- * cell had completed before. Then cells_superseded may be asked. */
+ * cell had completed before. Then cells_superseded may be asked. Sorts
+ * the hashes (n log n) only when there is something to ask. */
 void cells_finish(struct cells *c, size_t *duplicates);
 
 /* Whether the kept run `row` (not completed) has a completed run of its
