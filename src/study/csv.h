@@ -127,7 +127,9 @@ int csv_append_line(struct runs_file *f, const char *line, errmsg_t *err);
 
 /* Append one row with a single write(2) under the lock, so concurrent
  * appenders, on NFS too, never interleave or overwrite each other's rows and
- * a killed process never leaves half a row. */
+ * a signal never splits a row (a short write, when the disk fills up, is
+ * STATUS_IO, and the next append repairs the torn row it left). The row is
+ * written in the file's layout (f->schema). */
 int csv_runs_append(struct runs_file *f, const struct run_row *row,
                     errmsg_t *err);
 

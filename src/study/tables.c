@@ -1,7 +1,6 @@
 /* tables: see tables.h. */
 #include "study/tables.h"
 
-#include <glob.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -259,28 +258,18 @@ static int pool_file(struct pool *p, const char *path, errmsg_t *err)
     return csv_runs_each(path, pool_row, p, err); /* a missing file: its error */
 }
 
-/* A file, or a directory: DIR/runs.csv, else DIR/ * /runs.csv. */
+static int pool_found(void *ctx, const char *path, errmsg_t *err)
+{
+    return pool_file(ctx, path, err);
+}
+
+/* A file, or a directory: the runs files it stands for. */
 static int pool_input(struct pool *p, const char *input, errmsg_t *err)
 {
     struct stat st;
-    char path[OUTPUT_PATH_MAX];
     if (stat(input, &st) != 0 || !S_ISDIR(st.st_mode))
         return pool_file(p, input, err);
-    if (output_path(path, sizeof path, input, "runs.csv", err) != STATUS_OK)
-        return STATUS_USAGE;
-    if (stat(path, &st) == 0)
-        return pool_file(p, path, err);
-    glob_t g;
-    if (output_path(path, sizeof path, input, "*/runs.csv", err) != STATUS_OK)
-        return STATUS_USAGE;
-    if (glob(path, 0, NULL, &g) != 0)
-        return errmsg_set(err, STATUS_USAGE, "%s: no runs.csv in this directory "
-                          "or its subdirectories", input);
-    int rc = STATUS_OK;
-    for (size_t i = 0; i < g.gl_pathc && rc == STATUS_OK; i++)
-        rc = pool_file(p, g.gl_pathv[i], err);
-    globfree(&g);
-    return rc;
+    return output_runs_files(input, pool_found, p, err);
 }
 
 /* After the files: unfinished runs not measured again, and the warnings. */
