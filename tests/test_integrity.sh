@@ -62,22 +62,23 @@ mount_tmpfs() {
     mount -t tmpfs -o "size=$1" tmpfs "$MNT" 2>/dev/null
 }
 
-# A real full disk: runs.csv ends 40 bytes before a page of the tmpfs, the
-# disk is filled, and the next row is cut at the page: exit 3, a torn
-# tail. With the disk still full the repair cannot copy it aside: exit 3,
+# A real full disk: runs.csv ends 40 bytes before a page of the tmpfs (it
+# allocates whole pages), the disk is filled, and the next row is cut at the
+# page: exit 3, a torn tail. With the disk still full the repair cannot copy it aside: exit 3,
 # the file as it was and the fix in the message. With space again, the
 # next study repairs and appends.
 test_full_disk_torn_row() {
-    if ! mount_tmpfs 64k; then
+    if ! mount_tmpfs 1m; then
         echo "  (skipped: cannot mount a tmpfs here; needs root)"
         return
     fi
     d="$MNT/out"
     "$OMPSWEEP" $T -r 1 -o "$d" >/dev/null 2>&1
     size=$(wc -c <"$d/runs.csv")
-    pad=$(( (4096 - size % 4096 + 4096 - 40) % 4096 ))
+    page=$(getconf PAGESIZE)
+    pad=$(( (page - size % page + page - 40) % page ))
     awk -v n="$pad" 'BEGIN { while (n-- > 0) printf "\n" }' >>"$d/runs.csv" # blank lines
-    dd if=/dev/zero of="$MNT/filler" bs=1k count=1024 2>/dev/null
+    dd if=/dev/zero of="$MNT/filler" bs=1k count=2048 2>/dev/null # fills it
     "$OMPSWEEP" $T -r 1 -o "$d" >/dev/null 2>"$TMP/err"
     check "full disk: exit 3 (got $?)" [ $? -eq 3 ]
     check "a short write" grep -q "runs.csv: write failed: short write" "$TMP/err"

@@ -93,7 +93,9 @@ static void fill_group(struct summary_row *s, struct group *g, bool by_run)
     if (g->n > 0)
         stats_compute(g->seconds, g->n, &s->t);
     else /* no run completed: nothing to time */
-        s->t = (struct timing_stats){0, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN};
+        s->t = (struct timing_stats){.n = 0, .median = NAN, .min = NAN, .max = NAN,
+                                     .mean = NAN, .stddev = NAN, .cv = NAN,
+                                     .ci_low = NAN, .ci_high = NAN};
 }
 
 /* Scaling metrics of the rows [b, e) of one block against its row of one
