@@ -245,6 +245,7 @@ recline == 1 {
         fail(FILENAME ":" recline ": ranks \"" rk "\" is not a positive integer")
     if (rk + 0 > 1) anyranks = 1
     t = t * rk # the x axis counts cores: MPI ranks x threads per rank
+    if (f[col["n"]] == "0") next # no run of it completed (runs.csv status): no time
     split("median min max", must, " ")
     for (j = 1; j <= 3; j++)
         if (!is_num(f[col[must[j]]]))

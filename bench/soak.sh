@@ -44,7 +44,7 @@ rows=$(($(wc -l <"$d/runs.csv") - 1))
 echo "rows $rows, headers $(grep -c '^run_id,' "$d/runs.csv")"
 [ "$rows" -eq $ROWS ] || fail "expected $ROWS rows"
 [ "$(grep -c '^run_id,' "$d/runs.csv")" -eq 1 ] || fail "more than one header"
-[ "$(awk -F, 'NR > 1 && !(NF == 15 && $15 == "true")' "$d/runs.csv" | wc -l)" -eq 0 ] ||
+[ "$(awk -F, 'NR > 1 && !(NF == 18 && $17 == "true" && $18 == "ok")' "$d/runs.csv" | wc -l)" -eq 0 ] ||
     fail "rows not whole"
 i=1
 while [ $i -le $PROCS ]; do

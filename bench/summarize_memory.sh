@@ -15,11 +15,11 @@ rm -rf "$dir"
 mkdir -p "$dir"
 "$bin" bogosort --rows 50 -t 1,2 -r 2 -w 0 -q -o "$dir/seed" >/dev/null 2>&1
 big="$dir/runs.csv"
-awk -F, -v OFS=, -v n="$rows" 'NR == 1 { print; next }
+awk -F, -v OFS=, -v n="$rows" 'NR == 1 { print; nf = NF; next }
     NR > 1 { r[NR - 1] = $0; m = NR - 1 }
     END { for (i = 0; i < n; i++) { split(r[i % m + 1], f, ",");
           f[1] = sprintf("run%06d", int(i / m)); line = f[1]
-          for (j = 2; j <= 17; j++) line = line "," f[j]; print line } }' \
+          for (j = 2; j <= nf; j++) line = line "," f[j]; print line } }' \
     "$dir/seed/runs.csv" >"$big"
 echo "$(wc -l <"$big") lines, $(du -m "$big" | cut -f1) MB"
 measure() {

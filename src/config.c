@@ -16,6 +16,7 @@
 #include "exec/exec_workload.h"
 #include "registry.h"
 #include "study/affinity.h"
+#include "study/envinfo.h"
 
 /* Accepted ranges, in one place so the messages and --help agree. */
 #define ROWS_MAX 1000000000L
@@ -502,6 +503,11 @@ static int apply_common_option(struct config *cfg, int id, const char *arg,
             if (iscntrl((unsigned char)*p))
                 return errmsg_set(err, STATUS_USAGE, "--tag: control characters "
                                   "are not allowed");
+        if (strlen(arg) > ENVINFO_TAG_MAX) /* the run id keeps its unique part */
+            return errmsg_set(err, STATUS_USAGE, "--tag: at most %d characters "
+                              "(got %zu): the run id also holds a time stamp, the "
+                              "process id and the configuration key",
+                              ENVINFO_TAG_MAX, strlen(arg));
         cfg->tag = arg;
         return STATUS_OK;
     case OPT_SCHEDULE: return add_schedule(cfg, arg, err);
@@ -921,12 +927,19 @@ static int parse_options(int argc, char **argv, struct config *cfg,
             rc = apply_bogosort_option(cfg, c, optarg, err);
         if (rc == OPTION_NOT_MINE)
             rc = apply_elbow_option(cfg, c, optarg, err);
-        if (rc == OPTION_NOT_MINE)
+        bool compare_own = false;
+        if (rc == OPTION_NOT_MINE) {
             rc = apply_compare_option(cfg, c, optarg, err);
+            compare_own = rc != OPTION_NOT_MINE;
+        }
         if (rc == OPTION_NOT_MINE)
             rc = apply_exec_option(cfg, c, optarg, err);
         if (rc != STATUS_OK)
             return rc;
+        /* summarize and compare take -o and -q; any other option is a
+         * study's, which they would ignore: remember it to refuse it */
+        if (!compare_own && c != 'o' && c != 'q' && cfg->study_option == NULL)
+            cfg->study_option = option_name(c);
     }
     return STATUS_OK;
 }
@@ -935,6 +948,10 @@ static int parse_options(int argc, char **argv, struct config *cfg,
 static int parse_compare(int argc, char **argv, struct config *cfg, errmsg_t *err)
 {
     cfg->action = ACTION_COMPARE;
+    if (cfg->study_option != NULL)
+        return errmsg_set(err, STATUS_USAGE, "--%s: not an option of compare "
+                          "(usage: ompsweep compare BASE NEW [options])",
+                          cfg->study_option);
     if (argc - optind != 3)
         return errmsg_set(err, STATUS_USAGE, "compare: expected BASE and NEW, got "
                           "%d argument(s) (usage: ompsweep compare BASE NEW [options])",
@@ -958,6 +975,10 @@ static int parse_positionals(int argc, char **argv, struct config *cfg,
                           cfg->compare_option);
     if (optind < argc && strcmp(argv[optind], "summarize") == 0) {
         cfg->action = ACTION_SUMMARIZE;
+        if (cfg->study_option != NULL)
+            return errmsg_set(err, STATUS_USAGE, "--%s: not an option of summarize "
+                              "(usage: ompsweep summarize RUNS.csv|DIR... [-o DIR])",
+                              cfg->study_option);
         cfg->inputs = argv + optind + 1;
         cfg->ninputs = argc - optind - 1;
         if (cfg->ninputs == 0)
@@ -1199,7 +1220,7 @@ void config_key(const struct config *cfg, char *buf, size_t cap)
 
 static const char USAGE_HEAD[] =
 "usage: ompsweep [options] WORKLOAD...      WORKLOAD: %s\n"
-"       ompsweep summarize RUNS.csv...      rebuild summary tables from runs files\n"
+"       ompsweep summarize RUNS.csv|DIR...  rebuild summary tables from runs files\n"
 "       ompsweep compare BASE NEW [options] did it get faster, and is it real?\n"
 "       ompsweep exec [options] -- PROGRAM [ARG...]  time your own OpenMP program\n"
 "\n"
@@ -1218,7 +1239,7 @@ static const char USAGE_OPTIONS[] =
 "  -w, --warmup N         untimed runs before them (default 1)\n"
 "  -s, --seed N           random seed (default 42)\n"
 "  -o, --output DIR       output directory, created if missing (default results)\n"
-"      --tag NAME         free-form label stored with the run\n"
+"      --tag NAME         label stored with the run (at most 48 characters)\n"
 "      --schedule KIND[,CHUNK]  static | dynamic | guided (default dynamic);\n"
 "                         repeat the option to sweep several\n"
 "      --bind VALUE       OMP_PROC_BIND to sweep: true, false, primary, close,\n"

@@ -120,6 +120,7 @@ struct config {
     /* compare: BASE, NEW and its options (output_dir set from -o) */
     struct compare_options compare;
     const char *compare_option; /* the last compare-only option given */
+    const char *study_option;   /* the first option only a study takes, or NULL */
 };
 
 /* Fill *cfg from argv and the environment (OMP_NUM_THREADS). Returns

@@ -1,5 +1,6 @@
 /* ompsweep: parse -> set up workloads (untimed) -> sweep thread counts ->
  * verify -> write tables -> exit status. */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +26,7 @@
 #include "study/signals.h"
 #include "study/sweep.h"
 #include "study/tables.h"
+#include "study/torn.h"
 #include "study/warnings.h"
 #include "study/workload.h"
 
@@ -255,8 +257,9 @@ static int finish_tables(struct study *st, errmsg_t *err)
     if (rc == STATUS_OK)
         rc = csv_summary_write(st->summary_path, t.all, t.nall, err);
     if (rc == STATUS_OK) {
-        if (t.mismatches > st->sweep.mismatches)
-            st->sweep.mismatches = t.mismatches;
+        /* runs that did not complete and were not measured again count too */
+        if (t.mismatches + t.unfinished > st->sweep.mismatches)
+            st->sweep.mismatches = t.mismatches + t.unfinished;
         printf("ompsweep run %s on %s\n", st->run_id, st->host);
         report_table(stdout, t.own, t.nown);
         fflush(stdout);
@@ -335,8 +338,9 @@ static int outcome(const struct study *st, errmsg_t *err)
                           s->failed_in_warmup ? "; in a warm-up run" : "", rows);
     if (s->mismatches > 0)
         return errmsg_set(err, STATUS_VERIFY, "verification FAILED: %d run(s) "
-                          "differ from the first run's checksum or failed their "
-                          "check (see verified in %s)%s%s", s->mismatches, st->runs_path,
+                          "differ from the first run's checksum, failed their "
+                          "check or did not complete (see verified and status in "
+                          "%s)%s%s", s->mismatches, st->runs_path,
                           s->mismatch[0] ? "; " : "", s->mismatch);
     if (s->interrupted)
         return errmsg_set(err, signals_exit_status(s->interrupted), "interrupted; "
@@ -387,14 +391,23 @@ static void startup_warnings(struct study *st)
                      cfg->repeats, STATS_CI_MIN_N);
 }
 
+/* Torn last lines repaired or left out since the last call (torn.h). */
+static void torn_warnings(struct warnings *w)
+{
+    for (const char *text = torn_next_warning(); text != NULL; text = torn_next_warning())
+        warnings_add(w, "%s", text);
+}
+
 /* Once per invocation, when a file of the output directory could not be
- * locked: concurrent jobs sharing it could lose rows. */
+ * locked: concurrent jobs sharing it could lose rows. And any repair of a
+ * table's torn last line. */
 static void lock_warning(struct study *st)
 {
     if (filelock_unlocked() && !st->lock_warned) {
         warnings_add(&st->warnings, "%s", filelock_unlocked_warning());
         st->lock_warned = true;
     }
+    torn_warnings(&st->warnings);
 }
 
 /* One object per invocation in metadata.json, appended while runs.csv is
@@ -560,9 +573,33 @@ static int dispatch(const struct config *cfg, int argc, char **argv,
     }
     if (cfg->action == ACTION_SUMMARIZE)
         return par_root() ? run_summarize(cfg, err) : STATUS_OK;
+    if (cfg->action == ACTION_COMPARE && par_root()) {
+        struct warnings w;
+        warnings_init(&w);
+        int rc = compare_main(&cfg->compare, err);
+        torn_warnings(&w); /* runs files with a torn last line */
+        return rc;
+    }
     if (cfg->action == ACTION_COMPARE)
-        return par_root() ? compare_main(&cfg->compare, err) : STATUS_OK;
+        return STATUS_OK;
     return run_main(cfg, argc, argv, agreed, err);
+}
+
+/* Everything printed on stdout must have reached it: a full disk or a
+ * closed pipe is an I/O error (exit 3), not a silent success. */
+static int close_stdout(int rc, errmsg_t *err)
+{
+    bool failed = ferror(stdout) != 0;
+    errno = 0;
+    failed = fflush(stdout) != 0 || failed;
+    int e = errno;
+    failed = fclose(stdout) != 0 || failed;
+    e = e != 0 ? e : errno;
+    if (!failed || rc != STATUS_OK)
+        return rc;
+    if (e != 0)
+        return errmsg_set(err, STATUS_IO, "stdout: write failed: %s", strerror(e));
+    return errmsg_set(err, STATUS_IO, "stdout: write failed");
 }
 
 int main(int argc, char **argv)
@@ -582,6 +619,7 @@ int main(int argc, char **argv)
     int rc = config_parse(argc, argv, &cfg, &err);
     if (rc == STATUS_OK)
         rc = dispatch(&cfg, argc, typed, &agreed, &err);
+    rc = close_stdout(rc, &err);
     if (rc != STATUS_OK && !agreed && par_size() > 1) {
         fail(rc, &err);
         par_abort(rc);
@@ -628,7 +666,13 @@ static int run_summarize(const struct config *cfg, errmsg_t *err)
     struct summary_row *sum = NULL;
     size_t nsum = 0;
     char path[OUTPUT_PATH_MAX];
-    int rc = tables_pool(cfg->inputs, cfg->ninputs, &sum, &nsum, err);
+    struct warnings *w = malloc(sizeof *w);
+    if (w == NULL)
+        return errmsg_set(err, STATUS_NOMEM, "out of memory");
+    warnings_init(w);
+    int rc = tables_pool(cfg->inputs, cfg->ninputs, w, &sum, &nsum, err);
+    torn_warnings(w);
+    free(w);
     if (rc == STATUS_OK)
         report_table(stdout, sum, nsum);
     if (rc == STATUS_OK)

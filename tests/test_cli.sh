@@ -14,7 +14,7 @@ test_two_thread_counts() {
     check "threads 1 and 2" [ "$(column "$d/runs.csv" threads | sort -u | tr '\n' ' ')" = "1 2 " ]
     check "summary has 2 rows" [ "$(data_rows "$d/summary.csv")" -eq 2 ]
     check "runs header" [ "$(head -n 1 "$d/runs.csv")" = \
-        "run_id,timestamp,host,workload,variant,schedule,bind,places,size,ranks,threads,repeat,seconds,work,rate,checksum,verified" ]
+        "run_id,timestamp,host,workload,variant,schedule,bind,places,size,ranks,threads,repeat,seconds,work,rate,checksum,verified,status" ]
     check "summary header" [ "$(head -n 1 "$d/summary.csv")" = \
         "run_id,workload,variant,schedule,bind,places,size,ranks,threads,n,median,min,max,mean,stddev,cv,ci_low,ci_high,speedup,efficiency,karp_flatt,amdahl_serial,verified" ]
     check "2-thread speedup recorded" [ -n "$(column "$d/summary.csv" speedup | tail -n 1)" ]

@@ -158,7 +158,7 @@ test_bad_input() {
     echo 'r1,2026-11-29T00:00:00Z,vm,bogosort,rows,dynamic,,,100x8,1,2,1,fast,1000,1,0xaa,true' >>"$TMP/badval.csv"
     line=$(wc -l <"$TMP/badval.csv")
     mkdir -p "$TMP/empty"
-    expect_compare_error "$TMP/foreign.csv:1: not an ompsweep runs file (expected header '$HEADER')" \
+    expect_compare_error "$TMP/foreign.csv:1: not an ompsweep runs file (expected header '$HEADER,status')" \
         compare "$TMP/base" "$TMP/foreign.csv"
     expect_compare_error "$TMP/badval.csv:$line:13: bad seconds value 'fast'" \
         compare "$TMP/badval.csv" "$TMP/new"

@@ -35,7 +35,7 @@ if os.path.exists(p):
     if lines[0] != header:
         fail("runs.csv: first line is not the header")
     for n, row in enumerate(csv.reader(lines[1:]), 2):
-        if len(row) != 17 or row[0] == "run_id" or row[16] != "true":
+        if len(row) != 18 or row[0] == "run_id" or row[16] != "true" or row[17] != "ok":
             fail("runs.csv:%d: not a whole row: %r" % (n, row))
         int(row[10]), int(row[11]), float(row[12])
 p = os.path.join(d, "summary.csv")

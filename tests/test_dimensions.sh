@@ -130,7 +130,7 @@ test_sigterm_with_children() {
     rc=$(term_after 0.5 $args)
     check "exit 143 (got $rc)" [ "$rc" -eq 143 ]
     check "no ompsweep left" [ -z "$(pgrep -f "ompsweep $args" 2>/dev/null)" ]
-    check "whole rows" [ "$(awk -F, 'NR > 1 && NF != 17' "$d/runs.csv" | wc -l)" -eq 0 ]
+    check "whole rows" [ "$(awk -F, 'NR > 1 && NF != 18' "$d/runs.csv" | wc -l)" -eq 0 ]
     "$OMPSWEEP" $args --resume >/dev/null 2>&1
     check "resume exit 0" [ $? -eq 0 ]
     check "one run id" [ "$(column "$d/runs.csv" run_id | sort -u | wc -l)" -eq 1 ]

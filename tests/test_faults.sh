@@ -79,8 +79,8 @@ test_concurrent_appends() {
     for i in 1 2 3 4; do
         check "50 rows of p$i" [ "$(grep -c "^p$i-" "$d/runs.csv")" -eq 50 ]
     done
-    check "every row whole (17 fields, ends in true)" \
-        [ "$(awk -F, 'NR > 1 && !(NF == 17 && $17 == "true")' "$d/runs.csv" | wc -l)" -eq 0 ]
+    check "every row whole (18 fields, verified, ok)" \
+        [ "$(awk -F, 'NR > 1 && !(NF == 18 && $17 == "true" && $18 == "ok")' "$d/runs.csv" | wc -l)" -eq 0 ]
     check "4 metadata objects" [ "$(grep -c '"run_id":' "$d/metadata.json")" -eq 4 ]
     check "still summarizes" "$OMPSWEEP" summarize "$d/runs.csv" >/dev/null
 }

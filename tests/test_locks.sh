@@ -167,8 +167,8 @@ load() {
             [ "$(grep "^p$i-" "$d/runs.csv" | cut -d, -f12 | sort -un | wc -l)" -eq $rows ]
         i=$((i + 1))
     done
-    check "every row whole (17 fields, ends in true)" \
-        [ "$(awk -F, 'NR > 1 && !(NF == 17 && $17 == "true")' "$d/runs.csv" | wc -l)" -eq 0 ]
+    check "every row whole (18 fields, verified, ok)" \
+        [ "$(awk -F, 'NR > 1 && !(NF == 18 && $17 == "true" && $18 == "ok")' "$d/runs.csv" | wc -l)" -eq 0 ]
     check "$n metadata objects" [ "$(grep -c '"run_id":' "$d/metadata.json")" -eq $n ]
     check "metadata.json parses" json_ok "$d/metadata.json"
     check "no lock warning" [ "$(warnings_in "$TMP/load.err")" -eq 0 ]

@@ -4,9 +4,10 @@
 
 FAST="--rows 300 --cols 7"
 
-# Every data row of a runs file has 17 fields and a verified value.
+# Every data row of a runs file has 18 fields, a verified value and a status.
 well_formed() {
-    awk -F, 'NR > 1 && (NF < 17 || ($NF != "true" && $NF != "false")) { bad = 1 }
+    awk -F, 'NR > 1 && (NF < 18 || ($(NF - 1) != "true" && $(NF - 1) != "false") ||
+                        ($NF != "ok" && $NF != "failed" && $NF != "timeout")) { bad = 1 }
              END { exit bad }' "$1"
 }
 

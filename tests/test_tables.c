@@ -197,7 +197,7 @@ static void write_file(const char *path, const char *text)
     fclose(f);
 }
 
-/* Schema 2 keeps bind and places, quoted when they hold commas. */
+/* Schemas 2 and later keep bind and places, quoted when they hold commas. */
 static void test_runs_bind_places(void)
 {
     char path[256];
@@ -207,7 +207,7 @@ static void test_runs_bind_places(void)
     struct run_row in = make_row("r1", 2, 1, 0.5), *out;
     snprintf(in.bind, sizeof in.bind, "spread,close");
     snprintf(in.places, sizeof in.places, "{0:4}:2:4");
-    CHECK(csv_runs_open(&f, path, false, &err) == STATUS_OK && f.schema == CSV_SCHEMA_2);
+    CHECK(csv_runs_open(&f, path, false, &err) == STATUS_OK && f.schema == CSV_SCHEMA_CURRENT);
     CHECK(csv_runs_append(&f, &in, &err) == STATUS_OK);
     CHECK(csv_runs_close(&f, &err) == STATUS_OK);
     FILE *fp = fopen(path, "r");

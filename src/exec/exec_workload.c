@@ -445,6 +445,8 @@ static void exec_check_hook(void *state, struct workload_result *out)
     struct exec_state *st = state;
     struct exec_tolerance tol;
     out->verified = st->verdict == STATUS_OK;
+    out->status = st->outcome.timed_out ? RUN_STATUS_TIMEOUT
+                  : out->verified   ? RUN_STATUS_OK : RUN_STATUS_FAILED;
     out->checksum = st->cfg->nexec_results > 0 ? st->scan.hash : 0;
     out->timed = true;
     out->seconds = st->outcome.seconds;

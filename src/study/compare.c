@@ -100,9 +100,13 @@ static void fill_blocks(const struct compare_side *s, struct side_blocks *sb)
         while (j < s->n && run_cmp(&s->rows[i], &s->rows[j]) == 0)
             j++;
         struct block *b = &sb->b[g];
-        *b = (struct block){&sb->sum[g], sb->times + i, j - i, s->rows[i].checksum, false};
+        *b = (struct block){&sb->sum[g], sb->times + i, 0, 0, false};
         for (size_t k = i; k < j; k++) {
-            sb->times[k] = s->rows[k].seconds;
+            if (s->rows[k].status != RUN_STATUS_OK)
+                continue; /* a run that did not complete was not timed */
+            if (b->n == 0)
+                b->checksum = s->rows[k].checksum;
+            b->t[b->n++] = s->rows[k].seconds;
             b->mixed = b->mixed || s->rows[k].checksum != b->checksum;
         }
         i = j;
@@ -181,11 +185,14 @@ static int compare_block(const struct block *a, const struct block *b,
                               VERDICT_SAME, false, ""};
     if (a->s->t.median > 0.0)
         r->ratio = b->s->t.median / a->s->t.median;
-    r->checksums_differ = a->mixed || b->mixed || a->checksum != b->checksum;
+    r->checksums_differ = a->mixed || b->mixed ||
+                          (a->n > 0 && b->n > 0 && a->checksum != b->checksum);
     if (r->checksums_differ)
         add_note(r, "checksums differ");
     int rc = STATUS_OK;
-    if (a->n < TEST_MIN_N || b->n < TEST_MIN_N) {
+    if (a->n == 0 || b->n == 0) {
+        add_note(r, "no run completed: no test");
+    } else if (a->n < TEST_MIN_N || b->n < TEST_MIN_N) {
         add_note(r, "n=1: no test");
     } else {
         struct ranktest_result t;

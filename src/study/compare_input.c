@@ -1,12 +1,12 @@
 /* compare_input: see compare_input.h. */
 #include "study/compare_input.h"
 
-#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "study/cells.h"
 #include "study/output.h"
 
 enum {
@@ -133,31 +133,25 @@ static void join_facts(struct compare_side *s, struct fact_set *f)
     }
 }
 
+/* The side and facts a directory's runs files go to. */
+struct side_facts {
+    struct compare_side *s;
+    struct fact_set *f;
+};
+
+static int add_found(void *ctx, const char *path, errmsg_t *err)
+{
+    struct side_facts *sf = ctx;
+    read_facts(path, sf->f);
+    return add_file(sf->s, path, err);
+}
+
 /* A directory: its runs.csv, else those of its subdirectories. */
 static int add_directory(struct compare_side *s, const char *dir, struct fact_set *f,
                          errmsg_t *err)
 {
-    char path[OUTPUT_PATH_MAX];
-    struct stat st;
-    if (output_path(path, sizeof path, dir, "runs.csv", err) != STATUS_OK)
-        return STATUS_USAGE;
-    if (stat(path, &st) == 0) {
-        read_facts(path, f);
-        return add_file(s, path, err);
-    }
-    glob_t g;
-    if (output_path(path, sizeof path, dir, "*/runs.csv", err) != STATUS_OK)
-        return STATUS_USAGE;
-    if (glob(path, 0, NULL, &g) != 0)
-        return errmsg_set(err, STATUS_USAGE, "%s: no runs.csv in this directory "
-                          "or its subdirectories", dir);
-    int rc = STATUS_OK;
-    for (size_t i = 0; i < g.gl_pathc && rc == STATUS_OK; i++) {
-        read_facts(g.gl_pathv[i], f);
-        rc = add_file(s, g.gl_pathv[i], err);
-    }
-    globfree(&g);
-    return rc;
+    struct side_facts sf = {s, f};
+    return output_runs_files(dir, add_found, &sf, err);
 }
 
 static int add_item(struct compare_side *s, const char *item, struct fact_set *f,
@@ -187,6 +181,8 @@ int compare_side_load(struct compare_side *s, const char *name, const char *arg,
         rc = add_item(s, item, f, err);
     if (rc == STATUS_OK && s->nfiles == 0)
         rc = errmsg_set(err, STATUS_USAGE, "compare: no %s runs file given", name);
+    if (rc == STATUS_OK) /* failed runs measured again by --resume drop out */
+        rc = cells_filter(s->rows, &s->n, err);
     if (rc == STATUS_OK)
         join_facts(s, f);
     free(copy);

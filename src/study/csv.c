@@ -10,16 +10,22 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "study/output.h"
+#include "study/torn.h"
 
 static const char RUNS_HEADER_1[] =
     "run_id,timestamp,host,workload,variant,schedule,size,ranks,threads,repeat,"
     "seconds,work,rate,checksum,verified";
-static const char RUNS_HEADER[] =
+static const char RUNS_HEADER_2[] =
     "run_id,timestamp,host,workload,variant,schedule,bind,places,size,ranks,"
     "threads,repeat,seconds,work,rate,checksum,verified";
+static const char RUNS_HEADER[] =
+    "run_id,timestamp,host,workload,variant,schedule,bind,places,size,ranks,"
+    "threads,repeat,seconds,work,rate,checksum,verified,status";
+static const char *const STATUS_NAMES[RUN_STATUS_COUNT] = {"ok", "failed", "timeout"};
 static const char SUMMARY_HEADER[] =
     "run_id,workload,variant,schedule,bind,places,size,ranks,threads,n,median,"
     "min,max,mean,stddev,cv,ci_low,ci_high,speedup,efficiency,karp_flatt,"
@@ -27,7 +33,16 @@ static const char SUMMARY_HEADER[] =
 
 const char *csv_runs_header(enum csv_schema schema)
 {
-    return schema == CSV_SCHEMA_1 ? RUNS_HEADER_1 : RUNS_HEADER;
+    switch (schema) {
+    case CSV_SCHEMA_1: return RUNS_HEADER_1;
+    case CSV_SCHEMA_2: return RUNS_HEADER_2;
+    default: return RUNS_HEADER;
+    }
+}
+
+const char *csv_status_name(enum run_status s)
+{
+    return s >= 0 && s < RUN_STATUS_COUNT ? STATUS_NAMES[s] : "?";
 }
 
 int csv_field(char *dst, size_t cap, const char *value)
@@ -76,12 +91,21 @@ static int write_once(int fd, const char *buf, size_t len, const char *path,
     return STATUS_OK;
 }
 
+/* The schema whose runs header `line` is, or 0. */
+static int runs_header_schema(const char *line)
+{
+    for (int s = CSV_SCHEMA_1; s <= CSV_SCHEMA_CURRENT; s++)
+        if (strcmp(line, csv_runs_header((enum csv_schema)s)) == 0)
+            return s;
+    return 0;
+}
+
 /* Compare the first line of the file open as `fd` with `header`, or for a
- * runs file (`legacy` not NULL) with either schema's: *legacy tells which.
+ * runs file (`schema` not NULL) with any schema's: *schema tells which.
  * It is read through the locked descriptor: opening the file again and
  * closing that would drop an fcntl lock (see filelock.h). */
 static int check_header(int fd, const char *path, const char *header,
-                        bool *legacy, errmsg_t *err)
+                        enum csv_schema *schema, errmsg_t *err)
 {
     char line[CSV_HEADER_MAX];
     ssize_t n = pread(fd, line, sizeof line - 1, 0);
@@ -89,9 +113,10 @@ static int check_header(int fd, const char *path, const char *header,
         return errmsg_set(err, STATUS_IO, "%s: cannot read: %s", path, strerror(errno));
     line[n] = '\0';
     line[strcspn(line, "\r\n")] = '\0';
-    bool ok = strcmp(line, header) == 0;
-    if (!ok && legacy != NULL)
-        ok = *legacy = strcmp(line, RUNS_HEADER_1) == 0;
+    int found = schema != NULL ? runs_header_schema(line) : 0;
+    bool ok = found != 0 || strcmp(line, header) == 0;
+    if (found != 0)
+        *schema = (enum csv_schema)found;
     if (!ok)
         return errmsg_set(err, STATUS_USAGE, "%s:1: header is not ompsweep's "
                           "header for this file; refusing to append", path);
@@ -99,16 +124,16 @@ static int check_header(int fd, const char *path, const char *header,
 }
 
 /* Under the lock: write the header into an empty file (one made by another
- * program), else check it. */
-static int header_locked(struct runs_file *f, const char *header, bool *legacy,
-                         errmsg_t *err)
+ * program), else check it (*schema: the runs layout found). */
+static int header_locked(struct runs_file *f, const char *header,
+                         enum csv_schema *schema, errmsg_t *err)
 {
     struct stat st;
     if (fstat(f->fd, &st) != 0)
         return errmsg_set(err, STATUS_IO, "%s: cannot stat: %s", f->path,
                           strerror(errno));
     if (st.st_size > 0)
-        return check_header(f->fd, f->path, header, legacy, err);
+        return check_header(f->fd, f->path, header, schema, err);
     char line[CSV_HEADER_MAX];
     snprintf(line, sizeof line, "%s\n", header);
     return write_once(f->fd, line, strlen(line), f->path, err);
@@ -137,12 +162,38 @@ static void create_with_header(const char *path, const char *header)
     unlink(tmp);
 }
 
+/* Whether rows may be appended to a runs file of `schema`: one of 0.1 only
+ * when no row will fill bind or places. */
+static int layout_fits(const struct runs_file *f, bool legacy_ok, errmsg_t *err)
+{
+    if (f->schema != CSV_SCHEMA_1 || legacy_ok)
+        return STATUS_OK;
+    return errmsg_set(err, STATUS_USAGE, "%s:1: written by ompsweep 0.1, without "
+                      "the bind and places columns this study fills; write to "
+                      "another --output directory (summarize and compare read "
+                      "both layouts)", f->path);
+}
+
+/* Under the lock: a torn last line goes aside before anything is appended
+ * (see torn.h). Where the file cannot be locked, a line without its newline
+ * may be another job's row in flight: it is left alone. */
+static bool whole_run(const char *line, void *ctx);
+
+static int repair_locked(struct runs_file *f, errmsg_t *err)
+{
+    if (f->lock == FILELOCK_NONE)
+        return STATUS_OK;
+    return torn_repair(f->fd, f->path, f->runs ? whole_run : NULL, f, err);
+}
+
 /* Open for appending; under the lock, write `header` into an empty file,
- * else check it (runs files: either schema, *legacy set for schema 1). */
+ * else check it (runs files, `legacy_ok` not NULL: any schema, refused as
+ * layout_fits says), then repair a torn last line. */
 static int append_open(struct runs_file *f, const char *path, const char *header,
-                       bool *legacy, errmsg_t *err)
+                       const bool *legacy_ok, errmsg_t *err)
 {
     f->path = path;
+    f->runs = legacy_ok != NULL;
     f->schema = CSV_SCHEMA_CURRENT;
     f->lock = FILELOCK_UNTRIED;
     create_with_header(path, header);
@@ -153,7 +204,11 @@ static int append_open(struct runs_file *f, const char *path, const char *header
                           path, strerror(errno));
     int rc = csv_runs_lock(f, err);
     if (rc == STATUS_OK) {
-        rc = header_locked(f, header, legacy, err);
+        rc = header_locked(f, header, legacy_ok != NULL ? &f->schema : NULL, err);
+        if (rc == STATUS_OK && legacy_ok != NULL)
+            rc = layout_fits(f, *legacy_ok, err);
+        if (rc == STATUS_OK)
+            rc = repair_locked(f, err);
         csv_runs_unlock(f);
     }
     if (rc != STATUS_OK) {
@@ -187,7 +242,9 @@ static int append_locked(struct runs_file *f, const char *buf, size_t len,
     int rc = csv_runs_lock(f, err);
     if (rc != STATUS_OK)
         return rc;
-    rc = write_once(f->fd, buf, len, f->path, err);
+    rc = repair_locked(f, err);
+    if (rc == STATUS_OK)
+        rc = write_once(f->fd, buf, len, f->path, err);
     csv_runs_unlock(f);
     return rc;
 }
@@ -200,19 +257,7 @@ int csv_append_line(struct runs_file *f, const char *line, errmsg_t *err)
 int csv_runs_open(struct runs_file *f, const char *path, bool legacy_ok,
                   errmsg_t *err)
 {
-    bool legacy = false;
-    int rc = append_open(f, path, RUNS_HEADER, &legacy, err);
-    if (rc != STATUS_OK || !legacy)
-        return rc;
-    f->schema = CSV_SCHEMA_1;
-    if (legacy_ok)
-        return STATUS_OK;
-    close(f->fd);
-    f->fd = -1;
-    return errmsg_set(err, STATUS_USAGE, "%s:1: written by ompsweep 0.1, without "
-                      "the bind and places columns this study fills; write to "
-                      "another --output directory (summarize and compare read "
-                      "both layouts)", path);
+    return append_open(f, path, RUNS_HEADER, &legacy_ok, err);
 }
 
 /* The quoted text fields of a row, up to and including size. */
@@ -238,18 +283,24 @@ static int format_run(char *buf, size_t cap, const struct run_row *r,
                       enum csv_schema schema)
 {
     struct run_fields q;
-    char dims[sizeof q.schedule + sizeof q.bind + sizeof q.places];
+    char dims[sizeof q.schedule + sizeof q.bind + sizeof q.places], end[32];
     if (!quote_fields(r, &q))
         return -1;
     if (schema == CSV_SCHEMA_1)
         snprintf(dims, sizeof dims, "%s", q.schedule);
     else
         snprintf(dims, sizeof dims, "%s,%s,%s", q.schedule, q.bind, q.places);
+    /* Older layouts say "not verified" for a run that did not complete, as
+     * 0.1 and 0.2 did; it reads back as RUN_STATUS_FAILED. */
+    bool verified = r->verified && r->status == RUN_STATUS_OK;
+    snprintf(end, sizeof end, "%s%s%s", verified ? "true" : "false",
+             schema == CSV_SCHEMA_3 ? "," : "",
+             schema == CSV_SCHEMA_3 ? csv_status_name(r->status) : "");
     return snprintf(buf, cap,
                     "%s,%s,%s,%s,%s,%s,%s,%d,%d,%d,%.9g,%" PRIu64 ",%.9g,0x%016" PRIx64 ",%s\n",
                     q.id, r->timestamp, q.host, r->workload, q.variant, dims,
                     q.size, r->ranks, r->threads, r->repeat, r->seconds, r->work, r->rate,
-                    r->checksum, r->verified ? "true" : "false");
+                    r->checksum, end);
 }
 
 int csv_runs_append(struct runs_file *f, const struct run_row *row, errmsg_t *err)
@@ -356,11 +407,12 @@ static bool copy_text(char *dst, size_t cap, const char *src)
     return (size_t)snprintf(dst, cap, "%s", src) < cap;
 }
 
-/* Columns of the current schema; schema 1 lacks RUN_BIND and RUN_PLACES. */
+/* Columns of the current schema; schema 1 lacks RUN_BIND and RUN_PLACES,
+ * schemas 1 and 2 lack RUN_STATUS. */
 enum run_column {
     RUN_ID, RUN_TIMESTAMP, RUN_HOST, RUN_WORKLOAD, RUN_VARIANT, RUN_SCHEDULE,
     RUN_BIND, RUN_PLACES, RUN_SIZE, RUN_RANKS, RUN_THREADS, RUN_REPEAT,
-    RUN_SECONDS, RUN_WORK, RUN_RATE, RUN_CHECKSUM, RUN_VERIFIED
+    RUN_SECONDS, RUN_WORK, RUN_RATE, RUN_CHECKSUM, RUN_VERIFIED, RUN_STATUS
 };
 
 static int parse_text_fields(char **f, struct run_row *r)
@@ -378,8 +430,25 @@ static int parse_text_fields(char **f, struct run_row *r)
     return -1;
 }
 
-/* One data record in the current schema's column order -> run_row; the
- * column of the first bad value, or -1. */
+/* The status column, or for a layout without one (`f` NULL) the status
+ * its verified column implies (see enum run_status). */
+static bool parse_status(const char *f, struct run_row *r)
+{
+    if (f == NULL) {
+        r->status = r->verified ? RUN_STATUS_OK : RUN_STATUS_FAILED;
+        return true;
+    }
+    for (int s = 0; s < RUN_STATUS_COUNT; s++)
+        if (strcmp(f, STATUS_NAMES[s]) == 0) {
+            r->status = (enum run_status)s;
+            return true;
+        }
+    return false;
+}
+
+/* One data record in the current schema's column order -> run_row (f[i]
+ * NULL for a column the file's layout lacks); the column of the first bad
+ * value, or -1. */
 static int parse_run(char **f, struct run_row *r)
 {
     int bad = parse_text_fields(f, r);
@@ -397,15 +466,27 @@ static int parse_run(char **f, struct run_row *r)
     const char *ok = f[RUN_VERIFIED];
     if (strcmp(ok, "true") != 0 && strcmp(ok, "false") != 0) return RUN_VERIFIED;
     r->verified = strcmp(ok, "true") == 0;
-    return -1;
+    return parse_status(f[RUN_STATUS], r) ? -1 : RUN_STATUS;
 }
 
-/* A schema-1 record seen through the current column order: bind and places
- * read as empty. */
-static void widen_schema1(char **f, char **out, char *empty)
+/* A record of an older layout seen through the current column order:
+ * bind and places of schema 1 read as empty, the missing status as NULL. */
+static void widen(int schema, char **f, char **out, char *empty)
 {
     for (int i = 0, j = 0; i < CSV_RUNS_COLUMNS; i++)
-        out[i] = i == RUN_BIND || i == RUN_PLACES ? empty : f[j++];
+        if (i == RUN_STATUS)
+            out[i] = schema == CSV_SCHEMA_3 ? f[j++] : NULL;
+        else
+            out[i] = schema == CSV_SCHEMA_1 && (i == RUN_BIND || i == RUN_PLACES)
+                         ? empty : f[j++];
+}
+
+/* Fields of a record in `schema`. */
+static int schema_columns(int schema)
+{
+    return schema == CSV_SCHEMA_1   ? CSV_RUNS_COLUMNS_1
+           : schema == CSV_SCHEMA_2 ? CSV_RUNS_COLUMNS_2
+                                    : CSV_RUNS_COLUMNS;
 }
 
 /* Name of runs column i (0-based) of the current schema. */
@@ -414,7 +495,7 @@ static const char *header_name(int i)
     static const char *const names[CSV_RUNS_COLUMNS] = {
         "run_id", "timestamp", "host", "workload", "variant", "schedule", "bind",
         "places", "size", "ranks", "threads", "repeat", "seconds", "work", "rate",
-        "checksum", "verified"};
+        "checksum", "verified", "status"};
     return names[i];
 }
 
@@ -425,24 +506,18 @@ static int header_schema(char **f, int n)
     size_t len = 0;
     for (int i = 0; i < n && len < sizeof line; i++)
         len += (size_t)snprintf(line + len, sizeof line - len, "%s%s", i ? "," : "", f[i]);
-    if (len >= sizeof line)
-        return 0;
-    if (strcmp(line, RUNS_HEADER) == 0)
-        return CSV_SCHEMA_2;
-    return strcmp(line, RUNS_HEADER_1) == 0 ? CSV_SCHEMA_1 : 0;
+    return len < sizeof line ? runs_header_schema(line) : 0;
 }
 
 static int parse_record(const char *path, const struct cursor *c, char **f,
                         int n, int schema, struct run_row *row, errmsg_t *err)
 {
-    int want = schema == CSV_SCHEMA_1 ? CSV_RUNS_COLUMNS_1 : CSV_RUNS_COLUMNS;
+    int want = schema_columns(schema);
     if (n != want)
         return errmsg_set(err, STATUS_USAGE, "%s:%zu: expected %d fields, "
                           "found %d", path, c->line, want, n);
-    char empty[1] = "", *wide[CSV_RUNS_COLUMNS];
-    if (schema == CSV_SCHEMA_1)
-        widen_schema1(f, wide, empty);
-    char **cols = schema == CSV_SCHEMA_1 ? wide : f;
+    char empty[1] = "", *cols[CSV_RUNS_COLUMNS];
+    widen(schema, f, cols, empty);
     int bad = parse_run(cols, row);
     if (bad < 0)
         return STATUS_OK;
@@ -450,6 +525,23 @@ static int parse_record(const char *path, const struct cursor *c, char **f,
     int pos = schema == CSV_SCHEMA_1 && bad > RUN_PLACES ? bad - 2 : bad;
     return errmsg_set(err, STATUS_USAGE, "%s:%zu:%d: bad %s value '%.40s'",
                       path, c->line, pos + 1, header_name(bad), cols[bad]);
+}
+
+/* torn_whole_fn of a runs file: `line` parses as a row of its layout. Its
+ * last column (status, or verified) cannot be cut short and still parse. */
+static bool whole_run(const char *line, void *ctx)
+{
+    const struct runs_file *f = ctx;
+    char scratch[READ_RECORD_MAX], *fields[READ_FIELDS_MAX];
+    size_t len = strlen(line);
+    struct cursor c = {line, line + len, 0, 0};
+    struct run_row row;
+    errmsg_t ignored;
+    if (len + 2 >= READ_RECORD_MAX)
+        return false;
+    int n = next_record(&c, scratch, fields);
+    return n > 0 && c.p == c.end &&
+           parse_record(f->path, &c, fields, n, (int)f->schema, &row, &ignored) == STATUS_OK;
 }
 
 /* A file read one record at a time: a record is one line, or several when
@@ -461,6 +553,7 @@ struct reader {
     size_t line_cap;
     char record[2 * READ_RECORD_MAX];
     size_t next_line; /* physical line number of the next line read */
+    bool unterminated; /* the last record read ran into the end of the file */
 };
 
 /* The next record into r->record (without its final newline): 1, or 0 at
@@ -471,9 +564,12 @@ static int reader_next(struct reader *r, size_t *start)
     size_t len = 0;
     bool quoted = false;
     *start = r->next_line;
+    r->unterminated = false;
     for (;;) {
         errno = 0;
         ssize_t n = getline(&r->line, &r->line_cap, r->in);
+        /* the file ends without a newline: where a torn row would be */
+        r->unterminated = n > 0 ? r->line[n - 1] != '\n' : r->unterminated;
         if (n < 0)
             return errno != 0 && errno != EINVAL ? -1 : len > 0 || quoted;
         r->next_line++;
@@ -526,6 +622,19 @@ static void reader_close(struct reader *r)
     free(r->line);
 }
 
+/* An unreadable last record without its newline is a torn row (a writer
+ * killed or out of space) or one being written right now: it is left out,
+ * with a warning, and the next append moves it aside (torn.h). */
+static void leave_out_torn(const char *path, size_t line)
+{
+    char text[TORN_WARNING_TEXT];
+    if (snprintf(text, sizeof text, "%s:%zu: the last line is incomplete (no "
+                 "newline: a writer killed, out of space or still writing); left "
+                 "out", path, line) < 0)
+        return;
+    torn_keep_warning(text);
+}
+
 /* Check the header; the file's schema in *schema. */
 static int read_header(struct reader *r, int *schema, errmsg_t *err)
 {
@@ -563,8 +672,14 @@ int csv_runs_each(const char *path, csv_row_fn fn, void *ctx, errmsg_t *err)
         if (n < 0)
             rc = errmsg_set(err, STATUS_USAGE, "%s:%zu: unterminated quote or a "
                             "record longer than %d bytes", path, start, READ_RECORD_MAX);
-        else if ((rc = parse_record(path, &c, f, n, schema, &row, err)) == STATUS_OK)
+        else
+            rc = parse_record(path, &c, f, n, schema, &row, err);
+        if (rc == STATUS_USAGE && r->unterminated) {
+            leave_out_torn(path, start); /* a writer killed, or still writing */
+            rc = STATUS_OK;
+        } else if (rc == STATUS_OK) {
             rc = fn(ctx, &row, err);
+        }
     }
     if (rc == STATUS_OK && got < 0)
         rc = errmsg_set(err, STATUS_IO, "%s: read error: %s", path, strerror(errno));

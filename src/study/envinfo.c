@@ -82,12 +82,15 @@ void envinfo_hostname(char *buf, size_t cap)
 
 void envinfo_run_id(char *buf, size_t cap, const char *tag)
 {
-    char stamp[32];
+    char stamp[32], unique[64];
     format_utc(stamp, sizeof stamp, true);
-    if (tag != NULL && tag[0] != '\0')
-        snprintf(buf, cap, "%s-%s-%ld", tag, stamp, (long)getpid());
+    int len = snprintf(unique, sizeof unique, "%s-%ld", stamp, (long)getpid());
+    /* room for the tag besides "-UNIQUE" and the terminator */
+    long room = (long)cap - len - 2;
+    if (tag != NULL && tag[0] != '\0' && room > 0)
+        snprintf(buf, cap, "%.*s-%s", (int)room, tag, unique);
     else
-        snprintf(buf, cap, "%s-%ld", stamp, (long)getpid());
+        snprintf(buf, cap, "%s", unique);
 }
 
 void envinfo_version(char *buf, size_t cap)

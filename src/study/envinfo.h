@@ -26,7 +26,13 @@ void envinfo_utc_now(char *buf, size_t cap);
 /* The host name (short), or "unknown". */
 void envinfo_hostname(char *buf, size_t cap);
 
-/* A run id unique per invocation: [TAG-]YYYYmmddTHHMMSSZ-PID. */
+/* The longest --tag: with "-YYYYmmddTHHMMSSZ-PID-KEY" (PID up to 10
+ * digits) the run id stays within CSV_ID_MAX. */
+enum { ENVINFO_TAG_MAX = 48 };
+
+/* A run id unique per invocation: [TAG-]YYYYmmddTHHMMSSZ-PID. When it does
+ * not fit in cap, the tag is cut, never the time stamp and PID that make
+ * the id unique (config refuses tags over ENVINFO_TAG_MAX). */
 void envinfo_run_id(char *buf, size_t cap, const char *tag);
 
 /* Version line: "ompsweep 0.1.0 (commit abc123, gcc 12.2.0, -O3 ...)". */

@@ -28,6 +28,8 @@ enum metric_column {
 
 enum { FIRST_SLOTS = 64, FIRST_VALUES = 8, KEY_TEXT = 1024, VALUE_TEXT = 32,
        DIGITS_SHORT = 6, DIGITS_EXACT = 17 };
+/* Whole numbers below this (2^53: every integer exact) are written as such. */
+static const double METRIC_WHOLE_MAX = 9007199254740992.0;
 
 int metrics_open(struct runs_file *f, const char *path, errmsg_t *err)
 {
@@ -47,9 +49,14 @@ static bool put_field(char **at, size_t *left, const char *value)
 }
 
 /* v with the fewest digits (up to 17) that read back as v: 7224.8 stays
- * 7224.8, not 7224.8000000000002. */
+ * 7224.8, not 7224.8000000000002; a whole number as programs print it
+ * (10820660, not 1.082066e+07). */
 static void shortest(double v, char *buf, size_t cap)
 {
+    if (v == floor(v) && fabs(v) < METRIC_WHOLE_MAX) {
+        snprintf(buf, cap, "%.0f", v);
+        return;
+    }
     for (int digits = DIGITS_SHORT; digits <= DIGITS_EXACT; digits++) {
         snprintf(buf, cap, "%.*g", digits, v);
         if (strtod(buf, NULL) == v)

@@ -2,6 +2,7 @@
 #include "study/output.h"
 
 #include <errno.h>
+#include <glob.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -61,6 +62,27 @@ int output_path(char *buf, size_t cap, const char *dir, const char *name,
     if ((size_t)snprintf(buf, cap, "%s/%s", dir, name) >= cap)
         return errmsg_set(err, STATUS_USAGE, "--output: path too long");
     return STATUS_OK;
+}
+
+int output_runs_files(const char *dir, output_file_fn fn, void *ctx, errmsg_t *err)
+{
+    char path[OUTPUT_PATH_MAX];
+    struct stat st;
+    if (output_path(path, sizeof path, dir, "runs.csv", err) != STATUS_OK)
+        return STATUS_USAGE;
+    if (stat(path, &st) == 0)
+        return fn(ctx, path, err);
+    glob_t g;
+    if (output_path(path, sizeof path, dir, "*/runs.csv", err) != STATUS_OK)
+        return STATUS_USAGE;
+    if (glob(path, 0, NULL, &g) != 0)
+        return errmsg_set(err, STATUS_USAGE, "%s: no runs.csv in this directory "
+                          "or its subdirectories", dir);
+    int rc = STATUS_OK;
+    for (size_t i = 0; i < g.gl_pathc && rc == STATUS_OK; i++)
+        rc = fn(ctx, g.gl_pathv[i], err);
+    globfree(&g);
+    return rc;
 }
 
 int output_tmp_path(char *buf, size_t cap, const char *path, errmsg_t *err)

@@ -25,6 +25,16 @@ int output_path(char *buf, size_t cap, const char *dir, const char *name,
  * with the same process id writing into one shared directory. */
 int output_tmp_path(char *buf, size_t cap, const char *path, errmsg_t *err);
 
+/* Called with each file output_runs_files finds; a status other than
+ * STATUS_OK stops the walk and is returned. */
+typedef int (*output_file_fn)(void *ctx, const char *path, errmsg_t *err);
+
+/* The runs files a directory stands for (summarize, compare): DIR/runs.csv,
+ * or when it has none DIR/ * /runs.csv (the task-N directories of an array
+ * job), in name order, each passed to fn. STATUS_USAGE "DIR: no runs.csv in
+ * this directory or its subdirectories" when there is none. */
+int output_runs_files(const char *dir, output_file_fn fn, void *ctx, errmsg_t *err);
+
 /* rename(tmp, path): readers and a killed process see the old file or the
  * new one, never a mix. For the crash tests, the environment variable
  * OMPSWEEP_TEST_STOP naming path's last component ("summary.csv") stops the

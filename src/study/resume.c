@@ -31,7 +31,7 @@ int resume_load(struct resume *r, const char *runs_path, const char *key,
         if (has_key(rows[i].run_id, key))
             snprintf(r->run_id, sizeof r->run_id, "%s", rows[i].run_id);
     for (size_t i = 0; i < n && r->run_id[0] != '\0'; i++)
-        if (rows[i].verified && strcmp(rows[i].run_id, r->run_id) == 0)
+        if (rows[i].status == RUN_STATUS_OK && strcmp(rows[i].run_id, r->run_id) == 0)
             rows[r->n++] = rows[i]; /* compact in place */
     r->rows = rows;
     return STATUS_OK;
@@ -58,7 +58,7 @@ bool resume_checksum(const struct resume *r, const struct run_row *cell,
                      uint64_t *checksum)
 {
     for (size_t i = 0; i < r->n; i++)
-        if (same_block(&r->rows[i], cell)) {
+        if (r->rows[i].verified && same_block(&r->rows[i], cell)) {
             *checksum = r->rows[i].checksum;
             return true;
         }

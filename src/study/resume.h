@@ -14,19 +14,23 @@
 
 struct resume {
     char run_id[CSV_ID_MAX]; /* the run to continue; "" when there is none */
-    struct run_row *rows;    /* its verified rows */
+    struct run_row *rows;    /* its rows of runs that completed */
     size_t n;
 };
 
 /* Find the last run in `runs_path` whose id ends in "-KEY" (or, when
  * `run_id` is not NULL, that run: a child of a bind/places sweep continues
- * its parent's) and keep its verified rows. A missing file means nothing to
+ * its parent's) and keep its rows of runs that completed (status ok, see
+ * csv.h): a run that failed or timed out is measured again, one that
+ * completed with a wrong result is not (that result stands). Rows of 0.1
+ * and 0.2 files without verified=true read as failed, so their cells are
+ * measured again, as those versions did. A missing file means nothing to
  * resume. Errors as csv_runs_read. */
 int resume_load(struct resume *r, const char *runs_path, const char *key,
                 const char *run_id, errmsg_t *err);
 
-/* True when the cell (workload, variant, schedule, bind, places, size, threads, repeat) of
- * `cell` was already measured and verified. */
+/* True when the cell (workload, variant, schedule, bind, places, size,
+ * ranks, threads, repeat) of `cell` was already measured to completion. */
 bool resume_has(const struct resume *r, const struct run_row *cell);
 
 /* The checksum of any verified row of the block of `cell` (all keys but

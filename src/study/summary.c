@@ -13,6 +13,8 @@ struct group {
     double *seconds;
     size_t n, cap;
     bool verified;
+    bool has_checksum; /* checksum: that of its first completed run */
+    uint64_t checksum;
     uint64_t hash;
 };
 
@@ -87,8 +89,13 @@ static void fill_group(struct summary_row *s, struct group *g, bool by_run)
     copy_key(s->size, r->size);
     s->ranks = r->ranks;
     s->threads = r->threads;
-    s->verified = g->verified;
-    stats_compute(g->seconds, g->n, &s->t);
+    s->verified = g->verified && g->n > 0;
+    if (g->n > 0)
+        stats_compute(g->seconds, g->n, &s->t);
+    else /* no run completed: nothing to time */
+        s->t = (struct timing_stats){.n = 0, .median = NAN, .min = NAN, .max = NAN,
+                                     .mean = NAN, .stddev = NAN, .cv = NAN,
+                                     .ci_low = NAN, .ci_high = NAN};
 }
 
 /* Scaling metrics of the rows [b, e) of one block against its row of one
@@ -110,7 +117,7 @@ static void add_scaling(struct summary_row *rows, size_t b, size_t e)
         s->efficiency = weak ? ratio : ratio / p;
         s->speedup = weak ? ratio * p : ratio;
         s->karp_flatt = weak ? NAN : stats_karp_flatt(s->speedup, p);
-        if (!weak && p > 1 && m < SUMMARY_MAX_FIT) {
+        if (!weak && p > 1 && m < SUMMARY_MAX_FIT && s->t.n > 0) {
             x[m] = p;
             y[m++] = s->t.median / base;
         }
@@ -213,6 +220,10 @@ int summary_acc_add(struct summary_acc *acc, const struct run_row *row, errmsg_t
     struct group *g = find_group(acc, row, err);
     if (g == NULL)
         return STATUS_NOMEM;
+    if (row->status != RUN_STATUS_OK) { /* no time, no result: unverified */
+        g->verified = false;
+        return STATUS_OK;
+    }
     if (g->n == g->cap) {
         size_t cap = g->cap ? 2 * g->cap : ACC_FIRST_VALUES;
         double *grown = realloc(g->seconds, cap * sizeof *grown);
@@ -224,7 +235,11 @@ int summary_acc_add(struct summary_acc *acc, const struct run_row *row, errmsg_t
     g->seconds[g->n++] = row->seconds;
     /* Runs of one group computed the same thing: a differing checksum (rows
      * pooled from builds whose results differ) is no verified result. */
-    g->verified = g->verified && row->verified && row->checksum == g->key.checksum;
+    if (!g->has_checksum) {
+        g->checksum = row->checksum;
+        g->has_checksum = true;
+    }
+    g->verified = g->verified && row->verified && row->checksum == g->checksum;
     return STATUS_OK;
 }
 

@@ -38,8 +38,11 @@ struct summary_acc;
 int summary_acc_new(struct summary_acc **acc, bool by_run, errmsg_t *err);
 
 /* Add one timed run to its group; the group stays verified while every
- * run is verified and has the checksum of its first run. STATUS_OK or
- * STATUS_NOMEM. */
+ * run is verified and has the checksum of its first run. A run that did
+ * not complete (status, see csv.h) adds no time and leaves the group
+ * unverified: pass it only when no run of its cell completed (cells.h). A
+ * group without a completed run has n = 0 and empty statistics. STATUS_OK
+ * or STATUS_NOMEM. */
 int summary_acc_add(struct summary_acc *acc, const struct run_row *row, errmsg_t *err);
 
 /* The summary rows, as summary_build gives them (caller frees *out). */

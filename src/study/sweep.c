@@ -132,12 +132,15 @@ static int timed_run(struct sweep *s, struct workload *w, struct run_row *row,
     double t1 = omp_get_wtime();
     par_barrier();
     double seconds = par_max_double(t1 - t0);
-    if (run_fate(s, w) == RUN_CUT)
+    enum run_fate fate = run_fate(s, w);
+    if (fate == RUN_CUT)
         return STATUS_OK; /* a run cut short measured nothing */
     w->check(w->state, &res);
     if (res.timed)
         seconds = res.seconds;
-    if (!ref->known) {
+    row->status = res.status == RUN_STATUS_OK && fate == RUN_FAILED ? RUN_STATUS_FAILED
+                                                                     : res.status;
+    if (!ref->known && row->status == RUN_STATUS_OK) { /* a failed run computed nothing */
         ref->checksum = res.checksum;
         ref->known = true;
     }
@@ -146,7 +149,8 @@ static int timed_run(struct sweep *s, struct workload *w, struct run_row *row,
     row->work = res.work;
     row->rate = row->seconds > 0 ? (double)res.work / row->seconds : 0.0;
     row->checksum = res.checksum;
-    row->verified = res.verified && res.checksum == ref->checksum;
+    row->verified = row->status == RUN_STATUS_OK && res.verified &&
+                    res.checksum == ref->checksum;
     if (!row->verified)
         s->mismatches++;
     if (!row->verified && res.why != NULL && s->mismatch[0] == '\0')

@@ -1,7 +1,8 @@
 /* tables: summaries computed from runs files as their rows stream by, so
  * that memory grows with the groups and their values, not with the files:
  * the whole history (summary.csv), one run's own table, and the pooled
- * files of `ompsweep summarize`. */
+ * files of `ompsweep summarize`. Runs that did not complete count as
+ * cells.h says: never timed, unverified until their cell is measured again. */
 #ifndef OMPSWEEP_STUDY_TABLES_H
 #define OMPSWEEP_STUDY_TABLES_H
 
@@ -9,6 +10,7 @@
 
 #include "base/status.h"
 #include "study/stats.h"
+#include "study/warnings.h"
 
 /* What a study shows after its sweep. */
 struct tables_study {
@@ -20,6 +22,8 @@ struct tables_study {
                        checksum differs from the first of their workload and
                        size: every schedule, binding, partition and strategy
                        must compute the same result */
+    int unfinished; /* runs of run_id that did not complete (status) and
+                       whose cell no later run completed */
 };
 
 /* Read `runs_path` once and fill *t (free with tables_study_free). Errors
@@ -29,10 +33,18 @@ int tables_study(const char *runs_path, const char *run_id, struct tables_study 
 
 void tables_study_free(struct tables_study *t);
 
-/* The rows of every file pooled and grouped without run id, so that
+/* The rows of every input pooled and grouped without run id, so that
  * 1-thread and N-thread rows of separate jobs make one speedup table.
- * Caller frees *out. */
-int tables_pool(char *const *paths, int npaths, struct summary_row **out,
-                size_t *count, errmsg_t *err);
+ * An input is a runs file or a directory: its runs.csv, or when it has
+ * none the runs.csv of each subdirectory (the task directories of an array
+ * job), as compare reads them. A file given twice (by any path: the same
+ * device and inode) is read once. Warnings (into w) for that, for a block
+ * that pools runs of different configuration keys (the KEY of their run
+ * ids: other options, seed or workloads, so perhaps another setup) and for
+ * runs that appear more than once (a copy of a file given too). Caller
+ * frees *out. Errors as csv_runs_each; STATUS_USAGE for a directory
+ * without a runs.csv. */
+int tables_pool(char *const *inputs, int ninputs, struct warnings *w,
+                struct summary_row **out, size_t *count, errmsg_t *err);
 
 #endif

@@ -33,6 +33,12 @@ struct workload_result {
     const char *why;   /* the workload's own check failed: the first difference */
     const char *text;  /* what the run computed as text (exec: the --result matches) */
     bool text_cut;     /* ... of which only the beginning is in text */
+    /* How the run ended, for the status column (see enum run_status in
+     * csv.h): RUN_STATUS_OK (the zero value) for a run that went to its
+     * end; a workload whose runs can fail sets RUN_STATUS_FAILED or
+     * RUN_STATUS_TIMEOUT. A run whose outcome hook failed is recorded as
+     * RUN_STATUS_FAILED when this says RUN_STATUS_OK. */
+    enum run_status status;
 };
 
 struct workload {
