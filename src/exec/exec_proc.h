@@ -1,8 +1,9 @@
-/* exec_proc: one run of the user's program as a child process: fork, its
- * own process group, execve (no shell), stdout read line by line as it
- * comes, the tail of stderr kept for messages, an optional timeout, and
- * SIGINT/SIGTERM of ompsweep passed on to the program's process group. The
- * program is always reaped before exec_proc_run returns. */
+/* exec_proc: one run of the user's program as a child process: ompsweep's
+ * own OpenMP threads quiet, vfork, its own process group, execve (no
+ * shell), stdout read line by line as it comes, the tail of stderr kept
+ * for messages, an optional timeout, and SIGINT/SIGTERM of ompsweep passed
+ * on to the program's process group. The program is always reaped before
+ * exec_proc_run returns. */
 #ifndef OMPSWEEP_EXEC_EXEC_PROC_H
 #define OMPSWEEP_EXEC_EXEC_PROC_H
 
@@ -33,7 +34,7 @@ struct exec_spawn {
 };
 
 struct exec_outcome {
-    double seconds;   /* wall clock from fork to reap (CLOCK_MONOTONIC) */
+    double seconds;   /* wall clock from vfork to its end (CLOCK_MONOTONIC) */
     int exit_code;    /* when it exited */
     int signal;       /* the signal that ended it, 0 when it exited */
     bool timed_out;   /* ended by --timeout */
@@ -41,8 +42,11 @@ struct exec_outcome {
     char tail[EXEC_TAIL_BYTES + 1]; /* the end of its stderr */
 };
 
-/* Run the program to its end. Returns STATUS_OK (whatever the program's
- * fate; see *out) or STATUS_IO when it could not be started. */
+/* Run the program to its end. Call it outside any parallel region: it
+ * first pauses ompsweep's own OpenMP threads (omp_pause_resource_all), so
+ * that none spins beside the program; the next parallel region restarts
+ * them. Returns STATUS_OK (whatever the program's fate; see *out) or
+ * STATUS_IO when it could not be started. */
 int exec_proc_run(const struct exec_spawn *sp, struct exec_outcome *out, errmsg_t *err);
 
 /* The path execve needs for `program`: as given when it holds a '/', else
