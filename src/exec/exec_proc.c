@@ -239,16 +239,22 @@ static int open_pipes(int out[2], int errp[2], errmsg_t *err)
     return STATUS_OK;
 }
 
-/* The first step of a run, before the clock starts: ompsweep's own OpenMP
- * runtime goes quiet. After a parallel region (the affinity record of a
- * block) its idle threads spin-wait for the next one: libgomp for 300000
- * spins (GOMP_SPINCOUNT; 20 ms on a 2-core VM), for minutes under
- * OMP_WAIT_POLICY=active, LLVM's runtime for 200 ms (KMP_BLOCKTIME); on a
- * small machine they take a CPU from the program being timed. The OpenMP
- * 5.0 soft pause ends them (libgomp) or puts them to sleep (LLVM); the next
- * parallel region starts them again. A no-op when they are quiet already. */
-static void quiet_own_runtime(void)
+/* LLVM's and Intel's runtimes (libomp, libiomp5) have it; libgomp not. */
+extern void kmp_set_blocktime(int msec) __attribute__((weak));
+
+/* After a parallel region (the affinity record of a block) the idle OpenMP
+ * threads of ompsweep spin-wait for the next one: libgomp for 300000 spins
+ * (GOMP_SPINCOUNT; 20 ms on a 2-core VM) or, under OMP_WAIT_POLICY=active,
+ * for minutes; LLVM's runtime for 200 ms (KMP_BLOCKTIME). On a small
+ * machine they take a CPU from the program being timed. A blocktime of 0
+ * makes LLVM's threads sleep as soon as a region ends (not under
+ * OMP_WAIT_POLICY=active: its infinite blocktime wins); the OpenMP 5.0 soft
+ * pause ends libgomp's threads whatever the policy, and the next region
+ * starts them again. Cheap when they are quiet already. */
+void exec_proc_quiet_runtime(void)
 {
+    if (kmp_set_blocktime != NULL)
+        kmp_set_blocktime(0);
     omp_pause_resource_all(omp_pause_soft);
 }
 
@@ -285,7 +291,7 @@ int exec_proc_run(const struct exec_spawn *sp, struct exec_outcome *out, errmsg_
         free(w.line);
         return rc;
     }
-    quiet_own_runtime();
+    exec_proc_quiet_runtime(); /* before the clock starts */
     w.pid = start_child(sp, po[1], pe[1], &w.started);
     close(po[1]), close(pe[1]);
     if (w.pid < 0) {

@@ -42,12 +42,17 @@ struct exec_outcome {
     char tail[EXEC_TAIL_BYTES + 1]; /* the end of its stderr */
 };
 
-/* Run the program to its end. Call it outside any parallel region: it
- * first pauses ompsweep's own OpenMP threads (omp_pause_resource_all), so
- * that none spins beside the program; the next parallel region restarts
- * them. Returns STATUS_OK (whatever the program's fate; see *out) or
- * STATUS_IO when it could not be started. */
+/* Run the program to its end, after exec_proc_quiet_runtime. Call it
+ * outside any parallel region. Returns STATUS_OK (whatever the program's
+ * fate; see *out) or STATUS_IO when it could not be started. */
 int exec_proc_run(const struct exec_spawn *sp, struct exec_outcome *out, errmsg_t *err);
+
+/* Make ompsweep's own idle OpenMP threads stop spinning, so that none
+ * competes with the program for a CPU: they sleep as soon as a parallel
+ * region ends (LLVM's and Intel's runtimes) or end until the next one
+ * (libgomp). Call it outside any parallel region, once before the first
+ * (a block's affinity record) and again before each run. */
+void exec_proc_quiet_runtime(void);
 
 /* The path execve needs for `program`: as given when it holds a '/', else
  * the first executable match on PATH. STATUS_USAGE naming it when there is
