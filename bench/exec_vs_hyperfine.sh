@@ -7,22 +7,25 @@
 #     hyperfine;
 #  2. a real OpenMP program (tests/exec/sum_int.c) at 1 and 2 threads,
 #     OMP_SCHEDULE=static under both tools.
-# Prints every round's medians, the medians of all rounds' runs pooled, the
-# difference to hyperfine's and the range of the per-round differences, and
-# the load average before and after (the machine state it was measured in).
+# Prints every round's medians, the medians of all rounds' runs pooled and
+# their difference to hyperfine's, the median and range of the per-round
+# differences (each measured in one stretch of time: the figure a drift
+# of the machine moves least), and the load average before and after (the
+# machine state it was measured in). Many short rounds (the default) suit
+# a busy machine best.
 #
-# Usage: bench/exec_vs_hyperfine.sh [RUNS [ROUNDS]]   (defaults 40 and 5)
+# Usage: bench/exec_vs_hyperfine.sh [RUNS [ROUNDS]]   (defaults 10 and 20)
 # Environment: OMPSWEEP the binary (./ompsweep); OLD another ompsweep build,
 # alternated as a third tool (e.g. the build before a change); SIZE
-# sum_int's n (400000); SUM_RUNS sum_int's runs per tool and round (10, 0
+# sum_int's n (400000); SUM_RUNS sum_int's runs per tool and round (3, 0
 # skips part 2). Needs hyperfine (apt-get install -y hyperfine).
 set -eu
-runs=${1:-40}
-rounds=${2:-5}
+runs=${1:-10}
+rounds=${2:-20}
 bin=${OMPSWEEP:-./ompsweep}
 old=${OLD:-}
 size=${SIZE:-400000}
-sum_runs=${SUM_RUNS:-10}
+sum_runs=${SUM_RUNS:-3}
 py=${PYTHON:-/usr/bin/python3}
 true_bin=/bin/true
 command -v hyperfine >/dev/null || { echo "needs hyperfine" >&2; exit 2; }
@@ -106,8 +109,8 @@ for tool, t in cols:
     line = "  %-17s t=%d  median %.3f ms of %d runs" % (name[tool], t, med(allv), len(allv))
     if tool != "hf":
         d = [med(data[(tool, r)].get(t, [])) - med(ref(r, t)) for r in range(1, rounds + 1)]
-        line += ";  minus hyperfine %+.3f ms (rounds %+.3f .. %+.3f)" % (
-            med(allv) - med(base), min(d), max(d))
+        line += ";  minus hyperfine %+.3f ms; per round: median %+.3f, %+.3f .. %+.3f" % (
+            med(allv) - med(base), med(d), min(d), max(d))
     print(line)
 EOF
 }
@@ -118,7 +121,7 @@ echo "machine: $(nproc) CPUs; load average before: $(load)"
 run_part true "$runs" 3 1,2 "$true_bin"
 report true "overhead: $true_bin, $runs runs per tool, thread count and round, $rounds rounds"
 if [ "$sum_runs" -gt 0 ]; then
-    run_part sum "$sum_runs" 2 1,2 "$tmp/sum_int" "$size"
+    run_part sum "$sum_runs" 1 1,2 "$tmp/sum_int" "$size"
     report sum "sum_int $size: $sum_runs runs per tool, thread count and round, $rounds rounds"
 fi
 echo "load average after: $(load)"
