@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/openmp.h"
 #include "study/signals.h"
 
 enum {
@@ -63,9 +64,12 @@ int exec_proc_resolve(const char *program, char *path, size_t cap, errmsg_t *err
                       "on PATH", program);
 }
 
-/* In the forked process: only async-signal-safe calls until execve. */
-static void start_program(const struct exec_spawn *sp, int out_w, int err_w,
-                          pid_t parent)
+/* In the child of vfork, which shares our memory until execve while this
+ * thread waits: only async-signal-safe system calls, no write to anything
+ * of ours (errno aside), and every signal blocked until our handlers are
+ * reset, so none of them runs in the child. */
+static _Noreturn void start_program(const struct exec_spawn *sp, int out_w, int err_w,
+                                    pid_t parent, const sigset_t *mask)
 {
     signal(SIGINT, SIG_DFL);
     signal(SIGTERM, SIG_DFL);
@@ -84,6 +88,7 @@ static void start_program(const struct exec_spawn *sp, int out_w, int err_w,
         sched_setaffinity(0, sizeof *sp->cpus, sp->cpus);
     if (sp->dir != NULL && chdir(sp->dir) != 0)
         _exit(EXEC_FAILED);
+    sigprocmask(SIG_SETMASK, mask, NULL); /* the program gets ours */
     execve(sp->path, sp->argv, sp->envp);
     static const char msg[] = "ompsweep: execve failed\n";
     ssize_t ignored = write(STDERR_FILENO, msg, sizeof msg - 1);
@@ -178,11 +183,12 @@ static void enforce(struct watch *w, double now)
 static void reap(struct watch *w)
 {
     int ws;
+    double ended = now_seconds(); /* the pidfd saw it end; the rest is ours */
     kill(-w->pid, SIGKILL); /* the group outlives a zombie leader: no reuse */
     while (waitpid(w->pid, &ws, 0) < 0 && errno == EINTR)
         ;
     double now = now_seconds();
-    w->out->seconds = now - w->started;
+    w->out->seconds = (w->fds[2].fd >= 0 ? ended : now) - w->started;
     w->out->exit_code = WIFEXITED(ws) ? WEXITSTATUS(ws) : -1;
     w->out->signal = WIFSIGNALED(ws) ? WTERMSIG(ws) : 0;
     w->reaped = true;
@@ -235,6 +241,47 @@ static int open_pipes(int out[2], int errp[2], errmsg_t *err)
     return STATUS_OK;
 }
 
+/* LLVM's and Intel's runtimes (libomp, libiomp5) have it; libgomp not. */
+extern void kmp_set_blocktime(int msec) __attribute__((weak));
+
+/* After a parallel region (the affinity record of a block) the idle OpenMP
+ * threads of ompsweep spin-wait for the next one: libgomp for 300000 spins
+ * (GOMP_SPINCOUNT; 20 ms on a 2-core VM) or, under OMP_WAIT_POLICY=active,
+ * for minutes; LLVM's runtime for 200 ms (KMP_BLOCKTIME). On a small
+ * machine they take a CPU from the program being timed. A blocktime of 0
+ * makes LLVM's threads sleep as soon as a region ends (not under
+ * OMP_WAIT_POLICY=active: its infinite blocktime wins); the OpenMP 5.0 soft
+ * pause ends libgomp's threads whatever the policy, and the next region
+ * starts them again. Cheap when they are quiet already. */
+void exec_proc_quiet_runtime(void)
+{
+    if (kmp_set_blocktime != NULL)
+        kmp_set_blocktime(0);
+    omp_pause_resource_all(omp_pause_soft);
+}
+
+/* vfork, not fork: this thread waits until the child has called execve,
+ * and no page table of ours is copied nor any page of ours write-protected
+ * for copy-on-write (which cost every run a copy of our mappings and page
+ * faults on both sides, inside the timed interval). Signals stay blocked
+ * across it (see start_program); the parent's mask is restored after. */
+static pid_t start_child(const struct exec_spawn *sp, int out_w, int err_w,
+                         double *started)
+{
+    sigset_t all, mask;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &mask);
+    pid_t parent = getpid();
+    *started = now_seconds();
+    pid_t pid = vfork();
+    if (pid == 0)
+        start_program(sp, out_w, err_w, parent, &mask);
+    int saved = errno;
+    pthread_sigmask(SIG_SETMASK, &mask, NULL);
+    errno = saved;
+    return pid;
+}
+
 int exec_proc_run(const struct exec_spawn *sp, struct exec_outcome *out, errmsg_t *err)
 {
     int po[2], pe[2];
@@ -246,18 +293,17 @@ int exec_proc_run(const struct exec_spawn *sp, struct exec_outcome *out, errmsg_
         free(w.line);
         return rc;
     }
-    fflush(NULL); /* nothing buffered is written twice */
-    pid_t parent = getpid();
-    w.started = now_seconds();
-    w.pid = fork();
-    if (w.pid == 0)
-        start_program(sp, po[1], pe[1], parent);
+    exec_proc_quiet_runtime(); /* before the clock starts */
+    w.pid = start_child(sp, po[1], pe[1], &w.started);
     close(po[1]), close(pe[1]);
     if (w.pid < 0) {
         close(po[0]), close(pe[0]), free(w.line);
-        return errmsg_set(err, STATUS_IO, "exec: cannot fork: %s", strerror(errno));
+        return errmsg_set(err, STATUS_IO, "exec: cannot start a process: %s",
+                          strerror(errno));
     }
-    setpgid(w.pid, w.pid); /* no window in which kill(-pid) misses it */
+    /* Done by the child already; again here for a vfork that is a fork
+     * (ThreadSanitizer's), so that no kill(-pid) can miss the group. */
+    setpgid(w.pid, w.pid);
     w.deadline = sp->timeout > 0 ? w.started + sp->timeout : 0;
     w.fds[0] = (struct pollfd){.fd = po[0], .events = POLLIN};
     w.fds[1] = (struct pollfd){.fd = pe[0], .events = POLLIN};

@@ -1,8 +1,9 @@
-/* exec_proc: one run of the user's program as a child process: fork, its
- * own process group, execve (no shell), stdout read line by line as it
- * comes, the tail of stderr kept for messages, an optional timeout, and
- * SIGINT/SIGTERM of ompsweep passed on to the program's process group. The
- * program is always reaped before exec_proc_run returns. */
+/* exec_proc: one run of the user's program as a child process: ompsweep's
+ * own OpenMP threads quiet, vfork, its own process group, execve (no
+ * shell), stdout read line by line as it comes, the tail of stderr kept
+ * for messages, an optional timeout, and SIGINT/SIGTERM of ompsweep passed
+ * on to the program's process group. The program is always reaped before
+ * exec_proc_run returns. */
 #ifndef OMPSWEEP_EXEC_EXEC_PROC_H
 #define OMPSWEEP_EXEC_EXEC_PROC_H
 
@@ -34,7 +35,7 @@ struct exec_spawn {
 };
 
 struct exec_outcome {
-    double seconds;   /* wall clock from fork to reap (CLOCK_MONOTONIC) */
+    double seconds;   /* wall clock from vfork to its end (CLOCK_MONOTONIC) */
     int exit_code;    /* when it exited */
     int signal;       /* the signal that ended it, 0 when it exited */
     bool timed_out;   /* ended by --timeout */
@@ -43,9 +44,17 @@ struct exec_outcome {
     char out_tail[EXEC_TAIL_BYTES + 1]; /* the end of its stdout */
 };
 
-/* Run the program to its end. Returns STATUS_OK (whatever the program's
+/* Run the program to its end, after exec_proc_quiet_runtime. Call it
+ * outside any parallel region. Returns STATUS_OK (whatever the program's
  * fate; see *out) or STATUS_IO when it could not be started. */
 int exec_proc_run(const struct exec_spawn *sp, struct exec_outcome *out, errmsg_t *err);
+
+/* Make ompsweep's own idle OpenMP threads stop spinning, so that none
+ * competes with the program for a CPU: they sleep as soon as a parallel
+ * region ends (LLVM's and Intel's runtimes) or end until the next one
+ * (libgomp). Call it outside any parallel region, once before the first
+ * (a block's affinity record) and again before each run. */
+void exec_proc_quiet_runtime(void);
 
 /* The path execve needs for `program`: as given when it holds a '/', else
  * the first executable match on PATH. STATUS_USAGE naming it when there is

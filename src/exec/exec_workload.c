@@ -510,6 +510,7 @@ static int prepare(struct exec_state *st, const struct config *cfg, errmsg_t *er
     if (st->text == NULL || st->argv == NULL || build_env(st) != STATUS_OK)
         return errmsg_set(err, STATUS_NOMEM, "exec: out of memory");
     place_cpus(st);
+    exec_proc_quiet_runtime(); /* before the sweep's first parallel region */
     return STATUS_OK;
 }
 
