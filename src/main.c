@@ -205,11 +205,13 @@ static int finish_tables(struct study *st, errmsg_t *err)
     int rc = tables_study(st->runs_path, st->run_id, &t, err);
     if (rc == STATUS_OK)
         rc = csv_summary_write(st->summary_path, t.all, t.nall, err);
+    if (rc == STATUS_OK)
+        rc = models_table_write(st->cfg->output_dir, &t.models, err);
     if (rc == STATUS_OK) {
         if (t.mismatches > st->sweep.mismatches)
             st->sweep.mismatches = t.mismatches;
         printf("ompsweep run %s on %s\n", st->run_id, st->host);
-        report_table(stdout, t.own, t.nown);
+        report_table(stdout, t.own, t.nown, &t.own_models);
         fflush(stdout);
         result_warnings(st, t.own, t.nown);
     }
@@ -531,18 +533,22 @@ int main(int argc, char **argv)
 static int run_summarize(const struct config *cfg, errmsg_t *err)
 {
     struct summary_row *sum = NULL;
+    struct models_table models;
     size_t nsum = 0;
     char path[OUTPUT_PATH_MAX];
-    int rc = tables_pool(cfg->inputs, cfg->ninputs, &sum, &nsum, err);
+    int rc = tables_pool(cfg->inputs, cfg->ninputs, &sum, &nsum, &models, err);
     if (rc == STATUS_OK)
-        report_table(stdout, sum, nsum);
+        report_table(stdout, sum, nsum, &models);
     if (rc == STATUS_OK && cfg->output_given) {
         rc = output_path(path, sizeof path, cfg->output_dir, "summary.csv", err);
         if (rc == STATUS_OK)
             rc = output_prepare(cfg->output_dir, err);
         if (rc == STATUS_OK)
             rc = csv_summary_write(path, sum, nsum, err);
+        if (rc == STATUS_OK)
+            rc = models_table_write(cfg->output_dir, &models, err);
     }
+    models_table_free(&models);
     free(sum);
     return rc;
 }

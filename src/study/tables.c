@@ -69,7 +69,11 @@ int tables_study(const char *runs_path, const char *run_id, struct tables_study 
     if (rc == STATUS_OK)
         rc = summary_acc_finish(s->all, &t->all, &t->nall, err);
     if (rc == STATUS_OK)
+        rc = models_table_build(s->all, t->all, t->nall, &t->models, err);
+    if (rc == STATUS_OK)
         rc = summary_acc_finish(s->own, &t->own, &t->nown, err);
+    if (rc == STATUS_OK)
+        rc = models_table_build(s->own, t->own, t->nown, &t->own_models, err);
     t->mismatches = s->mismatches;
     summary_acc_free(s->all);
     summary_acc_free(s->own);
@@ -83,6 +87,8 @@ void tables_study_free(struct tables_study *t)
 {
     free(t->all);
     free(t->own);
+    models_table_free(&t->models);
+    models_table_free(&t->own_models);
     t->all = t->own = NULL;
     t->nall = t->nown = 0;
 }
@@ -93,14 +99,18 @@ static int pool_row(void *ctx, const struct run_row *row, errmsg_t *err)
 }
 
 int tables_pool(char *const *paths, int npaths, struct summary_row **out,
-                size_t *count, errmsg_t *err)
+                size_t *count, struct models_table *models, errmsg_t *err)
 {
+    if (models != NULL)
+        memset(models, 0, sizeof *models);
     struct summary_acc *acc;
     int rc = summary_acc_new(&acc, false, err);
     for (int i = 0; i < npaths && rc == STATUS_OK; i++)
         rc = csv_runs_each(paths[i], pool_row, acc, err);
     if (rc == STATUS_OK)
         rc = summary_acc_finish(acc, out, count, err);
+    if (rc == STATUS_OK && models != NULL)
+        rc = models_table_build(acc, *out, *count, models, err);
     summary_acc_free(acc);
     return rc;
 }

@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "base/status.h"
+#include "study/models_table.h"
 #include "study/stats.h"
 
 /* What a study shows after its sweep. */
@@ -16,6 +17,8 @@ struct tables_study {
     size_t nall;
     struct summary_row *own;  /* the rows of run_id alone */
     size_t nown;
+    struct models_table models;     /* per block of `all` */
+    struct models_table own_models; /* per block of `own` */
     int mismatches; /* runs of run_id that failed their check, or whose
                        checksum differs from the first of their workload and
                        size: every schedule, binding, partition and strategy
@@ -30,9 +33,10 @@ int tables_study(const char *runs_path, const char *run_id, struct tables_study 
 void tables_study_free(struct tables_study *t);
 
 /* The rows of every file pooled and grouped without run id, so that
- * 1-thread and N-thread rows of separate jobs make one speedup table.
- * Caller frees *out. */
+ * 1-thread and N-thread rows of separate jobs make one speedup table, and
+ * (unless `models` is NULL) their scaling models. Caller frees *out and
+ * models_table_free(models), also after an error. */
 int tables_pool(char *const *paths, int npaths, struct summary_row **out,
-                size_t *count, errmsg_t *err);
+                size_t *count, struct models_table *models, errmsg_t *err);
 
 #endif
