@@ -1,6 +1,7 @@
-# Tests of bench/plots.sh: the eight plot files from a tiny sweep, the latest
+# Tests of bench/plots.sh: the ten plot files from a tiny sweep, the latest
 # run chosen, weak scaling labelled, RUN_ID, the elbow plot skipped without
-# elbow.csv, and exit 2 with one message for a missing gnuplot, a missing or
+# elbow.csv, the models plot without models.csv, unverified blocks marked,
+# and exit 2 with one message for a missing gnuplot, a missing or
 # malformed summary.csv.
 . tests/lib.sh
 
@@ -43,13 +44,13 @@ test_render() {
     rc=$?
     check "exit 0 (got $rc: $(cat "$TMP/err"))" [ $rc -eq 0 ]
     check "nothing on stderr" [ ! -s "$TMP/err" ]
-    check "8 paths on stdout" [ "$(wc -l <"$TMP/out")" -eq 8 ]
-    for name in time speedup efficiency elbow; do
+    check "10 paths on stdout" [ "$(wc -l <"$TMP/out")" -eq 10 ]
+    for name in time speedup efficiency models elbow; do
         check "$name.png is a PNG" is_png "$d/plots/$name.png"
         check "$name.svg is an SVG" grep -q '<svg' "$d/plots/$name.svg"
         check "$name.png listed" grep -qxF "$d/plots/$name.png" "$TMP/out"
     done
-    check "only the 8 files" [ "$(ls "$d/plots" | wc -l)" -eq 8 ]
+    check "only the 10 files" [ "$(ls "$d/plots" | wc -l)" -eq 10 ]
     # Latest run: the weak one, labelled as such; the elbow plot shows the
     # only elbow run.
     check "time plot of the latest run" grep -qF "run $WEAK_ID" "$d/plots/time.svg"
@@ -62,6 +63,9 @@ test_render() {
         check "elbow names rule $rule" grep -q "[ >]${rule}[ ,:]" "$d/plots/elbow.svg"
     done
     check "inertia on the right axis" grep -q "inertia (right axis)" "$d/plots/elbow.svg"
+    check "models plot of the latest run" grep -qF "run $WEAK_ID" "$d/plots/models.svg"
+    check "models plot: Gustafson's alpha" grep -q "gustafson  alpha " "$d/plots/models.svg"
+    check "nothing unverified, no mark" [ -z "$(grep UNVERIFIED "$d/plots/speedup.svg")" ]
 }
 
 test_run_id_and_no_elbow() {
@@ -75,7 +79,11 @@ test_run_id_and_no_elbow() {
     check "RUN_ID: exit 0" [ $? -eq 0 ]
     check "RUN_ID: that run plotted" grep -qF "run $STRONG_ID" "$d/plots/speedup.svg"
     check "RUN_ID: its quoted schedule" grep -q "dynamic,2" "$d/plots/speedup.svg"
-    check "RUN_ID: strong scaling, Amdahl fit" grep -q "Amdahl fit f = " "$d/plots/speedup.svg"
+    # A loaded machine may run these tiny sizes slower on 2 threads: then
+    # words, never a fraction above 1.
+    check "RUN_ID: strong scaling, Amdahl fit or why not" \
+        grep -Eq "Amdahl fit f = 0|slower with more threads: no Amdahl fit" "$d/plots/speedup.svg"
+    check "RUN_ID: no Amdahl f above 1" [ -z "$(grep -E "Amdahl fit f = [1-9]" "$d/plots/speedup.svg")" ]
     sh "$PLOTS" --run "$WEAK_ID" "$d" >/dev/null 2>"$TMP/err"
     check "--run without elbow rows: exit 0" [ $? -eq 0 ]
     check "--run without elbow rows: note" grep -q "^plots.sh: note: .*elbow.csv: no rows for run id" "$TMP/err"
@@ -85,8 +93,63 @@ test_run_id_and_no_elbow() {
     sh "$PLOTS" "$d" >"$TMP/out" 2>"$TMP/err"
     check "no elbow.csv: exit 0" [ $? -eq 0 ]
     check "no elbow.csv: one note" [ "$(cat "$TMP/err")" = "plots.sh: note: $d/elbow.csv: not found, no elbow plot" ]
-    check "no elbow.csv: 6 files" [ "$(ls "$d/plots" | wc -l)" -eq 6 ]
+    check "no elbow.csv: 8 files" [ "$(ls "$d/plots" | wc -l)" -eq 8 ]
     check "no elbow.csv: no elbow plot" [ ! -e "$d/plots/elbow.svg" ]
+    RUN_ID=$STRONG_ID sh "$PLOTS" "$d" >/dev/null 2>&1
+    check "RUN_ID: models plot of that run" grep -qF "run $STRONG_ID" "$d/plots/models.svg"
+    check "RUN_ID: Amdahl's f or why not" grep -Eq "amdahl  f |amdahl: slower with more threads" "$d/plots/models.svg"
+    check "RUN_ID: why no USL" grep -q "usl: no USL fit: 2 core counts" "$d/plots/models.svg"
+    rm -f "$d/models.csv"
+    sh "$PLOTS" "$d" >"$TMP/out" 2>"$TMP/err"
+    check "no models.csv: exit 0" [ $? -eq 0 ]
+    check "no models.csv: its note" grep -q "^plots.sh: note: $d/models.csv or $d/model_curves.csv: not found, no models plot" "$TMP/err"
+    check "no models.csv: no stale models plot" [ ! -e "$d/plots/models.svg" ]
+    check "no models.csv: 6 files" [ "$(ls "$d/plots" | wc -l)" -eq 6 ]
+}
+
+# An unverified block (a failed or timed-out run, differing results) is
+# marked in every plot: its title and a cross on each unverified point.
+test_unverified_marked() {
+    if [ "$HAVE_GNUPLOT" -eq 0 ]; then
+        echo "  skipped the rendering: gnuplot not installed (Debian: gnuplot-nox)"
+        return
+    fi
+    d="$TMP/unverified"
+    cp -R "$DATA" "$d"
+    awk -v id="$WEAK_ID" 'BEGIN { FS = OFS = "," } NR > 1 && $1 == id && $9 == 2 { $NF = "false" } { print }' \
+        "$DATA/summary.csv" >"$d/summary.csv"
+    check "one row unverified" [ "$(grep -c ',false$' "$d/summary.csv")" -eq 1 ]
+    sh "$PLOTS" "$d" >/dev/null 2>"$TMP/err"
+    check "exit 0 ($(cat "$TMP/err"))" [ $? -eq 0 ]
+    for name in time speedup efficiency models; do
+        check "$name: block marked" grep -q "(weak scaling)  \[UNVERIFIED\]" "$d/plots/$name.svg"
+        check "$name: the cross explained" grep -q "X: unverified runs (failed, timed out or differing results)" "$d/plots/$name.svg"
+    done
+}
+
+# Known laws through exec (tests/exec/scaling_law.c): the fitted curves and
+# their words in the plots; a slowdown has no Amdahl fit, and says so.
+test_law_plots() {
+    if [ "$HAVE_GNUPLOT" -eq 0 ]; then
+        echo "  skipped the rendering: gnuplot not installed (Debian: gnuplot-nox)"
+        return
+    fi
+    law="$TMP/scaling_law"
+    ${CC:-cc} -O2 -o "$law" tests/exec/scaling_law.c -lm || return
+    d="$TMP/law"
+    "$OMPSWEEP" exec -t 1,2,4,8,16,32,64,128 -r 7 -w 0 -q --time 'time: (.*)' -o "$d" \
+        -- "$law" usl 0.03 0.0005 2.0 0.03 1 "$TMP/law-counter" >/dev/null 2>&1
+    sh "$PLOTS" "$d" >/dev/null 2>"$TMP/err"
+    check "exit 0 ($(cat "$TMP/err"))" [ $? -eq 0 ]
+    check "the USL's choice and peak" grep -q "usl  sigma 0.0[23].*AICc choice, RETROGRADE: peak 4[0-9] cores" "$d/plots/models.svg"
+    check "the band of each law" [ "$(grep -c "fill-opacity" "$d/plots/models.svg")" -ge 2 ]
+    d="$TMP/law-slow"
+    "$OMPSWEEP" exec -t 1,2 -r 3 -w 0 -q --time 'time: (.*)' -o "$d" \
+        -- "$law" usl 0.5 0.3 2.0 0.01 1 "$TMP/slow-counter" >/dev/null 2>&1
+    sh "$PLOTS" "$d" >/dev/null 2>"$TMP/err"
+    check "slowdown: exit 0 ($(cat "$TMP/err"))" [ $? -eq 0 ]
+    check "slowdown: no Amdahl fit, in words" grep -q "(slower with more threads: no Amdahl fit)" "$d/plots/speedup.svg"
+    check "slowdown: the models plot says why" grep -q "amdahl: slower with more threads (speedup 0.9[0-9] at 2 cores): no serial fraction" "$d/plots/models.svg"
 }
 
 # The tools plots.sh runs, without gnuplot.
@@ -167,6 +230,8 @@ run_test test_sweep_data
 run_test test_bind_places_labels
 run_test test_render
 run_test test_run_id_and_no_elbow
+run_test test_unverified_marked
+run_test test_law_plots
 run_test test_no_gnuplot
 run_test test_bad_input
 finish
