@@ -74,10 +74,10 @@ usage: bench/plots.sh [--run RUN_ID] [DIR]
        bench/plots.sh --compare BASE NEW
 Plots DIR/summary.csv, DIR/models.csv and DIR/elbow.csv (DIR defaults to
 results) into DIR/plots/{time,speedup,efficiency,models,elbow}.{png,svg}.
-Default run: the latest
-run id of summary.csv and the last run of elbow.csv; --run ID (or RUN_ID=ID)
-picks one run id for all plots. --compare draws BASE's (dashed) and NEW's
-(solid) speedup and efficiency on one plot each, into NEW/plots/.
+Default run: the latest run id of summary.csv and the last run of
+elbow.csv; --run ID (or RUN_ID=ID) picks one run id for all plots.
+--compare draws BASE's (dashed) and NEW's (solid) speedup and efficiency
+on one plot each, into NEW/plots/.
 EOF
 }
 

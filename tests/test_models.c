@@ -10,6 +10,8 @@
 #include "base/rng.h"
 #include "harness.h"
 #include "study/models.h"
+#include "study/models_table.h"
+#include "study/summary.h"
 
 enum {
     SEEDS = 200,      /* synthetic studies per coverage test */
@@ -271,6 +273,116 @@ static void test_coverage_gustafson(void)
     CHECK(cover >= COVER_MIN * SEEDS && cover <= COVER_MAX * SEEDS);
 }
 
+/* Few runs per count: 5 and 3 (MODELS_MIN_RUNS) still cover about their
+ * rate; 2 runs get no intervals. */
+static void test_coverage_few_runs(void)
+{
+    static struct synth b;
+    const double truth[2] = {0.05, 0};
+    const size_t runs[] = {5, MODELS_MIN_RUNS};
+    errmsg_t err;
+    for (int k = 0; k < 2; k++) {
+        int cover = 0;
+        for (int seed = 0; seed < SEEDS; seed++) {
+            struct models_block out;
+            synth_make(&b, MODELS_AMDAHL, truth, POW2, 7, runs[k], 3000 + (uint64_t)seed);
+            CHECK(models_fit_block(b.counts, b.m, false, MODELS_REPLICATES, 42,
+                                   (uint64_t)seed, &out, &err) == STATUS_OK);
+            cover += covers(&out.fit[0].param[0], truth[0]);
+        }
+        printf("  amdahl f=0.05, 1-64 cores, %zu runs, %d seeds: f covered %d\n", runs[k],
+               SEEDS, cover);
+        CHECK(cover >= 0.85 * SEEDS && cover <= COVER_MAX * SEEDS);
+    }
+    struct models_block out;
+    synth_make(&b, MODELS_AMDAHL, truth, POW2, 7, MODELS_MIN_RUNS - 1, 1);
+    CHECK(models_fit_block(b.counts, b.m, false, MODELS_REPLICATES, 42, 1, &out, &err) ==
+          STATUS_OK);
+    CHECK(out.replicates == 0 && isnan(out.fit[0].param[0].low));
+}
+
+/* A run of the summary tests' kind: one block, `threads` threads. */
+static struct run_row run(int threads, int repeat, double seconds, bool verified)
+{
+    struct run_row r = {.ranks = 1, .threads = threads, .repeat = repeat,
+                        .seconds = seconds, .work = 1, .rate = 1 / seconds,
+                        .checksum = 7, .verified = verified};
+    snprintf(r.run_id, sizeof r.run_id, "id");
+    snprintf(r.workload, sizeof r.workload, "exec");
+    snprintf(r.variant, sizeof r.variant, "prog");
+    snprintf(r.schedule, sizeof r.schedule, "dynamic");
+    snprintf(r.size, sizeof r.size, "x");
+    return r;
+}
+
+/* summary.csv: fractions outside [0, 1] stay empty; superlinear speedups
+ * hold Amdahl's f at 0. */
+static void test_summary_fractions(void)
+{
+    struct run_row slow[] = {run(1, 1, 1.0, true), run(2, 1, 1.08, true)};
+    struct run_row fast[] = {run(1, 1, 1.0, true), run(2, 1, 0.45, true)};
+    struct summary_row *rows;
+    size_t n;
+    errmsg_t err;
+    CHECK(summary_build(slow, 2, true, &rows, &n, &err) == STATUS_OK && n == 2);
+    CHECK(isnan(rows[1].karp_flatt) && isnan(rows[1].amdahl_serial));
+    CHECK_NEAR(rows[1].speedup, 1 / 1.08, 1e-15);
+    free(rows);
+    CHECK(summary_build(fast, 2, true, &rows, &n, &err) == STATUS_OK && n == 2);
+    CHECK(isnan(rows[1].karp_flatt));
+    CHECK(rows[1].amdahl_serial == 0.0);
+    free(rows);
+}
+
+/* The table over a summary: one entry per block, its rows, verified, and
+ * the words of each state. */
+static void test_table_notes(void)
+{
+    struct run_row runs[] = {run(1, 1, 1.0, true), run(1, 2, 1.02, true),
+                             run(2, 1, 1.1, true), run(2, 2, 1.12, false)};
+    struct summary_acc *acc;
+    struct summary_row *rows;
+    struct models_table t;
+    size_t n;
+    errmsg_t err;
+    char note[MODELS_NOTE_MAX];
+    CHECK(summary_acc_new(&acc, true, &err) == STATUS_OK);
+    for (int i = 0; i < 4; i++)
+        CHECK(summary_acc_add(acc, &runs[i], &err) == STATUS_OK);
+    CHECK(summary_acc_finish(acc, &rows, &n, &err) == STATUS_OK && n == 2);
+    size_t k;
+    const double *times = summary_acc_times(acc, 1, &k);
+    CHECK(k == 2 && times[0] == 1.1 && times[1] == 1.12);
+    CHECK(models_table_build(acc, rows, n, &t, &err) == STATUS_OK);
+    CHECK(t.n == 1 && t.blocks[0].first == 0 && t.blocks[0].count == 2);
+    CHECK(!t.blocks[0].verified);
+    const struct models_entry *e = &t.blocks[0];
+    models_table_note(e, &e->fit.fit[0], note, sizeof note);
+    CHECK_STR(note, "UNVERIFIED: failed, timed-out or differing runs in the block; "
+              "slower with more threads (speedup 0.91 at 2 cores): no serial fraction");
+    models_table_note(e, &e->fit.fit[1], note, sizeof note);
+    CHECK_STR(note, "UNVERIFIED: failed, timed-out or differing runs in the block; "
+              "no USL fit: 2 core counts, it needs at least 3");
+    models_table_free(&t);
+    free(rows);
+    /* Superlinear, one run per count, too few points for AICc. */
+    struct run_row fast[] = {run(1, 1, 1.0, true), run(2, 1, 0.45, true),
+                             run(4, 1, 0.25, true)};
+    summary_acc_free(acc);
+    CHECK(summary_acc_new(&acc, true, &err) == STATUS_OK);
+    for (int i = 0; i < 3; i++)
+        CHECK(summary_acc_add(acc, &fast[i], &err) == STATUS_OK);
+    CHECK(summary_acc_finish(acc, &rows, &n, &err) == STATUS_OK && n == 3);
+    CHECK(models_table_build(acc, rows, n, &t, &err) == STATUS_OK && t.n == 1);
+    models_table_note(&t.blocks[0], &t.blocks[0].fit.fit[0], note, sizeof note);
+    CHECK_STR(note, "superlinear (speedup 2.22 at 2 cores, above the core count): f held "
+              "at 0; 1 run per count: no intervals (they need 3 at least); no "
+              "AICc: it needs 4 core counts above 1, there are 2");
+    models_table_free(&t);
+    free(rows);
+    summary_acc_free(acc);
+}
+
 int main(void)
 {
     RUN(test_exact_laws);
@@ -281,5 +393,8 @@ int main(void)
     RUN(test_coverage_amdahl);
     RUN(test_coverage_usl);
     RUN(test_coverage_gustafson);
+    RUN(test_coverage_few_runs);
+    RUN(test_summary_fractions);
+    RUN(test_table_notes);
     return harness_report();
 }

@@ -79,8 +79,8 @@ test_slower_words() {
     d="$TMP/slower"
     law_study "$d" 1,2 5 usl 0.5 0.3 2.0 0.01 1
     check "exit 0 ($(cat "$d.err"))" [ $? -eq 0 ]
-    check "Amdahl: the words" grep -qx "  amdahl    slower with more threads (speedup 0.9[0-9] at 2 cores): no serial fraction" "$d.out"
-    check "USL: why not" grep -qx "  usl       no USL fit: 2 core counts, it needs at least 3" "$d.out"
+    check "Amdahl: the words" grep -qx "  amdahl     slower with more threads (speedup 0.9[0-9] at 2 cores): no serial fraction" "$d.out"
+    check "USL: why not" grep -qx "  usl        no USL fit: 2 core counts, it needs at least 3" "$d.out"
     check "Karp-Flatt: the words" grep -qx "  karp-flatt at 2 cores left empty: slower than 1 thread (speedup 0.9[0-9])" "$d.out"
     check "amdahl_serial empty" [ -z "$(column "$d/summary.csv" amdahl_serial | sort -u)" ]
     check "karp_flatt empty" [ -z "$(column "$d/summary.csv" karp_flatt | sort -u)" ]
@@ -98,7 +98,7 @@ test_one_run() {
     check "exit 0" [ $? -eq 0 ]
     check "no replicates" [ "$(field "$d" amdahl replicates)" = 0 ]
     check "f without interval" [ -n "$(field "$d" amdahl serial)" ] && [ -z "$(field "$d" amdahl serial_low)" ]
-    check "the note" grep -q "one run per count: no intervals" "$d.out"
+    check "the note" grep -q "1 run per count: no intervals (they need 3 at least)" "$d.out"
 }
 
 # summarize: the same fits (no run id), byte for byte on every call.
@@ -144,7 +144,7 @@ test_weak() {
     check "exit 0" [ $? -eq 0 ]
     check "one law: gustafson" [ "$(column "$d/models.csv" model)" = gustafson ]
     check "weak" [ "$(column "$d/models.csv" scaling)" = weak ]
-    check "stdout: alpha" grep -q "^  gustafson  *alpha " "$TMP/weak.out"
+    check "stdout: alpha, or why not" grep -Eq "^  gustafson +(alpha |slower with more threads)" "$TMP/weak.out"
 }
 
 run_test test_usl_truth

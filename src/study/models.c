@@ -638,8 +638,7 @@ int models_fit_block(const struct models_count *counts, size_t m, bool weak,
         return rc;
     }
     bool based = gather_points(&w, out);
-    /* Intervals need variation to resample: two runs per count at least. */
-    w.replicates = based && out->min_runs >= 2 ? replicates : 0;
+    w.replicates = based && out->min_runs >= MODELS_MIN_RUNS ? replicates : 0;
     out->replicates = w.replicates > 0 ? w.replicates : 0;
     const enum models_law strong[] = {MODELS_AMDAHL, MODELS_USL};
     out->nfits = weak ? 1 : 2;

@@ -36,7 +36,10 @@ enum {
     MODELS_HORIZONS = 3,       /* predictions at 2x, 4x and 8x the largest count */
     MODELS_CURVE_POINTS = 41,  /* the fitted curve from 1 core to 8x the largest */
     MODELS_REPLICATES = 500,   /* bootstrap replicates */
-    MODELS_LAWS_MAX = 2        /* laws fitted per block */
+    MODELS_LAWS_MAX = 2,       /* laws fitted per block */
+    /* Runs per count the intervals need: with 2 the bootstrap of a median
+     * has 3 values to draw from and covers the truth about 2 times in 3. */
+    MODELS_MIN_RUNS = 3
 };
 
 /* A retrograde peak lies inside the measured range or at most this factor
@@ -116,7 +119,7 @@ double models_aicc(size_t n, size_t k, double rss);
 /* Fit the block's laws (weak: Gustafson; else Amdahl and USL) to the m
  * counts, one of which should be the baseline at 1 core, with `replicates`
  * bootstrap replicates drawn from rng_stream(seed, stream) (0: no
- * intervals; they need at least 2 runs per count). STATUS_OK or
+ * intervals; they need MODELS_MIN_RUNS runs per count). STATUS_OK or
  * STATUS_NOMEM. */
 int models_fit_block(const struct models_count *counts, size_t m, bool weak,
                      int replicates, uint64_t seed, uint64_t stream,

@@ -153,7 +153,8 @@ void models_table_note(const struct models_entry *e, const struct models_fit *f,
                  "count): %s held at 0", b->best_excess * b->best_cores, b->best_cores,
                  f->law == MODELS_GUSTAFSON ? "alpha" : "f");
     if (b->replicates == 0)
-        add_note(buf, cap, "one run per count: no intervals (they need 2 runs at least)");
+        add_note(buf, cap, "%zu run%s per count: no intervals (they need %d at least)",
+                 b->min_runs, b->min_runs == 1 ? "" : "s", MODELS_MIN_RUNS);
     if (isnan(f->aicc))
         add_note(buf, cap, "no AICc: it needs %zu core counts above 1, there %s %zu",
                  aicc_points(f->law), f->points == 1 ? "is" : "are", f->points);

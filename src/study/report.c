@@ -79,11 +79,11 @@ static void peak_line(FILE *out, const struct models_fit *f)
 {
     char a[VALUE_TEXT], b[VALUE_TEXT];
     if (isfinite(f->peak_cores.est)) {
-        fprintf(out, "  %-9s peak at %s cores, speedup %s\n", "",
+        fprintf(out, "  %-10s peak at %s cores, speedup %s\n", "",
                 value_text(a, &f->peak_cores), value_text(b, &f->peak_speedup));
         return;
     }
-    fprintf(out, "  %-9s no peak (kappa 0): the speedup levels off toward 1/sigma = %.3g",
+    fprintf(out, "  %-10s no peak (kappa 0): the speedup levels off toward 1/sigma = %.3g",
             "", f->peak_speedup.est);
     if (isfinite(f->peak_cores.low))
         fprintf(out, "; a peak, if any, lies beyond %.3g cores", f->peak_cores.low);
@@ -94,7 +94,7 @@ static void fit_line(FILE *out, const struct models_entry *e, const struct model
 {
     char a[VALUE_TEXT], b[VALUE_TEXT], note[MODELS_NOTE_MAX];
     models_table_note(e, f, note, sizeof note);
-    fprintf(out, "  %-9s", models_law_name(f->law));
+    fprintf(out, "  %-10s", models_law_name(f->law));
     if (f->state != MODELS_FITTED) {
         fprintf(out, " %s\n", note);
         return;
@@ -107,7 +107,7 @@ static void fit_line(FILE *out, const struct models_entry *e, const struct model
                 value_text(a, &f->param[0]));
     fprintf(out, "  R^2 %.4g  AICc %.4g%s\n", f->r2, f->aicc,
             f->chosen ? "  <- AICc's choice" : "");
-    fprintf(out, "  %-9s speedup at", "");
+    fprintf(out, "  %-10s speedup at", "");
     for (int h = 0; h < MODELS_HORIZONS; h++)
         fprintf(out, "%s %g%s %s", h ? "," : "", f->horizon[h], h ? ":" : " cores",
                 value_text(a, &f->speedup[h]));
@@ -115,7 +115,7 @@ static void fit_line(FILE *out, const struct models_entry *e, const struct model
     if (f->law == MODELS_USL)
         peak_line(out, f);
     if (note[0] != '\0')
-        fprintf(out, "  %-9s %s\n", "", note);
+        fprintf(out, "  %-10s %s\n", "", note);
 }
 
 static void models_lines(FILE *out, const struct models_entry *e)
