@@ -12,11 +12,13 @@ LAW="$TMP/scaling_law"
 "$CC" -O2 -o "$LAW" tests/exec/scaling_law.c -lm || exit 1
 POW2="1,2,4,8,16,32,64,128"
 
-# law_study DIR THREADS REPEATS LAW-ARGS...: an exec study of the law.
+# law_study DIR THREADS REPEATS LAW-ARGS...: an exec study of the law. The
+# size names the law alone (not the temporary counter file), so that the
+# block's key, and with it the bootstrap's stream, is the same on every run.
 law_study() {
     d=$1 threads=$2 repeats=$3; shift 3
     "$OMPSWEEP" exec -t "$threads" -r "$repeats" -w 0 -q --time 'time: (.*)' -o "$d" \
-        -- "$LAW" "$@" "$TMP/counter-${d##*/}" >"$d.out" 2>"$d.err"
+        --size "$*" -- "$LAW" "$@" "$TMP/counter-${d##*/}" >"$d.out" 2>"$d.err"
 }
 
 # field FILE MODEL NAME: column NAME of MODEL's row of models.csv.
