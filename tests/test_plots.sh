@@ -64,7 +64,7 @@ test_render() {
     done
     check "inertia on the right axis" grep -q "inertia (right axis)" "$d/plots/elbow.svg"
     check "models plot of the latest run" grep -qF "run $WEAK_ID" "$d/plots/models.svg"
-    check "models plot: Gustafson's alpha" grep -q "gustafson  alpha " "$d/plots/models.svg"
+    check "models plot: Gustafson's alpha, or why not" grep -Eq "gustafson  alpha |gustafson: slower with more threads" "$d/plots/models.svg"
     check "nothing unverified, no mark" [ -z "$(grep UNVERIFIED "$d/plots/speedup.svg")" ]
 }
 

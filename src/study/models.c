@@ -289,8 +289,8 @@ enum models_state models_fit_points(enum models_law law, const double *p,
 }
 
 /* A bootstrap refit: the replicate's points lie near the estimate's, so
- * the search starts there (and, for the USL, at the linear start too)
- * instead of on a grid. */
+ * the search starts there instead of on a grid or from several starts
+ * (the coverage figures of tests/test_models.c are the same either way). */
 static void refit(enum models_law law, const double *p, const double *s, size_t m,
                   const double *start, double *param)
 {
@@ -298,11 +298,8 @@ static void refit(enum models_law law, const double *p, const double *s, size_t 
         param[0] = refine_one_param(law, p, s, m, start[0]);
         return;
     }
-    double a[2] = {start[0], start[1]}, b[2];
-    usl_linear_start(p, s, m, b);
-    double ra = usl_refine(p, s, m, a), rb = usl_refine(p, s, m, b);
-    param[0] = ra <= rb ? a[0] : b[0];
-    param[1] = ra <= rb ? a[1] : b[1];
+    param[0] = start[0], param[1] = start[1];
+    usl_refine(p, s, m, param);
 }
 
 double models_aicc(size_t n, size_t k, double rss)
@@ -475,7 +472,8 @@ static double select_kth(double *v, size_t n, size_t k)
 }
 
 /* Quantile q of v[0..n) by linear interpolation between order statistics
- * (an infinite neighbour gives infinity). */
+ * (an infinite neighbour gives infinity); v is reordered so that the
+ * elements past the lower order statistic are all at least it. */
 static double quantile(double *v, size_t n, double q)
 {
     double h = q * (double)(n - 1);
@@ -489,17 +487,23 @@ static double quantile(double *v, size_t n, double q)
     return a == b ? a : a + t * (b - a);
 }
 
-/* Percentile interval of the n replicates in v (reordered; NANs dropped). */
+/* Percentile interval of the n replicates in v (reordered; NANs dropped).
+ * The upper quantile is sought among the values past the lower one. */
 static void percentile_interval(double *v, size_t n, struct models_value *out)
 {
     size_t k = 0;
     for (size_t i = 0; i < n; i++)
         if (!isnan(v[i]))
             v[k++] = v[i];
-    if (k == 0)
+    if (k == 1)
+        out->low = out->high = v[0];
+    if (k <= 1)
         return;
-    out->low = quantile(v, k, (1.0 - LEVEL) / 2.0);
-    out->high = quantile(v, k, (1.0 + LEVEL) / 2.0);
+    double q_low = (1.0 - LEVEL) / 2.0, q_high = (1.0 + LEVEL) / 2.0;
+    out->low = quantile(v, k, q_low);
+    size_t skip = (size_t)floor(q_low * (double)(k - 1)); /* all below the rest */
+    out->high = quantile(v + skip, k - skip,
+                         (q_high * (double)(k - 1) - (double)skip) / (double)(k - 1 - skip));
 }
 
 /* One replicate: every count's runs resampled, medians, speedups, refits. */
