@@ -39,6 +39,8 @@ static int compare_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+static const double POW2[] = {1, 2, 4, 8, 16, 32, 64, 128};
+
 /* A synthetic block: `runs` times per count drawn as T1 / S(p) x exp(NOISE z). */
 struct synth {
     double times[MAX_COUNTS][MAX_RUNS];
@@ -62,12 +64,20 @@ static void synth_make(struct synth *b, enum models_law law, const double *truth
     }
 }
 
+/* synth_make, then the block's fits with the production replicates. */
+static void synth_fit(struct synth *b, enum models_law law, const double *truth,
+                      size_t m, size_t runs, uint64_t seed, struct models_block *out)
+{
+    errmsg_t err;
+    synth_make(b, law, truth, POW2, m, runs, seed);
+    CHECK(models_fit_block(b->counts, b->m, law == MODELS_GUSTAFSON, MODELS_REPLICATES,
+                           42, seed, out, &err) == STATUS_OK);
+}
+
 static bool covers(const struct models_value *v, double truth)
 {
     return v->low <= truth && truth <= v->high;
 }
-
-static const double POW2[] = {1, 2, 4, 8, 16, 32, 64, 128};
 
 /* Noise-free laws are recovered to rounding. */
 static void test_exact_laws(void)
@@ -189,12 +199,9 @@ static void test_coverage_amdahl(void)
     const double truth[2] = {0.05, 0};
     int cover_f = 0, cover_pred = 0, chosen = 0, retro = 0;
     double sum_f = 0, width = 0;
-    errmsg_t err;
     for (int seed = 0; seed < SEEDS; seed++) {
         struct models_block out;
-        synth_make(&b, MODELS_AMDAHL, truth, POW2, 7, 11, 1000 + (uint64_t)seed);
-        CHECK(models_fit_block(b.counts, b.m, false, MODELS_REPLICATES, 42,
-                               (uint64_t)seed, &out, &err) == STATUS_OK);
+        synth_fit(&b, MODELS_AMDAHL, truth, 7, 11, 1000 + (uint64_t)seed, &out);
         const struct models_fit *a = &out.fit[0];
         cover_f += covers(&a->param[0], truth[0]);
         cover_pred += covers(&a->speedup[2], models_speedup(MODELS_AMDAHL, truth, 512));
@@ -224,12 +231,9 @@ static void test_coverage_usl(void)
     double peak = sqrt((1 - truth[0]) / truth[1]);
     int cover_s = 0, cover_k = 0, cover_peak = 0, cover_pred = 0, chosen = 0, retro = 0;
     double sum_s = 0, sum_k = 0;
-    errmsg_t err;
     for (int seed = 0; seed < SEEDS; seed++) {
         struct models_block out;
-        synth_make(&b, MODELS_USL, truth, POW2, 8, 11, 5000 + (uint64_t)seed);
-        CHECK(models_fit_block(b.counts, b.m, false, MODELS_REPLICATES, 42,
-                               (uint64_t)seed, &out, &err) == STATUS_OK);
+        synth_fit(&b, MODELS_USL, truth, 8, 11, 5000 + (uint64_t)seed, &out);
         const struct models_fit *u = &out.fit[1];
         cover_s += covers(&u->param[0], truth[0]);
         cover_k += covers(&u->param[1], truth[1]);
@@ -259,12 +263,9 @@ static void test_coverage_gustafson(void)
     static struct synth b;
     const double truth[2] = {0.1, 0};
     int cover = 0;
-    errmsg_t err;
     for (int seed = 0; seed < SEEDS; seed++) {
         struct models_block out;
-        synth_make(&b, MODELS_GUSTAFSON, truth, POW2, 6, 11, 9000 + (uint64_t)seed);
-        CHECK(models_fit_block(b.counts, b.m, true, MODELS_REPLICATES, 42,
-                               (uint64_t)seed, &out, &err) == STATUS_OK);
+        synth_fit(&b, MODELS_GUSTAFSON, truth, 6, 11, 9000 + (uint64_t)seed, &out);
         CHECK(out.nfits == 1 && out.fit[0].law == MODELS_GUSTAFSON);
         cover += covers(&out.fit[0].param[0], truth[0]);
     }
@@ -280,14 +281,11 @@ static void test_coverage_few_runs(void)
     static struct synth b;
     const double truth[2] = {0.05, 0};
     const size_t runs[] = {5, MODELS_MIN_RUNS};
-    errmsg_t err;
     for (int k = 0; k < 2; k++) {
         int cover = 0;
         for (int seed = 0; seed < SEEDS; seed++) {
             struct models_block out;
-            synth_make(&b, MODELS_AMDAHL, truth, POW2, 7, runs[k], 3000 + (uint64_t)seed);
-            CHECK(models_fit_block(b.counts, b.m, false, MODELS_REPLICATES, 42,
-                                   (uint64_t)seed, &out, &err) == STATUS_OK);
+            synth_fit(&b, MODELS_AMDAHL, truth, 7, runs[k], 3000 + (uint64_t)seed, &out);
             cover += covers(&out.fit[0].param[0], truth[0]);
         }
         printf("  amdahl f=0.05, 1-64 cores, %zu runs, %d seeds: f covered %d\n", runs[k],
@@ -295,9 +293,7 @@ static void test_coverage_few_runs(void)
         CHECK(cover >= 0.85 * SEEDS && cover <= COVER_MAX * SEEDS);
     }
     struct models_block out;
-    synth_make(&b, MODELS_AMDAHL, truth, POW2, 7, MODELS_MIN_RUNS - 1, 1);
-    CHECK(models_fit_block(b.counts, b.m, false, MODELS_REPLICATES, 42, 1, &out, &err) ==
-          STATUS_OK);
+    synth_fit(&b, MODELS_AMDAHL, truth, 7, MODELS_MIN_RUNS - 1, 1, &out);
     CHECK(out.replicates == 0 && isnan(out.fit[0].param[0].low));
 }
 

@@ -9,6 +9,13 @@ PLOTS=bench/plots.sh
 TINY="--rows 50 --cols 5 --samples 300 --features 4 --k-max 5 -t 1,2 -r 2 -w 0 -q"
 if command -v gnuplot >/dev/null 2>&1; then HAVE_GNUPLOT=1; else HAVE_GNUPLOT=0; fi
 
+# rendering: true with gnuplot; else says that the test skips its plots.
+rendering() {
+    [ "$HAVE_GNUPLOT" -eq 1 ] && return 0
+    echo "  skipped the rendering: gnuplot not installed (Debian: gnuplot-nox)"
+    return 1
+}
+
 # first_run_id FILE: the run id of the first data row (ids hold no comma here).
 first_run_id() { sed -n 2p "$1" | cut -d, -f1; }
 
@@ -34,10 +41,7 @@ is_png() {
 }
 
 test_render() {
-    if [ "$HAVE_GNUPLOT" -eq 0 ]; then
-        echo "  skipped the rendering: gnuplot not installed (Debian: gnuplot-nox)"
-        return
-    fi
+    rendering || return
     d="$TMP/render"
     cp -R "$DATA" "$d"
     sh "$PLOTS" "$d" >"$TMP/out" 2>"$TMP/err"
@@ -69,10 +73,7 @@ test_render() {
 }
 
 test_run_id_and_no_elbow() {
-    if [ "$HAVE_GNUPLOT" -eq 0 ]; then
-        echo "  skipped the rendering: gnuplot not installed (Debian: gnuplot-nox)"
-        return
-    fi
+    rendering || return
     d="$TMP/byid"
     cp -R "$DATA" "$d"
     RUN_ID=$STRONG_ID sh "$PLOTS" "$d" >/dev/null 2>"$TMP/err"
@@ -110,10 +111,7 @@ test_run_id_and_no_elbow() {
 # An unverified block (a failed or timed-out run, differing results) is
 # marked in every plot: its title and a cross on each unverified point.
 test_unverified_marked() {
-    if [ "$HAVE_GNUPLOT" -eq 0 ]; then
-        echo "  skipped the rendering: gnuplot not installed (Debian: gnuplot-nox)"
-        return
-    fi
+    rendering || return
     d="$TMP/unverified"
     cp -R "$DATA" "$d"
     awk -v id="$WEAK_ID" 'BEGIN { FS = OFS = "," } NR > 1 && $1 == id && $9 == 2 { $NF = "false" } { print }' \
@@ -130,10 +128,7 @@ test_unverified_marked() {
 # Known laws through exec (tests/exec/scaling_law.c): the fitted curves and
 # their words in the plots; a slowdown has no Amdahl fit, and says so.
 test_law_plots() {
-    if [ "$HAVE_GNUPLOT" -eq 0 ]; then
-        echo "  skipped the rendering: gnuplot not installed (Debian: gnuplot-nox)"
-        return
-    fi
+    rendering || return
     law="$TMP/scaling_law"
     ${CC:-cc} -O2 -o "$law" tests/exec/scaling_law.c -lm || return
     d="$TMP/law"
@@ -212,10 +207,7 @@ test_bad_input() {
 
 # A bind x places study: one curve per combination, each labelled with it.
 test_bind_places_labels() {
-    if [ "$HAVE_GNUPLOT" -eq 0 ]; then
-        echo "  skipped the rendering: gnuplot not installed (Debian: gnuplot-nox)"
-        return
-    fi
+    rendering || return
     d="$TMP/bp"
     "$OMPSWEEP" bogosort --rows 50 --cols 5 -t 1,2 -r 2 -w 0 -q --bind close \
         --bind spread --places cores -o "$d" >/dev/null 2>&1
