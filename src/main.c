@@ -198,7 +198,8 @@ static void result_warnings(struct study *st, const struct summary_row *rows,
     }
 }
 
-/* summary.csv from the whole runs.csv; the table of this run on stdout. */
+/* summary.csv and models.csv from the whole runs.csv; the table of this run
+ * and its models on stdout. */
 static int finish_tables(struct study *st, errmsg_t *err)
 {
     struct tables_study t;

@@ -190,6 +190,31 @@ static void test_block_limits(void)
     CHECK(!out.fit[1].retrograde);
 }
 
+/* Degenerate times: zero at 1 core (no speedup), zero at p (an infinite
+ * speedup, skipped), all equal (speedup 1 everywhere: f = 1, sigma = 1). */
+static void test_degenerate(void)
+{
+    const double zero[3] = {0, 0, 0}, one[3] = {1, 1, 1};
+    struct models_count c[3] = {{1, zero, 3}, {2, one, 3}, {4, one, 3}};
+    struct models_block out;
+    errmsg_t err;
+    CHECK(models_fit_block(c, 3, false, 50, 1, 1, &out, &err) == STATUS_OK);
+    CHECK(out.fit[0].state == MODELS_TOO_FEW && out.fit[1].state == MODELS_TOO_FEW);
+    c[0].times = one, c[2].times = zero;
+    CHECK(models_fit_block(c, 3, false, 50, 1, 1, &out, &err) == STATUS_OK);
+    CHECK(out.fit[0].state == MODELS_FITTED && out.fit[0].points == 1);
+    CHECK(out.fit[1].state == MODELS_TOO_FEW);
+    c[2].times = one;
+    CHECK(models_fit_block(c, 3, false, 50, 1, 1, &out, &err) == STATUS_OK);
+    CHECK(out.fit[0].state == MODELS_FITTED && out.fit[0].param[0].est == 1.0);
+    CHECK(out.fit[0].param[0].low == 1.0 && out.fit[0].param[0].high == 1.0);
+    CHECK(isnan(out.fit[0].r2)); /* TSS 0 */
+    CHECK_NEAR(models_speedup(MODELS_USL, (double[]){out.fit[1].param[0].est,
+                                                     out.fit[1].param[1].est}, 4), 1, 1e-9);
+    CHECK(models_fit_block(c, 0, false, 50, 1, 1, &out, &err) == STATUS_OK);
+    CHECK(out.counts == 0 && out.fit[0].state == MODELS_NO_BASELINE);
+}
+
 /* Over SEEDS synthetic Amdahl studies (f = 0.05, 1..64 cores, 11 runs):
  * the coverage of f and of the predicted speedups, how often AICc picks
  * Amdahl over the USL (which nests it), and no retrograde flag. */
@@ -386,6 +411,7 @@ int main(void)
     RUN(test_aicc);
     RUN(test_reproducible);
     RUN(test_block_limits);
+    RUN(test_degenerate);
     RUN(test_coverage_amdahl);
     RUN(test_coverage_usl);
     RUN(test_coverage_gustafson);
