@@ -275,6 +275,8 @@ recline == 1 {
     r_max[nrows] = f[col["max"]] + 0
     r_sp[nrows] = num(f[col["speedup"]]); r_ef[nrows] = num(f[col["efficiency"]])
     r_f[nrows] = num(f[col["amdahl_serial"]])
+    # tables of 0.2 hold fractions outside [0, 1] (259 for a slowdown): no fit
+    if (r_f[nrows] != "NaN" && (r_f[nrows] < 0 || r_f[nrows] > 1)) r_f[nrows] = "NaN"
     # verified (every table since 0.1); a row without the column counts as verified
     r_ok[nrows] = !("verified" in idx) || f[idx["verified"]] != "false"
 }

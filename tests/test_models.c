@@ -349,6 +349,11 @@ static void test_summary_fractions(void)
     CHECK(isnan(rows[1].karp_flatt) && isnan(rows[1].amdahl_serial));
     CHECK_NEAR(rows[1].speedup, 1 / 1.08, 1e-15);
     free(rows);
+    /* A timed-out run of 2 s against 7.7 ms: 0.2 wrote f = 259. */
+    struct run_row timeout[] = {run(1, 1, 0.0077, true), run(2, 1, 2.0, false)};
+    CHECK(summary_build(timeout, 2, true, &rows, &n, &err) == STATUS_OK && n == 2);
+    CHECK(isnan(rows[1].karp_flatt) && isnan(rows[1].amdahl_serial));
+    free(rows);
     CHECK(summary_build(fast, 2, true, &rows, &n, &err) == STATUS_OK && n == 2);
     CHECK(isnan(rows[1].karp_flatt));
     CHECK(rows[1].amdahl_serial == 0.0);

@@ -125,6 +125,25 @@ test_unverified_marked() {
     done
 }
 
+# A summary.csv of 0.2 with the fraction it wrote for a slowdown (259):
+# no "Amdahl fit f = 259", words instead.
+test_old_fraction() {
+    rendering || return
+    d="$TMP/old-fraction"
+    mkdir -p "$d"
+    cat >"$d/summary.csv" <<'EOF'
+run_id,workload,variant,schedule,bind,places,size,ranks,threads,n,median,min,max,mean,stddev,cv,ci_low,ci_high,speedup,efficiency,karp_flatt,amdahl_serial,verified
+20261120T000000Z-1-x,exec,prog,dynamic,,,a,1,1,3,0.0077,0.0076,0.0078,0.0077,0.0001,0.01,,,1,1,,259,true
+20261120T000000Z-1-x,exec,prog,dynamic,,,a,1,2,3,2.0,2.0,2.0,2.0,0,0,,,0.00385,0.0019,518,259,false
+EOF
+    sh "$PLOTS" "$d" >/dev/null 2>"$TMP/err"
+    check "exit 0 ($(cat "$TMP/err"))" [ $? -eq 0 ]
+    check "no fraction above 1" [ -z "$(grep "Amdahl fit f = 259" "$d/plots/speedup.svg")" ]
+    check "the words" grep -q "(slower with more threads: no Amdahl fit)" "$d/plots/speedup.svg"
+    check "the timed-out row marked" grep -q "prog  dynamic  a  \[UNVERIFIED\]" "$d/plots/speedup.svg"
+    check "a note: no models.csv" grep -q "models.csv.*not found, no models plot" "$TMP/err"
+}
+
 # Known laws through exec (tests/exec/scaling_law.c): the fitted curves and
 # their words in the plots; a slowdown has no Amdahl fit, and says so.
 test_law_plots() {
@@ -224,6 +243,7 @@ run_test test_render
 run_test test_run_id_and_no_elbow
 run_test test_unverified_marked
 run_test test_law_plots
+run_test test_old_fraction
 run_test test_no_gnuplot
 run_test test_bad_input
 finish
