@@ -130,8 +130,9 @@ static void state_note(const struct models_entry *e, const struct models_fit *f,
             add_note(buf, cap, "only the 1-core run: nothing to fit");
         break;
     case MODELS_SLOWER:
-        add_note(buf, cap, "slower with more threads (speedup %.2f at %g cores): "
-                 "no serial fraction", b->worst_speedup, b->worst_cores);
+        add_note(buf, cap, "slower with more threads (%s %.2f at %g cores): "
+                 "no serial fraction", b->weak ? "scaled speedup" : "speedup",
+                 b->worst_speedup, b->worst_cores);
         break;
     case MODELS_FITTED:
         break;

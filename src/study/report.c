@@ -107,7 +107,7 @@ static void fit_line(FILE *out, const struct models_entry *e, const struct model
                 value_text(a, &f->param[0]));
     fprintf(out, "  R^2 %.4g  AICc %.4g%s\n", f->r2, f->aicc,
             f->chosen ? "  <- AICc's choice" : "");
-    fprintf(out, "  %-10s speedup at", "");
+    fprintf(out, "  %-10s %s at", "", e->fit.weak ? "scaled speedup" : "speedup");
     for (int h = 0; h < MODELS_HORIZONS; h++)
         fprintf(out, "%s %g%s %s", h ? "," : "", f->horizon[h], h ? ":" : " cores",
                 value_text(a, &f->speedup[h]));
@@ -121,7 +121,7 @@ static void fit_line(FILE *out, const struct models_entry *e, const struct model
 static void models_lines(FILE *out, const struct models_entry *e)
 {
     const struct models_block *b = &e->fit;
-    fprintf(out, "models fitted to the speedups");
+    fprintf(out, "models fitted to the %s", b->weak ? "scaled speedups" : "speedups");
     if (b->replicates > 0)
         fprintf(out, " (95%% intervals from %d bootstrap replicates of the runs)",
                 b->replicates);
