@@ -103,6 +103,16 @@ test_one_run() {
     check "the note" grep -q "1 run per count: no intervals (they need 3 at least)" "$d.out"
 }
 
+# One job of an OMP_NUM_THREADS loop: one count, no 1-core run: one line.
+test_single_count() {
+    d="$TMP/single"
+    law_study "$d" 4 3 amdahl 0.1 1.0 0.01 4
+    check "exit 0" [ $? -eq 0 ]
+    check "one line, the way out" [ "$(grep -c "^models" "$d.out")" -eq 1 ]
+    check "its words" grep -qx "models: none: no run at 1 core (1 rank x 1 thread): no speedup to fit (ompsweep summarize pools the runs files of separate jobs)" "$d.out"
+    check "both laws: no baseline" [ "$(column "$d/models.csv" state | sort -u)" = no_baseline ]
+}
+
 # summarize: the same fits (no run id), byte for byte on every call.
 test_summarize() {
     d="$TMP/usl" s1="$TMP/sum1" s2="$TMP/sum2"
@@ -153,6 +163,7 @@ run_test test_usl_truth
 run_test test_amdahl_truth
 run_test test_slower_words
 run_test test_one_run
+run_test test_single_count
 run_test test_summarize
 run_test test_atomic
 run_test test_weak

@@ -121,6 +121,14 @@ static void fit_line(FILE *out, const struct models_entry *e, const struct model
 static void models_lines(FILE *out, const struct models_entry *e)
 {
     const struct models_block *b = &e->fit;
+    char note[MODELS_NOTE_MAX];
+    /* One job of a batch loop measures one count: one line, and the way out. */
+    if (b->nfits > 0 && (b->fit[0].state == MODELS_NO_BASELINE || b->counts <= 1)) {
+        models_table_note(e, &b->fit[0], note, sizeof note);
+        fprintf(out, "models: none: %s (ompsweep summarize pools the runs files of "
+                "separate jobs)\n", note);
+        return;
+    }
     fprintf(out, "models fitted to the %s", b->weak ? "scaled speedups" : "speedups");
     if (b->replicates > 0)
         fprintf(out, " (95%% intervals from %d bootstrap replicates of the runs)",
