@@ -207,7 +207,8 @@ static int finish_tables(struct study *st, errmsg_t *err)
     if (rc == STATUS_OK)
         rc = csv_summary_write(st->summary_path, t.all, t.nall, err);
     if (rc == STATUS_OK)
-        rc = models_table_write(st->cfg->output_dir, &t.models, err);
+        rc = models_table_write_fitting(st->cfg->output_dir, t.all_runs, t.all, t.nall,
+                                        err);
     if (rc == STATUS_OK) {
         if (t.mismatches > st->sweep.mismatches)
             st->sweep.mismatches = t.mismatches;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "study/csv.h"
 #include "study/output.h"
@@ -54,34 +55,55 @@ static int fit_entry(const struct summary_acc *acc, const struct summary_row *ro
                             block_stream(&e->key), &e->fit, err);
 }
 
-int models_table_build(const struct summary_acc *acc, const struct summary_row *rows,
-                       size_t n, struct models_table *out, errmsg_t *err)
+/* Called with each block's fits, in the summary's order; the entry is
+ * reused for the next block. */
+typedef int (*entry_fn)(void *ctx, const struct models_entry *e, errmsg_t *err);
+
+/* Fit the blocks of rows[0..n) one at a time, so that memory does not grow
+ * with the blocks. */
+static int each_block(const struct summary_acc *acc, const struct summary_row *rows,
+                      size_t n, entry_fn fn, void *ctx, errmsg_t *err)
 {
-    memset(out, 0, sizeof *out);
-    size_t nblocks = 0;
-    for (size_t i = 0; i < n; i++)
-        nblocks += i == 0 || !summary_same_block(&rows[i - 1], &rows[i]);
-    out->blocks = calloc(nblocks ? nblocks : 1, sizeof *out->blocks);
     size_t cap = MAX_COUNTS_START;
     struct models_count *counts = malloc(cap * sizeof *counts);
-    if (out->blocks == NULL || counts == NULL) {
-        free(counts);
-        return errmsg_set(err, STATUS_NOMEM, "models: out of memory");
-    }
-    int rc = STATUS_OK;
+    struct models_entry *entry = malloc(sizeof *entry);
+    int rc = counts != NULL && entry != NULL
+                 ? STATUS_OK : errmsg_set(err, STATUS_NOMEM, "models: out of memory");
     for (size_t b = 0; b < n && rc == STATUS_OK;) {
         size_t e = b + 1;
         while (e < n && summary_same_block(&rows[b], &rows[e]))
             e++;
-        struct models_entry *entry = &out->blocks[out->n++];
         entry->key = rows[b];
         entry->first = b;
         entry->count = e - b;
         rc = fit_entry(acc, rows, entry, &counts, &cap, err);
+        if (rc == STATUS_OK)
+            rc = fn(ctx, entry, err);
         b = e;
     }
     free(counts);
+    free(entry);
     return rc;
+}
+
+static int keep_entry(void *ctx, const struct models_entry *e, errmsg_t *err)
+{
+    struct models_table *t = ctx;
+    if ((t->n & (t->n - 1)) == 0) { /* a power of two (or 0): double the room */
+        struct models_entry *grown = realloc(t->blocks, (t->n ? 2 * t->n : 1) * sizeof *grown);
+        if (grown == NULL)
+            return errmsg_set(err, STATUS_NOMEM, "models: out of memory");
+        t->blocks = grown;
+    }
+    t->blocks[t->n++] = *e;
+    return STATUS_OK;
+}
+
+int models_table_build(const struct summary_acc *acc, const struct summary_row *rows,
+                       size_t n, struct models_table *out, errmsg_t *err)
+{
+    memset(out, 0, sizeof *out);
+    return each_block(acc, rows, n, keep_entry, out, err);
 }
 
 void models_table_free(struct models_table *t)
@@ -279,29 +301,73 @@ static void put_curve(FILE *out, const struct models_entry *e, const struct mode
     }
 }
 
-typedef void (*put_fn)(FILE *out, const struct models_entry *e, const struct models_fit *f);
+/* models.csv and model_curves.csv, written side by side to temporary
+ * files and renamed at the end. */
+struct table_files {
+    char path[2][OUTPUT_PATH_MAX], tmp[2][OUTPUT_PATH_MAX];
+    FILE *out[2];
+};
 
-static int write_table(const char *dir, const char *name, const char *header,
-                       put_fn put, const struct models_table *t, errmsg_t *err)
+static int open_tables(struct table_files *f, const char *dir, errmsg_t *err)
 {
-    char path[OUTPUT_PATH_MAX], tmp[OUTPUT_PATH_MAX];
-    if (output_path(path, sizeof path, dir, name, err) != STATUS_OK ||
-        output_tmp_path(tmp, sizeof tmp, path, err) != STATUS_OK)
-        return STATUS_IO;
-    FILE *out = fopen(tmp, "w");
-    if (out == NULL)
-        return errmsg_set(err, STATUS_IO, "%s: cannot create: %s", tmp, strerror(errno));
-    fprintf(out, "%s\n", header);
-    for (size_t i = 0; i < t->n; i++)
-        for (size_t l = 0; l < t->blocks[i].fit.nfits; l++)
-            put(out, &t->blocks[i], &t->blocks[i].fit.fit[l]);
-    return output_commit(out, tmp, path, err);
+    const char *names[2] = {"models.csv", "model_curves.csv"};
+    const char *headers[2] = {MODELS_HEADER, CURVES_HEADER};
+    for (int i = 0; i < 2; i++) {
+        if (output_path(f->path[i], sizeof f->path[i], dir, names[i], err) != STATUS_OK ||
+            output_tmp_path(f->tmp[i], sizeof f->tmp[i], f->path[i], err) != STATUS_OK)
+            return STATUS_IO;
+        f->out[i] = fopen(f->tmp[i], "w");
+        if (f->out[i] == NULL)
+            return errmsg_set(err, STATUS_IO, "%s: cannot create: %s", f->tmp[i],
+                              strerror(errno));
+        fprintf(f->out[i], "%s\n", headers[i]);
+    }
+    return STATUS_OK;
+}
+
+static int put_entry(void *ctx, const struct models_entry *e, errmsg_t *err)
+{
+    struct table_files *f = ctx;
+    for (size_t l = 0; l < e->fit.nfits; l++) {
+        put_model(f->out[0], e, &e->fit.fit[l]);
+        put_curve(f->out[1], e, &e->fit.fit[l]);
+    }
+    (void)err;
+    return STATUS_OK;
+}
+
+/* Rename both into place after rc == STATUS_OK; else (or when a rename
+ * fails) remove what is left of the temporary files. */
+static int close_tables(struct table_files *f, int rc, errmsg_t *err)
+{
+    for (int i = 0; i < 2; i++) {
+        if (f->out[i] == NULL)
+            continue;
+        if (rc == STATUS_OK) {
+            rc = output_commit(f->out[i], f->tmp[i], f->path[i], err);
+        } else {
+            fclose(f->out[i]);
+            unlink(f->tmp[i]);
+        }
+    }
+    return rc;
 }
 
 int models_table_write(const char *dir, const struct models_table *t, errmsg_t *err)
 {
-    int rc = write_table(dir, "models.csv", MODELS_HEADER, put_model, t, err);
+    struct table_files f = {0};
+    int rc = open_tables(&f, dir, err);
+    for (size_t i = 0; i < t->n && rc == STATUS_OK; i++)
+        rc = put_entry(&f, &t->blocks[i], err);
+    return close_tables(&f, rc, err);
+}
+
+int models_table_write_fitting(const char *dir, const struct summary_acc *acc,
+                               const struct summary_row *rows, size_t n, errmsg_t *err)
+{
+    struct table_files f = {0};
+    int rc = open_tables(&f, dir, err);
     if (rc == STATUS_OK)
-        rc = write_table(dir, "model_curves.csv", CURVES_HEADER, put_curve, t, err);
-    return rc;
+        rc = each_block(acc, rows, n, put_entry, &f, err);
+    return close_tables(&f, rc, err);
 }

@@ -54,4 +54,10 @@ void models_table_note(const struct models_entry *e, const struct models_fit *f,
  * STATUS_IO naming the file. */
 int models_table_write(const char *dir, const struct models_table *t, errmsg_t *err);
 
+/* The same for every block of rows[0..n) (the rows summary_acc_finish gave
+ * `acc` last), fitted and written one block at a time: memory does not
+ * grow with the blocks of a long runs.csv. STATUS_IO, STATUS_NOMEM. */
+int models_table_write_fitting(const char *dir, const struct summary_acc *acc,
+                               const struct summary_row *rows, size_t n, errmsg_t *err);
+
 #endif

@@ -68,14 +68,12 @@ int tables_study(const char *runs_path, const char *run_id, struct tables_study 
         rc = csv_runs_each(runs_path, study_row, s, err);
     if (rc == STATUS_OK)
         rc = summary_acc_finish(s->all, &t->all, &t->nall, err);
-    if (rc == STATUS_OK)
-        rc = models_table_build(s->all, t->all, t->nall, &t->models, err);
+    t->all_runs = s->all; /* kept for the models, freed by tables_study_free */
     if (rc == STATUS_OK)
         rc = summary_acc_finish(s->own, &t->own, &t->nown, err);
     if (rc == STATUS_OK)
         rc = models_table_build(s->own, t->own, t->nown, &t->own_models, err);
     t->mismatches = s->mismatches;
-    summary_acc_free(s->all);
     summary_acc_free(s->own);
     free(s);
     if (rc != STATUS_OK)
@@ -87,7 +85,8 @@ void tables_study_free(struct tables_study *t)
 {
     free(t->all);
     free(t->own);
-    models_table_free(&t->models);
+    summary_acc_free(t->all_runs);
+    t->all_runs = NULL;
     models_table_free(&t->own_models);
     t->all = t->own = NULL;
     t->nall = t->nown = 0;

@@ -17,8 +17,9 @@ struct tables_study {
     size_t nall;
     struct summary_row *own;  /* the rows of run_id alone */
     size_t nown;
-    struct models_table models;     /* per block of `all` */
-    struct models_table own_models; /* per block of `own` */
+    struct summary_acc *all_runs;   /* the run times of `all`, for
+                                       models_table_write_fitting */
+    struct models_table own_models; /* the models of each block of `own` */
     int mismatches; /* runs of run_id that failed their check, or whose
                        checksum differs from the first of their workload and
                        size: every schedule, binding, partition and strategy
