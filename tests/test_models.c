@@ -200,6 +200,10 @@ static void test_degenerate(void)
     errmsg_t err;
     CHECK(models_fit_block(c, 3, false, 50, 1, 1, &out, &err) == STATUS_OK);
     CHECK(out.fit[0].state == MODELS_TOO_FEW && out.fit[1].state == MODELS_TOO_FEW);
+    struct models_entry e = {.verified = true, .fit = out};
+    char note[MODELS_NOTE_MAX];
+    models_table_note(&e, &e.fit.fit[0], note, sizeof note);
+    CHECK_STR(note, "no usable speedup (zero or non-finite times): nothing to fit");
     c[0].times = one, c[2].times = zero;
     CHECK(models_fit_block(c, 3, false, 50, 1, 1, &out, &err) == STATUS_OK);
     CHECK(out.fit[0].state == MODELS_FITTED && out.fit[0].points == 1);

@@ -148,8 +148,10 @@ static void state_note(const struct models_entry *e, const struct models_fit *f,
         if (f->law == MODELS_USL)
             add_note(buf, cap, "no USL fit: %zu core count%s, it needs at least 3",
                      b->counts, b->counts == 1 ? "" : "s");
-        else
+        else if (b->counts <= 1)
             add_note(buf, cap, "only the 1-core run: nothing to fit");
+        else
+            add_note(buf, cap, "no usable speedup (zero or non-finite times): nothing to fit");
         break;
     case MODELS_SLOWER:
         add_note(buf, cap, "slower with more threads (%s %.2f at %g cores): "
@@ -172,8 +174,9 @@ void models_table_note(const struct models_entry *e, const struct models_fit *f,
     if (f->state != MODELS_FITTED)
         return;
     if (f->at_bound)
-        add_note(buf, cap, "superlinear (speedup %.2f at %g cores, above the core "
-                 "count): %s held at 0", b->best_excess * b->best_cores, b->best_cores,
+        add_note(buf, cap, "superlinear (%s %.2f at %g cores, above the core "
+                 "count): %s held at 0", b->weak ? "scaled speedup" : "speedup",
+                 b->best_excess * b->best_cores, b->best_cores,
                  f->law == MODELS_GUSTAFSON ? "alpha" : "f");
     if (b->replicates == 0)
         add_note(buf, cap, "%zu run%s per count: no intervals (they need %d at least)",
