@@ -1,20 +1,32 @@
 #!/bin/sh
 # bench/plots.sh [--run RUN_ID] [DIR] -- plots of ompsweep's CSV tables.
 #
-# Reads DIR/summary.csv, DIR/elbow.csv and DIR/elbow_choice.csv (DIR defaults
-# to results) and writes PNG and SVG files into DIR/plots/:
+# Reads DIR/summary.csv, DIR/models.csv, DIR/model_curves.csv, DIR/elbow.csv
+# and DIR/elbow_choice.csv (DIR defaults to results) and writes PNG and SVG
+# files into DIR/plots/:
 #
 #   time.{png,svg}        median run time vs threads, bars from min to max
 #                         (s, ms or us as fits; log scale over a wide range)
 #   speedup.{png,svg}     speedup vs threads, ideal y = p, Amdahl fit
-#                         1/(f + (1-f)/p) with the block's amdahl_serial
+#                         1/(f + (1-f)/p) with the block's amdahl_serial (or,
+#                         when the speedups fall below 1, words saying so)
 #   efficiency.{png,svg}  parallel efficiency vs threads, reference y = 1
+#   models.{png,svg}      the measured speedups with the fitted laws of
+#                         models.csv (Amdahl dashed, USL or Gustafson solid)
+#                         and their 95% bands from model_curves.csv, out to
+#                         8x the largest count; each law's parameters, R^2,
+#                         AICc choice and a retrograde peak in the legend
 #   elbow.{png,svg}       silhouette (mean +- std over folds, left axis) and
 #                         inertia (right axis) vs k, the k of each rule marked
 #   metric_NAME.{png,svg} one per metric of DIR/metrics_summary.csv (exec
 #                         --metric): its median vs threads, bars from min to
 #                         max, for the run the scaling plots show (NAME with
 #                         characters other than letters, digits, _ . - as _)
+#
+# Unverified rows (verified=false in summary.csv: a failed or timed-out run,
+# results that differ) get a red cross on every scaling plot and their
+# block's title says [UNVERIFIED]. Without models.csv (tables older than
+# 0.3) the models plot is skipped with a note.
 #
 # Which run: the scaling plots show every block (workload, variant, schedule,
 # size) of one run id of summary.csv: by default the latest, i.e. the one
@@ -64,11 +76,12 @@ usage() {
     cat <<'EOF'
 usage: bench/plots.sh [--run RUN_ID] [DIR]
        bench/plots.sh --compare BASE NEW
-Plots DIR/summary.csv and DIR/elbow.csv (DIR defaults to results) into
-DIR/plots/{time,speedup,efficiency,elbow}.{png,svg}. Default run: the latest
-run id of summary.csv and the last run of elbow.csv; --run ID (or RUN_ID=ID)
-picks one run id for all plots. --compare draws BASE's (dashed) and NEW's
-(solid) speedup and efficiency on one plot each, into NEW/plots/.
+Plots DIR/summary.csv, DIR/models.csv and DIR/elbow.csv (DIR defaults to
+results) into DIR/plots/{time,speedup,efficiency,models,elbow}.{png,svg}.
+Default run: the latest run id of summary.csv and the last run of
+elbow.csv; --run ID (or RUN_ID=ID) picks one run id for all plots.
+--compare draws BASE's (dashed) and NEW's (solid) speedup and efficiency
+on one plot each, into NEW/plots/.
 EOF
 }
 
@@ -191,6 +204,9 @@ function gp_common(    i) {
     print "set grid xtics ytics lc rgb \"#c8c8c8\" lw 1 dt 3"
     print "set style line 100 lc rgb \"#333333\" lw 1.5 dt 2"
 }
+# key_width(len): a canvas wide enough for a key entry of len characters
+# at the SVG font (gnuplot drops a key that does not fit).
+function key_width(len, least) { return len * 8.6 + 160 > least ? int(len * 8.6 + 160) : least }
 function colour(i) {
     return substr("#1f77b4#d62728#2ca02c#ff7f0e#9467bd#8c564b#e377c2#17becf#7f7f7f#bcbd22", 7 * ((i - 1) % 10) + 1, 7)
 }
@@ -264,6 +280,10 @@ recline == 1 {
     r_max[nrows] = f[col["max"]] + 0
     r_sp[nrows] = num(f[col["speedup"]]); r_ef[nrows] = num(f[col["efficiency"]])
     r_f[nrows] = num(f[col["amdahl_serial"]])
+    # tables of 0.2 hold fractions outside [0, 1] (259 for a slowdown): no fit
+    if (r_f[nrows] != "NaN" && (r_f[nrows] < 0 || r_f[nrows] > 1)) r_f[nrows] = "NaN"
+    # verified (every table since 0.1); a row without the column counts as verified
+    r_ok[nrows] = !("verified" in idx) || f[idx["verified"]] != "false"
 }
 END {
     if (failed) exit 2
@@ -280,20 +300,22 @@ END {
         }
         sel = runs[best]
     }
-    if (ENVIRON["PLOTS_SELECTED"] != "") print sel > ENVIRON["PLOTS_SELECTED"]
+    if (ENVIRON["PLOTS_SEL"] != "") { print sel > ENVIRON["PLOTS_SEL"]; close(ENVIRON["PLOTS_SEL"]) }
     # Blocks of the selected run: a weak block spans its sizes.
     nb = 0
     for (i = 1; i <= nrows; i++) {
         if (r_id[i] != sel) continue
         weak = r_v[i] ~ /\+weak$/
         key = r_w[i] SUBSEP r_v[i] SUBSEP r_s[i] SUBSEP r_b[i] SUBSEP r_p[i] SUBSEP (weak ? "" : r_z[i])
-        if (!(key in bidx)) { bidx[key] = ++nb; bn[nb] = 0; bweak[nb] = weak; bf[nb] = "NaN" }
+        if (!(key in bidx)) { bidx[key] = ++nb; bn[nb] = 0; bweak[nb] = weak; bf[nb] = "NaN"; bok[nb] = 1; bslow[nb] = 0 }
         b = bidx[key]
         m = ++bn[b]
         # insertion by thread count
         for (j = m; j > 1 && r_t[brow[b, j - 1]] > r_t[i]; j--) brow[b, j] = brow[b, j - 1]
         brow[b, j] = i
         if (r_f[i] != "NaN") bf[b] = r_f[i]
+        if (!r_ok[i]) { bok[b] = 0; anybad = 1 }
+        if (r_sp[i] != "NaN" && r_sp[i] < 1) bslow[b] = 1
     }
     pmin = 0; pmax = 0; nt = 0; ymin = 0; ymax = 0; spmin = 1; spmax = 1; efmax = 1; anyweak = 0; anystrong = 0
     for (b = 1; b <= nb; b++) {
@@ -318,6 +340,7 @@ END {
             if (r_ef[i] != "NaN" && r_ef[i] > efmax) efmax = r_ef[i]
         }
         bpmax[b] = r_t[last]
+        if (!bok[b]) title[b] = title[b] "  [UNVERIFIED]"
     }
     if (spmax < pmax) spmax = pmax
     # over-k bound of the selected run (see bounds_awk), drawn when in range
@@ -343,6 +366,14 @@ END {
         }
     }
     print "EOD"
+    # Unverified rows (failed, timed-out or differing runs), marked on every plot.
+    print "$U << EOD"
+    nbad = 0
+    for (i = 1; i <= nrows; i++)
+        if (r_id[i] == sel && !r_ok[i]) { printf "%d %.10g %s %s\n", r_t[i], r_med[i], r_sp[i], r_ef[i]; nbad++ }
+    if (nbad == 0) print "NaN NaN NaN NaN"
+    print "EOD"
+    print "BADTITLE = " gq("X: unverified runs (failed, timed out or differing results): do not trust these points")
     nfit = 0
     print "$F << EOD"
     for (b = 1; b <= nb; b++) {
@@ -369,10 +400,16 @@ END {
         for (a = 2; a <= n; a++) { v = tl[a]; for (c = a; c > 1 && tl[c - 1] > v; c--) tl[c] = tl[c - 1]; tl[c] = v }
         for (a = 1; a <= n; a++) tics = tics (a > 1 ? ", " : "") "\"" tl[a] "\" " tl[a]
     }
-    height = 530 + 21 * (nb + 1)           # legend below, one entry a line
+    height = 530 + 21 * (nb + 1 + anybad)  # legend below, one entry a line
     print "$I << EOD"
     printf "1 1\n%.10g %.10g\nEOD\n", xhi, xhi
-    print "W = 1000; H = " height
+    widest = 0
+    for (b = 1; b <= nb; b++) {
+        stitle[b] = title[b] ((b in fitidx) ? sprintf("  (Amdahl fit f = %.3g)", bf[b]) : (!bweak[b] && bslow[b] && bf[b] == "NaN") ? "  (slower with more threads: no Amdahl fit)" : "")
+        if (length(stitle[b]) > widest) widest = length(stitle[b])
+    }
+    if (anybad && widest < 85) widest = 85 # the cross explained
+    print "W = " key_width(widest, 1000) "; H = " height
     print "OUT = " gq(out)
     print "RUN = " gq(run_label(sel))
     print "set xlabel " (anyranks ? "\"cores p = MPI ranks x threads\"" : "\"threads p\"")
@@ -401,6 +438,7 @@ END {
     printf "    plot"
     for (b = 1; b <= nb; b++)
         printf "%s \\\n        $B index %d using 1:($2*%g):($3*%g):($4*%g) with yerrorlines lw 2 pt %d ps 1.1 lc rgb \"%s\" dt %d title %s", (b > 1 ? "," : ""), b - 1, scale, scale, scale, ptype(b), colour(b), dtype(b), gq(title[b])
+    if (anybad) printf ", \\\n        $U using 1:($2*%g) with points pt 2 ps 2.6 lw 2.5 lc rgb \"#d62728\" title BADTITLE", scale
     print ""
     print "    unset output"
     print "}"
@@ -418,12 +456,13 @@ END {
     print "    set output OUT . \"/speedup.\" . fmt"
     printf "    plot $I with lines ls 100 title \"ideal (y = p)\""
     for (b = 1; b <= nb; b++) {
-        printf ", \\\n        $B index %d using 1:5 with linespoints lw 2 pt %d ps 1.1 lc rgb \"%s\" dt %d title %s", b - 1, ptype(b), colour(b), dtype(b), gq(title[b] ((b in fitidx) ? sprintf("  (Amdahl fit f = %.3g)", bf[b]) : ""))
+        printf ", \\\n        $B index %d using 1:5 with linespoints lw 2 pt %d ps 1.1 lc rgb \"%s\" dt %d title %s", b - 1, ptype(b), colour(b), dtype(b), gq(stitle[b])
         if (b in fitidx)
             printf ", \\\n        $F index %d using 1:2 with lines lw 1.2 dt (8,5) lc rgb \"%s\" notitle", fitidx[b], colour(b)
         if (b == boundblock)
             printf ", \\\n        %s with lines lw 1.5 dt 3 lc rgb \"%s\" title %s", (okbound <= spmax ? sprintf("%.6g", okbound) : "NaN"), colour(b), gq(sprintf("over-k bound set by the largest k: speedup <= %.2f%s", okbound, okbound <= spmax ? "" : " (above this range)"))
     }
+    if (anybad) printf ", \\\n        $U using 1:3 with points pt 2 ps 2.6 lw 2.5 lc rgb \"#d62728\" title BADTITLE"
     print ""
     print "    unset output"
     print "}"
@@ -442,6 +481,148 @@ END {
     printf "    plot 1 with lines ls 100 title \"ideal (y = 1)\""
     for (b = 1; b <= nb; b++)
         printf ", \\\n        $B index %d using 1:6 with linespoints lw 2 pt %d ps 1.1 lc rgb \"%s\" dt %d title %s", b - 1, ptype(b), colour(b), dtype(b), gq(title[b])
+    if (anybad) printf ", \\\n        $U using 1:4 with points pt 2 ps 2.6 lw 2.5 lc rgb \"#d62728\" title BADTITLE"
+    print ""
+    print "    unset output"
+    print "}"
+}
+'
+
+# Reads summary.csv (the measured speedups), models.csv (the fits) and
+# model_curves.csv (their curves and bands) and writes the models plot's
+# gnuplot script for the run the scaling plots chose (PLOTS_SEL); exit 3
+# (no script) when the run has no rows in models.csv.
+models_awk='
+function bkey(w, v, s, bd, pl, z) { return w SUBSEP v SUBSEP s SUBSEP bd SUBSEP pl SUBSEP (v ~ /\+weak$/ ? "" : z) }
+function g3(x) { return is_num(x) ? sprintf("%.3g", x + 0) : x }
+# "0.0498 [0.0471, 0.0527]", or the estimate alone without an interval.
+function iv(v, lo, hi) { return g3(v) (lo != "" ? " [" g3(lo) ", " g3(hi) "]" : "") }
+function field(name) { return (name in idx) ? f[idx[name]] : "" }
+function this_key() { return bkey(f[col["workload"]], f[col["variant"]], f[col["schedule"]], field("bind"), field("places"), f[col["size"]]) }
+function block(w, v, s, bd, pl, z,    k) {
+    k = bkey(w, v, s, bd, pl, z)
+    if (!(k in bidx)) {
+        bidx[k] = ++nb
+        btitle[nb] = w "/" v "  " s (bd != "" ? "  bind=" bd : "") (pl != "" ? "  places=" pl : "") "  " (v ~ /\+weak$/ ? "(weak scaling)" : z)
+    }
+    return bidx[k]
+}
+BEGIN { out = ENVIRON["PLOTS_OUT"]; if ((getline sel < ENVIRON["PLOTS_SEL"]) <= 0) sel = ""; nb = 0; nl = 0; pmax = 1; ytop = 1; yband = 0 }
+FNR == 1 { pending = ""; file++; delete idx; delete col }
+!csv_record() { next }
+file == 1 && recline == 1 { header(FILENAME, "run_id workload variant schedule size ranks threads speedup"); next }
+file == 1 {
+    row(FILENAME, f)
+    if (f[col["run_id"]] != sel) next
+    b = block(f[col["workload"]], f[col["variant"]], f[col["schedule"]], field("bind"), field("places"), f[col["size"]])
+    n = ++np[b]
+    pc[b, n] = f[col["ranks"]] * f[col["threads"]]; ps[b, n] = num(f[col["speedup"]])
+    pok[b, n] = field("verified") != "false"
+    if (!pok[b, n]) { bbad[b] = 1; anybad = 1 }
+    if (pc[b, n] > pmax) pmax = pc[b, n]
+    if (ps[b, n] != "NaN" && ps[b, n] > ytop) ytop = ps[b, n]
+    next
+}
+file == 2 && recline == 1 {
+    header(FILENAME, "schema run_id workload variant schedule bind places size model state serial serial_low serial_high sigma sigma_low sigma_high kappa kappa_low kappa_high r2 chosen retrograde peak_cores note")
+    next
+}
+file == 2 {
+    row(FILENAME, f)
+    if (f[col["run_id"]] != sel || !(this_key() in bidx)) next
+    b = bidx[this_key()]; m = f[col["model"]]
+    l = ++nl; lb[l] = b; lm[l] = m; lidx[b, m] = l
+    if (f[col["state"]] != "fitted") { ltext[l] = m ": " f[col["note"]]; next }
+    if (m == "usl") t = "usl  sigma " iv(f[col["sigma"]], f[col["sigma_low"]], f[col["sigma_high"]]) "  kappa " iv(f[col["kappa"]], f[col["kappa_low"]], f[col["kappa_high"]])
+    else t = m "  " (m == "amdahl" ? "f " : "alpha ") iv(f[col["serial"]], f[col["serial_low"]], f[col["serial_high"]])
+    t = t "  R^2 " (is_num(f[col["r2"]]) ? sprintf("%.4f", f[col["r2"]]) : "-")
+    if (f[col["chosen"]] == "true") t = t ", AICc choice"
+    if (f[col["retrograde"]] == "true") t = t ", RETROGRADE: peak " sprintf("%.0f", f[col["peak_cores"]]) " cores"
+    ltext[l] = t
+    next
+}
+file == 3 && recline == 1 {
+    header(FILENAME, "run_id workload variant schedule bind places size model cores speedup speedup_low speedup_high")
+    next
+}
+file == 3 {
+    row(FILENAME, f)
+    if (f[col["run_id"]] != sel || !(this_key() in bidx)) next
+    b = bidx[this_key()]
+    if (!((b, f[col["model"]]) in lidx)) next
+    l = lidx[b, f[col["model"]]]; n = ++cn[l]
+    cx[l, n] = f[col["cores"]] + 0; cy[l, n] = num(f[col["speedup"]])
+    clo[l, n] = num(f[col["speedup_low"]]); chi[l, n] = num(f[col["speedup_high"]])
+    if (cx[l, n] > xmax) xmax = cx[l, n]
+    if (cy[l, n] != "NaN" && cy[l, n] > ytop) ytop = cy[l, n]
+    if (chi[l, n] != "NaN" && chi[l, n] > yband) yband = chi[l, n]
+}
+END {
+    if (failed) exit 2
+    if (pending != "") fail(FILENAME ": the last record has an unterminated quote")
+    if (nl == 0) exit 3
+    if (xmax < pmax) xmax = pmax
+    # The bands may reach far beyond the data: at most half the plot again.
+    ymax = (yband > ytop ? (yband < 1.5 * ytop ? yband : 1.5 * ytop) : ytop) * 1.08
+    gp_common()
+    print "$P << EOD"
+    for (b = 1; b <= nb; b++) {
+        if (b > 1) printf "\n\n"
+        if (np[b] == 0) print "NaN NaN"
+        for (j = 1; j <= np[b]; j++) printf "%d %s\n", pc[b, j], ps[b, j]
+    }
+    print "EOD"
+    print "$C << EOD"
+    nc = 0
+    for (l = 1; l <= nl; l++) {
+        if (cn[l] == 0) continue
+        cidx[l] = nc++
+        if (nc > 1) printf "\n\n"
+        for (j = 1; j <= cn[l]; j++) printf "%.10g %s %s %s\n", cx[l, j], cy[l, j], clo[l, j], chi[l, j]
+    }
+    if (nc == 0) print "NaN NaN NaN NaN"
+    print "EOD"
+    print "$U << EOD"
+    nbad = 0
+    for (b = 1; b <= nb; b++)
+        for (j = 1; j <= np[b]; j++)
+            if (!pok[b, j]) { printf "%d %s\n", pc[b, j], ps[b, j]; nbad++ }
+    if (nbad == 0) print "NaN NaN"
+    print "EOD"
+    print "OUT = " gq(out)
+    print "RUN = " gq(run_label(sel))
+    print "set samples 200"
+    print "set title \"Scaling models: speedup vs cores\\n\" . RUN . \"\\n(points: measured; lines: fitted laws; bands: 95% bootstrap intervals; right of the dotted line: predicted)\""
+    print "set xlabel \"cores p (MPI ranks x threads; log scale)\""
+    print "set ylabel \"speedup  (scaled speedup for weak scaling)\""
+    print "set logscale x 2"
+    print "set xrange [0.9:" xmax * 1.1 "]"
+    print "set yrange [0:" ymax "]"
+    print "set xtics 2"
+    print "set arrow 1 from " pmax ", graph 0 to " pmax ", graph 1 nohead dt 3 lw 1.5 lc rgb \"#777777\""
+    print "set key outside below center vertical maxcols 1 spacing 1.15 width 1"
+    height = 560 + 21 * (nb + nl + 1 + anybad)
+    widest = anybad ? 85 : 0
+    for (b = 1; b <= nb; b++) if (length(btitle[b]) + 14 > widest) widest = length(btitle[b]) + 14
+    for (l = 1; l <= nl; l++) if (length(ltext[l]) + 4 > widest) widest = length(ltext[l]) + 4
+    print "do for [fmt in \"png svg\"] {"
+    print "    eval \"set terminal \" . (fmt eq \"png\" ? PNGTERM : SVGTERM) . \" size " key_width(widest, 1000) "," height "\""
+    print "    set output OUT . \"/models.\" . fmt"
+    printf "    plot x with lines ls 100 title \"ideal (y = p)\""
+    for (b = 1; b <= nb; b++) {
+        for (l = 1; l <= nl; l++) {
+            if (lb[l] != b || !(l in cidx)) continue
+            printf ", \\\n        $C index %d using 1:3:4 with filledcurves fs transparent solid 0.18 noborder lc rgb \"%s\" notitle", cidx[l], colour(b)
+        }
+        printf ", \\\n        $P index %d using 1:2 with points pt %d ps 1.4 lc rgb \"%s\" title %s", b - 1, ptype(b), colour(b), gq(btitle[b] (bbad[b] ? "  [UNVERIFIED]" : ""))
+        for (l = 1; l <= nl; l++) {
+            if (lb[l] != b) continue
+            dash = lm[l] == "amdahl" ? 2 : 1
+            if (l in cidx) printf ", \\\n        $C index %d using 1:2 with lines lw 2 dt %d lc rgb \"%s\" title %s", cidx[l], dash, colour(b), gq("    " ltext[l])
+            else printf ", \\\n        NaN with lines lw 2 dt %d lc rgb \"%s\" title %s", dash, colour(b), gq("    " ltext[l])
+        }
+    }
+    if (anybad) printf ", \\\n        $U using 1:2 with points pt 2 ps 2.6 lw 2.5 lc rgb \"#d62728\" title %s", gq("X: unverified runs (failed, timed out or differing results): do not trust these points")
     print ""
     print "    unset output"
     print "}"
@@ -733,24 +914,44 @@ trap 'rm -rf "$tmp"' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 export PLOTS_RUN_ID="$run_id" PLOTS_RUN_ID_SET="$run_id_set" PLOTS_OUT="$tmp/out" \
-    PLOTS_NOTE="$tmp/note"
+    PLOTS_NOTE="$tmp/note" PLOTS_SEL="$tmp/sel"
 mkdir "$tmp/out" || die 3 "cannot create $tmp/out"
 
 if [ -s "$elbow" ]; then
     awk "$csv_awk$bounds_awk" "$elbow" >"$tmp/bounds" || exit 2
     export PLOTS_BOUNDS="$tmp/bounds"
 fi
-PLOTS_SELECTED="$tmp/selected" awk "$csv_awk$scaling_awk" "$summary" >"$tmp/scaling.gp" || exit 2
+awk "$csv_awk$scaling_awk" "$summary" >"$tmp/scaling.gp" || exit 2
 
 # metric plots of the run the scaling plots show (exec --metric)
 metrics=$dir/metrics_summary.csv
 do_metrics=0
 if [ -s "$metrics" ]; then
-    PLOTS_SELECTED_ID=$(cat "$tmp/selected") PLOTS_METRIC_NAMES="$tmp/metric_names" \
+    PLOTS_SELECTED_ID=$(cat "$tmp/sel") PLOTS_METRIC_NAMES="$tmp/metric_names" \
         awk "$csv_awk$metrics_awk" "$metrics" >"$tmp/metrics.gp"
     case $? in
         0) do_metrics=1 ;;
         3) ;;
+        *) exit 2 ;;
+    esac
+fi
+
+# The models plot needs models.csv and model_curves.csv (ompsweep 0.3 on).
+models=$dir/models.csv
+curves=$dir/model_curves.csv
+do_models=0
+if [ ! -e "$models" ] || [ ! -e "$curves" ]; then
+    note "$models or $curves: not found, no models plot"
+else
+    for t in "$models" "$curves"; do
+        [ -f "$t" ] && [ -r "$t" ] || die 2 "$t: cannot be read"
+        [ -s "$t" ] || die 2 "$t: empty file"
+    done
+    awk "$csv_awk$models_awk" "$summary" "$models" "$curves" >"$tmp/models.gp"
+    rc=$?
+    case $rc in
+        0) do_models=1 ;;
+        3) note "$models: no rows for the run, no models plot" ;;
         *) exit 2 ;;
     esac
 fi
@@ -789,6 +990,10 @@ printf '%s' "$notes" >&2
 
 gnuplot "$tmp/scaling.gp" >"$tmp/gnuplot.log" 2>&1 ||
     { cat "$tmp/gnuplot.log" >&2; die 1 "gnuplot failed on the scaling plots"; }
+if [ "$do_models" -eq 1 ]; then
+    gnuplot "$tmp/models.gp" >"$tmp/gnuplot.log" 2>&1 ||
+        { cat "$tmp/gnuplot.log" >&2; die 1 "gnuplot failed on the models plot"; }
+fi
 if [ "$do_elbow" -eq 1 ]; then
     gnuplot "$tmp/elbow.gp" >"$tmp/gnuplot.log" 2>&1 ||
         { cat "$tmp/gnuplot.log" >&2; die 1 "gnuplot failed on the elbow plot"; }
@@ -800,6 +1005,7 @@ if [ "$do_metrics" -eq 1 ]; then
 fi
 
 set -- time speedup efficiency
+[ "$do_models" -eq 1 ] && set -- "$@" models
 [ "$do_elbow" -eq 1 ] && set -- "$@" elbow
 [ "$do_metrics" -eq 1 ] && set -- "$@" $(cat "$tmp/metric_names")
 for name in "$@"; do
@@ -810,6 +1016,9 @@ done
 mkdir -p "$dir/plots" 2>/dev/null || die 3 "$dir/plots: cannot create the directory"
 if [ "$do_elbow" -eq 0 ]; then # no stale elbow plot of another run
     rm -f "$dir/plots/elbow.png" "$dir/plots/elbow.svg"
+fi
+if [ "$do_models" -eq 0 ]; then # nor a stale models plot
+    rm -f "$dir/plots/models.png" "$dir/plots/models.svg"
 fi
 for name in "$@"; do
     for ext in png svg; do

@@ -249,19 +249,23 @@ static int metrics_tables(struct study *st, errmsg_t *err)
     return rc;
 }
 
-/* summary.csv from the whole runs.csv; the table of this run on stdout. */
+/* summary.csv and models.csv from the whole runs.csv; the table of this run
+ * and its models on stdout. */
 static int finish_tables(struct study *st, errmsg_t *err)
 {
     struct tables_study t;
     int rc = tables_study(st->runs_path, st->run_id, &t, err);
     if (rc == STATUS_OK)
         rc = csv_summary_write(st->summary_path, t.all, t.nall, err);
+    if (rc == STATUS_OK)
+        rc = models_table_write_fitting(st->cfg->output_dir, t.all_runs, t.all, t.nall,
+                                        err);
     if (rc == STATUS_OK) {
         /* runs that did not complete and were not measured again count too */
         if (t.mismatches + t.unfinished > st->sweep.mismatches)
             st->sweep.mismatches = t.mismatches + t.unfinished;
         printf("ompsweep run %s on %s\n", st->run_id, st->host);
-        report_table(stdout, t.own, t.nown);
+        report_table(stdout, t.own, t.nown, &t.own_models);
         fflush(stdout);
         result_warnings(st, t.own, t.nown);
     }
@@ -664,17 +668,18 @@ static int summarize_metrics(const struct config *cfg, errmsg_t *err)
 static int run_summarize(const struct config *cfg, errmsg_t *err)
 {
     struct summary_row *sum = NULL;
+    struct models_table models;
     size_t nsum = 0;
     char path[OUTPUT_PATH_MAX];
     struct warnings *w = malloc(sizeof *w);
     if (w == NULL)
         return errmsg_set(err, STATUS_NOMEM, "out of memory");
     warnings_init(w);
-    int rc = tables_pool(cfg->inputs, cfg->ninputs, w, &sum, &nsum, err);
+    int rc = tables_pool(cfg->inputs, cfg->ninputs, w, &sum, &nsum, &models, err);
     torn_warnings(w);
     free(w);
     if (rc == STATUS_OK)
-        report_table(stdout, sum, nsum);
+        report_table(stdout, sum, nsum, &models);
     if (rc == STATUS_OK)
         rc = summarize_metrics(cfg, err);
     if (rc == STATUS_OK && cfg->output_given) {
@@ -683,7 +688,10 @@ static int run_summarize(const struct config *cfg, errmsg_t *err)
             rc = output_prepare(cfg->output_dir, err);
         if (rc == STATUS_OK)
             rc = csv_summary_write(path, sum, nsum, err);
+        if (rc == STATUS_OK)
+            rc = models_table_write(cfg->output_dir, &models, err);
     }
+    models_table_free(&models);
     free(sum);
     return rc;
 }

@@ -4,11 +4,15 @@
 
 #include <stdio.h>
 
+#include "study/models_table.h"
 #include "study/stats.h"
 
 /* One aligned table per block (workload, variant, schedule, size): threads,
- * median with its 95% CI, min, max, speedup, efficiency. */
-void report_table(FILE *out, const struct summary_row *rows, size_t n);
+ * median with its 95% CI, min, max, speedup, efficiency; then, in words,
+ * the Karp-Flatt cells left empty and the block's scaling models from
+ * `models` (built from the same rows; NULL: none). */
+void report_table(FILE *out, const struct summary_row *rows, size_t n,
+                  const struct models_table *models);
 
 /* "\nWORKLOAD  variant=V  schedule=S[  bind=B][  places=P]": the start of
  * a block's title in every table (an empty schedule, the runtime's

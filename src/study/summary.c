@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "study/models.h"
+
 /* The timed runs of one summary row, gathered as the rows stream by. */
 struct group {
     struct run_row key; /* the first row: every key field */
@@ -32,6 +34,7 @@ struct summary_acc {
     size_t ngroups, cap_groups;
     size_t *slots; /* group index + 1, 0 = empty; a power of two long */
     size_t nslots;
+    const struct group **order; /* after finish: the group of each row */
 };
 
 enum { ACC_FIRST_SLOTS = 64, ACC_FIRST_VALUES = 8 };
@@ -98,9 +101,19 @@ static void fill_group(struct summary_row *s, struct group *g, bool by_run)
                                      .ci_low = NAN, .ci_high = NAN};
 }
 
+/* A serial fraction outside [0, 1] (a slowdown gives more than 1, a
+ * superlinear speedup less than 0) is no fraction: the cell stays empty and
+ * the stdout report says why. */
+static double fraction_or_nan(double f)
+{
+    return f >= 0.0 && f <= 1.0 ? f : NAN;
+}
+
 /* Scaling metrics of the rows [b, e) of one block against its row of one
  * rank and one thread, with p = ranks x threads cores:
- * strong scaling: speedup T1/Tp, efficiency speedup/p, Karp-Flatt, Amdahl;
+ * strong scaling: speedup T1/Tp, efficiency speedup/p, Karp-Flatt, and
+ * Amdahl's f fitted to the speedups as models.csv fits it (empty when the
+ * speedups fall below 1);
  * weak scaling: efficiency T(1, n)/T(p, p n), scaled speedup p x that. */
 static void add_scaling(struct summary_row *rows, size_t b, size_t e)
 {
@@ -116,13 +129,16 @@ static void add_scaling(struct summary_row *rows, size_t b, size_t e)
         double ratio = base / s->t.median;
         s->efficiency = weak ? ratio : ratio / p;
         s->speedup = weak ? ratio * p : ratio;
-        s->karp_flatt = weak ? NAN : stats_karp_flatt(s->speedup, p);
+        s->karp_flatt = weak ? NAN : fraction_or_nan(stats_karp_flatt(s->speedup, p));
         if (!weak && p > 1 && m < SUMMARY_MAX_FIT && s->t.n > 0) {
             x[m] = p;
-            y[m++] = s->t.median / base;
+            y[m++] = s->speedup;
         }
     }
-    double serial = stats_amdahl_fit(x, y, m);
+    double param[MODELS_PARAMS_MAX];
+    bool at_bound;
+    enum models_state state = models_fit_points(MODELS_AMDAHL, x, y, m, param, &at_bound);
+    double serial = state == MODELS_FITTED ? param[0] : NAN;
     for (size_t i = b; i < e; i++)
         rows[i].amdahl_serial = serial;
 }
@@ -251,6 +267,7 @@ void summary_acc_free(struct summary_acc *acc)
         free(acc->groups[g].seconds);
     free(acc->groups);
     free(acc->slots);
+    free(acc->order);
     free(acc);
 }
 
@@ -267,8 +284,16 @@ int summary_acc_finish(struct summary_acc *acc, struct summary_row **out,
     for (size_t g = 0; g < m; g++)
         keys[g] = (struct keyed){&acc->groups[g].key, acc->by_run};
     qsort(keys, m, sizeof *keys, compare_keyed);
-    for (size_t i = 0; i < m; i++) /* key is a group's first member */
+    free(acc->order);
+    acc->order = malloc((m ? m : 1) * sizeof *acc->order);
+    if (acc->order == NULL) {
+        free(keys), free(rows);
+        return errmsg_set(err, STATUS_NOMEM, "summary: out of memory");
+    }
+    for (size_t i = 0; i < m; i++) { /* key is a group's first member */
         fill_group(&rows[i], (struct group *)(void *)keys[i].row, acc->by_run);
+        acc->order[i] = (const struct group *)(const void *)keys[i].row;
+    }
     for (size_t b = 0; b < m;) {
         size_t e = b + 1;
         while (e < m && summary_same_block(&rows[b], &rows[e]))
@@ -280,6 +305,12 @@ int summary_acc_finish(struct summary_acc *acc, struct summary_row **out,
     *out = rows;
     *count = m;
     return STATUS_OK;
+}
+
+const double *summary_acc_times(const struct summary_acc *acc, size_t row, size_t *n)
+{
+    *n = acc->order[row]->n;
+    return acc->order[row]->seconds;
 }
 
 int summary_build(const struct run_row *runs, size_t n, bool by_run,

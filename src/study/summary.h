@@ -1,6 +1,6 @@
 /* summary: groups timed runs into summary rows and derives speedup,
- * efficiency and the Karp-Flatt fraction against the 1-thread median of the
- * same block. */
+ * efficiency, the Karp-Flatt fraction and Amdahl's f against the 1-thread
+ * median of the same block (fractions outside [0, 1] stay empty). */
 #ifndef OMPSWEEP_STUDY_SUMMARY_H
 #define OMPSWEEP_STUDY_SUMMARY_H
 
@@ -22,8 +22,9 @@ bool summary_is_weak(const char *variant);
 /* Build one summary row per (run_id, workload, variant, schedule, size,
  * threads) group, or without run_id when `by_run` is false (to merge files
  * from separate jobs). Rows come out sorted by block, then threads. Strong
- * scaling: speedup = T1 / Tp, efficiency = speedup / p, Karp-Flatt and the
- * Amdahl serial fraction fitted over the block. Weak scaling (a variant with
+ * scaling: speedup = T1 / Tp, efficiency = speedup / p, Karp-Flatt (NAN
+ * outside [0, 1]) and Amdahl's f fitted to the block's speedups within
+ * [0, 1] (NAN when they fall below 1: slower with threads). Weak scaling (a variant with
  * SUMMARY_WEAK_SUFFIX; one block spans the sizes): efficiency = T(1, n) /
  * T(p, p n), speedup = p x efficiency (scaled speedup), no Karp-Flatt or
  * Amdahl. Caller frees *out. Returns STATUS_OK or STATUS_NOMEM. */
@@ -48,6 +49,11 @@ int summary_acc_add(struct summary_acc *acc, const struct run_row *row, errmsg_t
 /* The summary rows, as summary_build gives them (caller frees *out). */
 int summary_acc_finish(struct summary_acc *acc, struct summary_row **out,
                        size_t *count, errmsg_t *err);
+
+/* The run times of row `row` of the last summary_acc_finish, ascending
+ * (the values its statistics came from); valid until the next finish or
+ * summary_acc_free. */
+const double *summary_acc_times(const struct summary_acc *acc, size_t row, size_t *n);
 
 void summary_acc_free(struct summary_acc *acc);
 

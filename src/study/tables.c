@@ -102,11 +102,13 @@ int tables_study(const char *runs_path, const char *run_id, struct tables_study 
         rc = study_unfinished(s, err);
     if (rc == STATUS_OK)
         rc = summary_acc_finish(s->all, &t->all, &t->nall, err);
+    t->all_runs = s->all; /* kept for the models, freed by tables_study_free */
     if (rc == STATUS_OK)
         rc = summary_acc_finish(s->own, &t->own, &t->nown, err);
+    if (rc == STATUS_OK)
+        rc = models_table_build(s->own, t->own, t->nown, &t->own_models, err);
     t->mismatches = s->mismatches;
     t->unfinished = s->unfinished;
-    summary_acc_free(s->all);
     summary_acc_free(s->own);
     cells_free(&s->cells);
     free(s);
@@ -119,6 +121,9 @@ void tables_study_free(struct tables_study *t)
 {
     free(t->all);
     free(t->own);
+    summary_acc_free(t->all_runs);
+    t->all_runs = NULL;
+    models_table_free(&t->own_models);
     t->all = t->own = NULL;
     t->nall = t->nown = 0;
 }
@@ -298,9 +303,12 @@ static int pool_finish(struct pool *p, errmsg_t *err)
 }
 
 int tables_pool(char *const *inputs, int ninputs, struct warnings *w,
-                struct summary_row **out, size_t *count, errmsg_t *err)
+                struct summary_row **out, size_t *count, struct models_table *models,
+                errmsg_t *err)
 {
     struct pool p = {.w = w};
+    if (models != NULL)
+        memset(models, 0, sizeof *models);
     int rc = summary_acc_new(&p.acc, false, err);
     for (int i = 0; i < ninputs && rc == STATUS_OK; i++)
         rc = pool_input(&p, inputs[i], err);
@@ -308,6 +316,8 @@ int tables_pool(char *const *inputs, int ninputs, struct warnings *w,
         rc = pool_finish(&p, err);
     if (rc == STATUS_OK)
         rc = summary_acc_finish(p.acc, out, count, err);
+    if (rc == STATUS_OK && models != NULL)
+        rc = models_table_build(p.acc, *out, *count, models, err);
     summary_acc_free(p.acc);
     cells_free(&p.cells);
     for (size_t i = 0; i < p.nseen; i++)

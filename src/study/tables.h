@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "base/status.h"
+#include "study/models_table.h"
 #include "study/stats.h"
 #include "study/warnings.h"
 
@@ -18,6 +19,9 @@ struct tables_study {
     size_t nall;
     struct summary_row *own;  /* the rows of run_id alone */
     size_t nown;
+    struct summary_acc *all_runs;   /* the run times of `all`, for
+                                       models_table_write_fitting */
+    struct models_table own_models; /* the models of each block of `own` */
     int mismatches; /* runs of run_id that failed their check, or whose
                        checksum differs from the first of their workload and
                        size: every schedule, binding, partition and strategy
@@ -42,9 +46,11 @@ void tables_study_free(struct tables_study *t);
  * that pools runs of different configuration keys (the KEY of their run
  * ids: other options, seed or workloads, so perhaps another setup) and for
  * runs that appear more than once (a copy of a file given too). Caller
- * frees *out. Errors as csv_runs_each; STATUS_USAGE for a directory
- * without a runs.csv. */
+ * frees *out. Unless `models` is NULL, also the blocks' scaling models
+ * (caller frees with models_table_free, also after an error). Errors as
+ * csv_runs_each; STATUS_USAGE for a directory without a runs.csv. */
 int tables_pool(char *const *inputs, int ninputs, struct warnings *w,
-                struct summary_row **out, size_t *count, errmsg_t *err);
+                struct summary_row **out, size_t *count, struct models_table *models,
+                errmsg_t *err);
 
 #endif
