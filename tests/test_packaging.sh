@@ -110,11 +110,33 @@ test_spack_install_mpi() {
     fi
 }
 
+# rfm STAGE [VARIABLE=VALUE...]: the ReFrame check through the stand-in.
+rfm() {
+    stage=$1; shift
+    $PY tests/packaging/reframe_driver.py "$ROOT" "$BIN" "$stage" "$@"
+}
+
+# own_value CSV RUN_ID THREADS COLUMN: COLUMN of the row of RUN_ID at THREADS.
+own_value() {
+    column "$1" run_id >"$TMP/ids"
+    column "$1" threads >"$TMP/t"
+    column "$1" "$4" >"$TMP/v"
+    paste -d' ' "$TMP/ids" "$TMP/t" "$TMP/v" | awk -v id="$2" -v t="$3" '$1 == id && $2 == t { print $3 }'
+}
+
 test_reframe_check() {
     usable || return 0
-    # A quoted schedule ("dynamic,4") in summary.csv tests the row pattern.
-    $PY tests/packaging/reframe_driver.py "$ROOT" "$BIN" "$TMP/stage" \
-        'extra_opts=--rows 60 --schedule dynamic,4' >"$TMP/rfm" 2>"$TMP/err"
+    stage="$TMP/stage"
+    out="$stage/rfm_ompsweep_results"
+    # The stage holds the sources, whose committed results/ the check must
+    # not read; an earlier run left its rows in the check's own directory.
+    mkdir -p "$stage/results" "$out"
+    printf 'run_id,threads,verified\nold,2,true\n' >"$stage/results/summary.csv"
+    rfm "$stage" 'extra_opts=--rows 60' >"$TMP/rfm" 2>"$TMP/err"
+    check "first run passes ($(tail -n 1 "$TMP/err"))" grep -qx "sanity every_row_verified True" "$TMP/rfm"
+    old_id=$(sed -n 's/^ompsweep run \([^ ]*\) on .*/\1/p' "$stage/rfm_job.out")
+    # A quoted schedule ("dynamic,4") in summary.csv tests the CSV reading.
+    rfm "$stage" 'extra_opts=--rows 60 --schedule dynamic,4' >"$TMP/rfm" 2>"$TMP/err"
     check "check loads and runs ($(tail -n 1 "$TMP/err"))" [ $? -eq 0 ]
     r="$TMP/rfm"
     check "openmp environments, Make" \
@@ -122,32 +144,48 @@ test_reframe_check() {
     check "num_cpus_per_task = num_threads" [ "$(line "$r" num_cpus_per_task)" = 2 ]
     check "threads placed" [ "$(line "$r" env_vars)" = "OMP_PLACES=cores OMP_PROC_BIND=close" ]
     check "make options" [ "$(line "$r" build_options)" = "OPENMP_FLAGS=-fopenmp ARCH=" ]
-    check "sweep 1,2" grep -q "^executable_opts bogosort --threads 1,2 " "$r"
+    check "sweep 1,2 into its own directory" grep -qx \
+        "executable_opts bogosort --threads 1,2 --repeats 1 -q -o rfm_ompsweep_results --rows 60 --schedule dynamic,4" "$r"
     check "ompsweep exit 0" [ "$(line "$r" "ompsweep exit")" = 0 ]
-    check "sanity passes" grep -qx "sanity every_row_verified True" "$r"
-    s="$TMP/stage/results/summary.csv"
+    check "sanity passes beside an earlier run's rows" grep -qx "sanity every_row_verified True" "$r"
+    s="$out/summary.csv"
+    id=$(sed -n 's/^ompsweep run \([^ ]*\) on .*/\1/p' "$stage/rfm_job.out")
+    check "two runs in the file ($old_id, $id)" \
+        [ "$(column "$s" run_id | sort -u | wc -l)" -eq 2 ] && [ "$old_id" != "$id" ]
     check "quoted schedule in the file" grep -q ',"dynamic,4",' "$s"
-    # The performance values are those of the 2-thread row.
-    column "$s" threads >"$TMP/t"
-    column "$s" median >"$TMP/m"
-    column "$s" efficiency >"$TMP/e"
-    want_median=$(paste -d' ' "$TMP/t" "$TMP/m" | awk '$1 == 2 { print $2 }')
-    want_eff=$(paste -d' ' "$TMP/t" "$TMP/e" | awk '$1 == 2 { print $2 }')
-    check "median_s = 2-thread median ($want_median)" \
-        [ "$(line "$r" "perf median_s")" = "$want_median s" ]
+    check "committed results/ untouched" [ "$(wc -l <"$stage/results/summary.csv")" -eq 2 ]
+    # The performance values are those of this run's 2-thread row.
+    want_median=$(own_value "$s" "$id" 2 median)
+    want_eff=$(own_value "$s" "$id" 2 efficiency)
+    check "median_s = this run's 2-thread median ($want_median)" \
+        awk -v got="$(line "$r" "perf median_s")" -v want="$want_median" \
+        'BEGIN { split(got, g, " "); exit !(want != "" && g[1] + 0 == want + 0 && g[2] == "s") }'
     check "efficiency at 2 threads ($want_eff)" \
         awk -v got="$(line "$r" "perf efficiency")" -v want="$want_eff" \
-        'BEGIN { split(got, g, " "); exit !(g[1] + 0 == want + 0 && g[2] == "fraction") }'
+        'BEGIN { split(got, g, " "); exit !(want != "" && g[1] + 0 == want + 0 && g[2] == "fraction") }'
     check "references marked site-specific" grep -q "^reference example:cpu " "$r"
-    # One row not verified: sanity must fail.
-    sed '$ s/,true$/,false/' "$s" >"$TMP/tampered" && mv "$TMP/tampered" "$s"
-    $PY tests/packaging/reframe_driver.py "$ROOT" "$BIN" "$TMP/stage" run=no >"$r" 2>&1
+    # An earlier run's row not verified: not this run's business.
+    awk -v id="$old_id" 'index($0, id ",") == 1 { sub(/,true$/, ",false") } { print }' "$s" >"$TMP/x" &&
+        cp "$TMP/x" "$s"
+    rfm "$stage" run=no >"$r" 2>&1
+    check "an earlier run's unverified row is ignored" grep -qx "sanity every_row_verified True" "$r"
+    # One row of this run not verified: sanity must fail.
+    awk -v id="$id" 'index($0, id ",") == 1 && !done { sub(/,true$/, ",false"); done = 1 } { print }' \
+        "$s" >"$TMP/x" && cp "$TMP/x" "$s"
+    rfm "$stage" run=no >"$r" 2>&1
     check "unverified row fails sanity" grep -q "^sanity failed: summary.csv: a row is not verified" "$r"
     check "no performance after failed sanity" [ -z "$(grep '^perf ' "$r")" ]
-    # A failed run leaves no summary.csv: sanity fails, naming it.
-    $PY tests/packaging/reframe_driver.py "$ROOT" "$BIN" "$TMP/stage2" \
-        'extra_opts=--rows 0' >"$r" 2>&1
-    check "bad run fails sanity" grep -q "^sanity failed: .*summary.csv" "$r"
+    # This run's rows gone (only the earlier run's left): sanity fails.
+    awk -v id="$id" 'index($0, id ",") != 1' "$s" >"$TMP/x" && cp "$TMP/x" "$s"
+    rfm "$stage" run=no >"$r" 2>&1
+    check "no row of this run fails sanity" \
+        grep -q "^sanity failed: summary.csv: this run has thread counts \[\], expected \[1, 2\]" "$r"
+    rm "$s"
+    rfm "$stage" run=no >"$r" 2>&1
+    check "no summary.csv fails sanity, naming it" grep -q "^sanity failed: .*summary.csv: No such file" "$r"
+    # A failed run prints no run id: sanity fails, naming the job's stdout.
+    rfm "$TMP/stage2" 'extra_opts=--rows 0' >"$r" 2>&1
+    check "bad run fails sanity" grep -q "^sanity failed: .*rfm_job.out" "$r"
 }
 
 test_easybuild_easyconfig() {
