@@ -40,10 +40,30 @@ test_cflags_keep_openmp() {
     check "ARCH= builds without -march ($v)" sh -c "! echo '$v' | grep -q -- -march"
 }
 
+# openmp_compiler_works CC: CC compiles and links an OpenMP program that
+# runs. `command -v` is not enough: under a package manager's build a
+# compiler of that name may be on PATH and still unusable (Spack's build
+# environment puts its wrappers first, and they work only for the
+# compiler of the build).
+openmp_compiler_works() {
+    d=$TMP/probe-$1
+    mkdir -p "$d"
+    printf '%s\n' '#include <omp.h>' \
+        'int main(void) { int n = 0;' \
+        '#pragma omp parallel reduction(+:n)' \
+        'n += 1;' \
+        'return n > 0 && omp_get_max_threads() > 0 ? 0 : 1; }' >"$d/probe.c"
+    "$1" -fopenmp -o "$d/probe" "$d/probe.c" >"$d/log" 2>&1 && "$d/probe"
+}
+
 test_clang_and_arch() {
     build_checks_here || return 0
-    if ! command -v clang >/dev/null || [ "$(uname -m)" != x86_64 ]; then
-        echo "  (skipped: needs clang and x86_64)"
+    if [ "$(uname -m)" != x86_64 ]; then
+        echo "  (skipped: needs x86_64)"
+        return 0
+    fi
+    if ! openmp_compiler_works clang; then
+        echo "  (skipped: clang cannot build an OpenMP program here: $(head -n 1 "$TMP/probe-clang/log" 2>/dev/null))"
         return 0
     fi
     bin=$(build "$TMP/clang" CC=clang CFLAGS=-O2 ARCH=x86-64-v2)
