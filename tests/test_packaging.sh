@@ -17,6 +17,10 @@ EB=packaging/easybuild/ompsweep-0.2.0-GCC-12.2.0.eb
 unset MAKEFLAGS MFLAGS MAKELEVEL
 # As root (CI), OpenMPI wants both of these, even for one process.
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+# Lmod's shell set-up and bash-completion's loader (Debian: lmod,
+# bash-completion), where installed.
+LMOD_INIT=/usr/share/lmod/lmod/init/bash
+BASH_COMPLETION=/usr/share/bash-completion/bash_completion
 
 usable() {
     build_checks_here || return 1
@@ -53,6 +57,11 @@ test_spack_recipe() {
         grep -qE "^directive version [0-9]+\.[0-9]+\.[0-9]+ sha256=[0-9a-f]{64}$" "$d"
     check "stand-alone tests" [ "$(line "$d" tests)" = "test_tiny_study test_version" ]
     check "sanity paths" [ "$(grep -c '^sanity ' "$d")" -eq 3 ]
+    # spack load: completions under share/, the system's kept.
+    check "run env, XDG_DATA_DIRS unset ($(line "$d" 'run_env unset'))" \
+        [ "$(line "$d" 'run_env unset')" = "prepend_path:XDG_DATA_DIRS=/PREFIX/share append_path:XDG_DATA_DIRS=/usr/local/share append_path:XDG_DATA_DIRS=/usr/share" ]
+    check "run env, XDG_DATA_DIRS set ($(line "$d" 'run_env set'))" \
+        [ "$(line "$d" 'run_env set')" = "prepend_path:XDG_DATA_DIRS=/PREFIX/share" ]
     common="OPENMP_FLAGS=-fopenmp ARCH="
     check "~mpi build: wrapper CC, compiler's OpenMP flag, no -march" \
         [ "$(line "$d" '~mpi build')" = "CC=/spack/env/gcc/gcc $common" ]
@@ -80,6 +89,15 @@ spack_install() {
              share/bash-completion/completions/ompsweep; do
         check "$1: sanity_check_is_file $f" grep -qx "sanity ok $f" "$TMP/log"
     done
+    xdg=$(line "$TMP/log" "spack load XDG_DATA_DIRS")
+    check "$1: spack load: XDG_DATA_DIRS ($xdg)" \
+        [ "$xdg" = "$(prefix "$1")/share:/usr/local/share:/usr/share" ]
+    if [ -f "$BASH_COMPLETION" ]; then
+        got=$(XDG_DATA_DIRS=$xdg bash -c '. "$1" && __load_completion ompsweep && complete -p ompsweep' \
+            sh "$BASH_COMPLETION" 2>&1)
+        check "$1: bash-completion finds it after spack load ($got)" \
+            [ "$got" = "complete -F _ompsweep ompsweep" ]
+    fi
     check "$1: test_version passed" grep -qx "test_version passed" "$TMP/log"
     check "$1: test_tiny_study passed" grep -qx "test_tiny_study passed" "$TMP/log"
     "$(prefix "$1")/bin/ompsweep" --version >"$TMP/version"
@@ -239,17 +257,79 @@ test_apptainer_definition() {
     check "%test passes against an installed ompsweep" [ $? -eq 0 ]
 }
 
-# The modulefile's paths are those make install creates.
+# Lmod (Debian: lmod) loads the modulefile for a make install tree.
+
+# lmod_session PREFIX [VAR=VALUE...]: in a clean environment (plus the
+# given variables), load the module for PREFIX, print what a user sees
+# (key value lines), unload it and print what is left.
+lmod_session() {
+    prefix=$1; shift
+    mods="$TMP/modules"
+    mkdir -p "$mods/ompsweep"
+    sed "s|^local root = .*|local root = \"$prefix\"|" packaging/modules/ompsweep.lua \
+        >"$mods/ompsweep/0.2.0.lua"
+    env -i HOME="$TMP" PATH=/usr/bin:/bin "$@" bash -c '
+        . "$1" >/dev/null 2>&1 || { echo "init failed"; exit 1; }
+        module use "$2"
+        module load ompsweep 2>&1 && echo "load ok"
+        echo "which $(command -v ompsweep)"
+        if command -v man >/dev/null; then
+            echo "man $(man -w ompsweep 2>&1)"
+            echo "man-ls $(man -w ls 2>&1)"
+        fi
+        echo "xdg $XDG_DATA_DIRS"
+        if [ -f "$3" ]; then
+            . "$3"
+            __load_completion ompsweep && echo "completion $(complete -p ompsweep)"
+        fi
+        module unload ompsweep 2>&1 && echo "unload ok"
+        echo "after-which $(command -v ompsweep)"
+        echo "after-xdg $XDG_DATA_DIRS"
+        echo "after-man ${MANPATH-unset}"' lmod "$LMOD_INIT" "$mods" "$BASH_COMPLETION"
+}
+
 test_lmod_modulefile() {
-    mod=packaging/modules/ompsweep.lua
-    [ -d "$TMP/prefix-nompi" ] || return 0
-    paths=$(sed -n 's/.*pathJoin(root, "\([^"]*\)").*/\1/p' "$mod")
-    check "three paths" [ "$(echo "$paths" | wc -l)" -eq 3 ]
-    for p in $paths; do
-        check "$p exists after make install" [ -d "$TMP/prefix-nompi/$p" ]
-    done
-    check "completions under XDG_DATA_DIRS" \
-        [ -f "$TMP/prefix-nompi/share/bash-completion/completions/ompsweep" ]
+    if [ ! -f "$LMOD_INIT" ]; then
+        echo "  (skipped: Lmod not installed; Debian: lmod)"
+        return 0
+    fi
+    p="$TMP/prefix-nompi"
+    if [ ! -x "$p/bin/ompsweep" ]; then
+        echo "  (skipped: needs the make install tree of test_spack_install_no_mpi)"
+        return 0
+    fi
+    o="$TMP/lmod"
+    lmod_session "$p" >"$o" 2>&1
+    check "module load ($(head -n 3 "$o" | tr '\n' ' '))" grep -qx "load ok" "$o"
+    check "which ompsweep" [ "$(line "$o" which)" = "$p/bin/ompsweep" ]
+    if grep -q '^man ' "$o"; then
+        check "man -w ompsweep ($(line "$o" man))" \
+            [ "$(line "$o" man)" = "$p/share/man/man1/ompsweep.1" ]
+        check "system pages still found ($(line "$o" man-ls))" \
+            [ -f "$(line "$o" man-ls)" ]
+    else
+        echo "  (man -w skipped: no man; Debian: man-db)"
+    fi
+    check "XDG_DATA_DIRS: ours, then the default ($(line "$o" xdg))" \
+        [ "$(line "$o" xdg)" = "$p/share:/usr/local/share:/usr/share" ]
+    if [ -f "$BASH_COMPLETION" ]; then
+        check "bash-completion loads ours ($(line "$o" completion))" \
+            [ "$(line "$o" completion)" = "complete -F _ompsweep ompsweep" ]
+    else
+        echo "  (bash-completion's loader skipped: Debian: bash-completion)"
+        check "the completion file under an XDG_DATA_DIRS entry" \
+            [ -f "$p/share/bash-completion/completions/ompsweep" ]
+    fi
+    check "module unload" grep -qx "unload ok" "$o"
+    check "unloaded: not on PATH" grep -qx "after-which " "$o"
+    check "unloaded: XDG_DATA_DIRS as the default ($(line "$o" after-xdg))" \
+        [ "$(line "$o" after-xdg)" = "/usr/local/share:/usr/share" ]
+    # Variables already set: ours first, and unload restores them exactly.
+    lmod_session "$p" XDG_DATA_DIRS=/usr/share MANPATH=/usr/share/man >"$o" 2>&1
+    check "set XDG_DATA_DIRS: ours prepended ($(line "$o" xdg))" \
+        [ "$(line "$o" xdg)" = "$p/share:/usr/share" ]
+    check "set variables restored by unload" \
+        [ "$(line "$o" after-xdg) $(line "$o" after-man)" = "/usr/share /usr/share/man" ]
 }
 
 test_make_dist() {

@@ -5,7 +5,12 @@
 # under a stand-in for the Spack API (tests/packaging/spack/), checks the make
 # arguments it produces and runs them into a temporary prefix.
 
+import os
+
 from spack.package import *  # noqa: F401,F403
+
+# What an unset XDG_DATA_DIRS stands for (XDG Base Directory Specification).
+XDG_DATA_DIRS_DEFAULT = ("/usr/local/share", "/usr/share")
 
 
 class Ompsweep(MakefilePackage):
@@ -18,10 +23,11 @@ class Ompsweep(MakefilePackage):
     git = "https://example.org/ompsweep.git"
 
     version("develop", branch="main")
-    # The sha256 of `make dist VERSION=0.2.0` run on commit c732c3a of the
-    # development tree, before the release was tagged. It must be regenerated
-    # at release from the tarball `make dist` makes of the release commit
-    # (make dist prints it; or `spack checksum ompsweep 0.2.0`).
+    # `make recipe-checksums` writes the sha256 of the `make dist` tarball
+    # of the version below, and the commit it was made of. A tarball cannot
+    # hold its own checksum: the release's is written in the commit after
+    # its tag (docs/install.md, "Releasing").
+    # sha256: make dist of commit c732c3a
     version("0.2.0", sha256="a5e4a432d03f092703ea63b81909d87ff98e5041077b376e10e7a227047ed357")
 
     variant("mpi", default=False, description="Hybrid MPI + OpenMP build (make MPI=1)")
@@ -67,6 +73,18 @@ class Ompsweep(MakefilePackage):
     def check(self):
         """`spack install --test=root`: the test suite, same knobs."""
         make("test", *self._make_args())  # noqa: F405
+
+    def setup_run_environment(self, env):
+        """`spack load` and Spack's modules: bash-completion looks for
+        completions under each XDG_DATA_DIRS entry's
+        bash-completion/completions; Spack adds share/ to none of its
+        variables. An unset XDG_DATA_DIRS means /usr/local/share:/usr/share,
+        so those follow ours then, or the system's completions would be
+        lost."""
+        env.prepend_path("XDG_DATA_DIRS", self.prefix.share)
+        if not os.environ.get("XDG_DATA_DIRS"):
+            for system in XDG_DATA_DIRS_DEFAULT:
+                env.append_path("XDG_DATA_DIRS", system)
 
     def _ompsweep(self):
         return which(join_path(self.prefix.bin, "ompsweep"))  # noqa: F405
