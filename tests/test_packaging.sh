@@ -352,6 +352,38 @@ test_make_dist() {
     check "one top directory" [ "$(cut -d/ -f1 "$TMP/list" | sort -u)" = "ompsweep-$version" ]
     make -s -C "$TMP/clone" dist >/dev/null 2>&1
     check "reproducible" [ "$(sha256sum "$tarball" | cut -d' ' -f1)" = "$sum" ]
+    # make recipe-checksums writes the tarball's sha256 into the recipes;
+    # they then agree with the tarball that make dist builds, and the
+    # recipes' comments name the commit to build it from.
+    make -s -C "$TMP/clone" recipe-checksums >"$TMP/log" 2>&1
+    check "make recipe-checksums exit 0 ($(tail -n 1 "$TMP/log"))" [ $? -eq 0 ]
+    recipe="$TMP/clone/packaging/spack/packages/ompsweep/package.py"
+    commit=$(git -C "$TMP/clone" rev-parse --short=12 HEAD)
+    check "spack recipe: version $version has the tarball's sha256" \
+        grep -qx "    version(\"$version\", sha256=\"$sum\")" "$recipe"
+    check "spack recipe: names the commit" \
+        grep -qx "    # $version: make dist of commit $commit" "$recipe"
+    for eb in "$TMP/clone"/packaging/easybuild/ompsweep-"$version"-*.eb; do
+        check "$(basename "$eb"): checksums" grep -qx "checksums = \['$sum'\]" "$eb"
+        check "$(basename "$eb"): names the commit" \
+            grep -qx "# $version: make dist of commit $commit" "$eb"
+    done
+    git -C "$TMP/clone" diff --numstat >"$TMP/numstat"
+    check "only the checksum and commit lines changed ($(tr '\n' ' ' <"$TMP/numstat"))" \
+        [ "$(awk '{ a += $1; d += $2 } END { print a + 0, d + 0 }' "$TMP/numstat")" = \
+          "$(( 2 * $(wc -l <"$TMP/numstat") )) $(( 2 * $(wc -l <"$TMP/numstat") ))" ]
+    # The rewritten recipes still load (the describe checks read a 64-digit sha256).
+    $PY tests/packaging/spack_driver.py describe "$TMP/clone" >"$TMP/spack2" 2>&1
+    check "rewritten recipe loads" grep -qx "directive version $version sha256=$sum" "$TMP/spack2"
+    $PY tests/packaging/easybuild_driver.py describe "$TMP/clone/$EB" >"$TMP/eb2" 2>&1
+    check "rewritten easyconfig parses" [ "$(line "$TMP/eb2" checksums)" = "['$sum']" ]
+    # A version the recipes do not list yet: an error, nothing rewritten.
+    cp "$recipe" "$TMP/recipe.before"
+    make -s -C "$TMP/clone" recipe-checksums VERSION=9.9.9 >"$TMP/log" 2>&1
+    check "unknown version fails" [ $? -ne 0 ]
+    check "naming the missing line ($(tail -n 2 "$TMP/log" | head -n 1))" \
+        grep -q 'recipe-checksums: .*package.py: needs one line starting "    version("9.9.9", sha256="' "$TMP/log"
+    check "recipe left as it was" cmp -s "$recipe" "$TMP/recipe.before"
 }
 
 run_test test_spack_recipe

@@ -24,10 +24,11 @@ class Ompsweep(MakefilePackage):
 
     version("develop", branch="main")
     # `make recipe-checksums` writes the sha256 of the `make dist` tarball
-    # of the version below, and the commit it was made of. A tarball cannot
-    # hold its own checksum: the release's is written in the commit after
-    # its tag (docs/install.md, "Releasing").
-    # sha256: make dist of commit c732c3a
+    # of the version below, and the commit it was made of (`make dist
+    # DIST_REF=<commit>` makes it again). A tarball cannot hold its own
+    # checksum: a release's is written in the commit after its tag
+    # (docs/install.md, "Releasing").
+    # 0.2.0: make dist of commit c732c3a
     version("0.2.0", sha256="a5e4a432d03f092703ea63b81909d87ff98e5041077b376e10e7a227047ed357")
 
     variant("mpi", default=False, description="Hybrid MPI + OpenMP build (make MPI=1)")
