@@ -40,11 +40,13 @@ test_cflags_keep_openmp() {
     check "ARCH= builds without -march ($v)" sh -c "! echo '$v' | grep -q -- -march"
 }
 
-# openmp_compiler_works CC: CC compiles and links an OpenMP program that
-# runs. `command -v` is not enough: under a package manager's build a
-# compiler of that name may be on PATH and still unusable (Spack's build
-# environment puts its wrappers first, and they work only for the
-# compiler of the build).
+# openmp_compiler_works CC: make CC=CC compiles and links an OpenMP
+# program that runs. `command -v` is not enough, and neither is running CC
+# from the shell: GNU make runs a simple command itself, and its PATH
+# search stops at the first entry of that name, a directory included.
+# Spack's build environment puts lib/spack/env first on PATH, which holds
+# a directory named clang: there the shell finds /usr/bin/clang but make
+# fails with "clang: Permission denied".
 openmp_compiler_works() {
     d=$TMP/probe-$1
     mkdir -p "$d"
@@ -53,7 +55,8 @@ openmp_compiler_works() {
         '#pragma omp parallel reduction(+:n)' \
         'n += 1;' \
         'return n > 0 && omp_get_max_threads() > 0 ? 0 : 1; }' >"$d/probe.c"
-    "$1" -fopenmp -o "$d/probe" "$d/probe.c" >"$d/log" 2>&1 && "$d/probe"
+    printf 'probe: probe.c\n\t$(CC) -fopenmp -o probe probe.c\n' >"$d/Makefile"
+    make -s -C "$d" CC="$1" >"$d/log" 2>&1 && "$d/probe"
 }
 
 test_clang_and_arch() {

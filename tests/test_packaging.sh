@@ -3,8 +3,10 @@
 # APIs (tests/packaging/) load each recipe, the make commands it produces
 # run for real into temporary prefixes, and the installed files, the
 # recipes' own sanity checks and stand-alone tests are checked. Also make
-# dist. Needs Debian's /usr/bin/python3; the +mpi build runs when mpicc
-# exists.
+# dist and make recipe-checksums, and the Lmod modulefile under Debian's
+# Lmod. Needs Debian's /usr/bin/python3; the +mpi build runs when mpicc
+# exists, the Lmod test when lmod is installed. The stand-ins follow what
+# the real tools did under packaging/check-real-tools.sh (docs/install.md).
 . tests/lib.sh
 
 PY="/usr/bin/python3 -I -B"
