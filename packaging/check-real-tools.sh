@@ -132,9 +132,19 @@ spack_setup() {
         spack_run config get mirrors
 }
 
+# spack load in a shell without XDG_DATA_DIRS (the recipe then keeps the
+# default directories after ours); the session applies what it printed.
+# -v: the output of make test (the recipe's check) into the log; Spack
+# keeps only the install-time tests' log in the prefix.
+spack_install_test_root() {
+    spack_run install -v --test=root ompsweep~mpi &&
+        expect "$LOGS/spack-install-test-root.log" '^[0-9]+ passed, 0 failed'
+}
+
 spack_load_session() {
-    user_session "$WORK/spack/load.txt" \
-        "eval \"\$('$SPACK_ROOT/bin/spack' load --sh ompsweep~mpi)\""
+    (unset XDG_DATA_DIRS; spack_run load --sh ompsweep~mpi) >"$WORK/spack/load.sh" &&
+        cat "$WORK/spack/load.sh" &&
+        user_session "$WORK/spack/session.txt" ". '$WORK/spack/load.sh'"
 }
 
 check_spack() {
@@ -143,7 +153,7 @@ check_spack() {
         return
     fi
     step spack-setup spack_setup || return
-    step spack-install-test-root spack_run install --test=root ompsweep~mpi
+    step spack-install-test-root spack_install_test_root
     step spack-test-run spack_run test run ompsweep~mpi
     step spack-load-completion spack_load_session
     if command -v mpicc >/dev/null; then
@@ -181,18 +191,21 @@ EOF
 # reframe_check NAME OPTION...: the check from the clone (its sourcesdir is
 # the clone, committed results/ included), 2 threads, 1 repeat.
 reframe_check() {
-    name=$1; shift
+    run=$1; shift
     reframe_run -C "$WORK/reframe/settings.py" -c "$SRC/packaging/reframe/ompsweep_check.py" \
-        --prefix "$WORK/reframe/$name" --report-file "$WORK/reframe/$name.json" \
-        -r -S num_threads=2 -S repeats=1 --performance-report "$@"
+        --prefix "$WORK/reframe/$run" --report-file "$WORK/reframe/$run.json" \
+        --keep-stage-files -r -S num_threads=2 -S repeats=1 --performance-report "$@"
 }
 
 # A run into the committed results/ of the sources, which hold the rows of
 # other runs: the check passes on the rows of its own run id.
 reframe_beside_other_runs() {
-    reframe_check beside -S output_dir=results -S "extra_opts=--rows 200 --schedule dynamic,4" &&
-        stage=$(find "$WORK/reframe/beside/stage" -name summary.csv -path '*results*' | head -n 1) &&
-        echo "$stage: $(cut -d, -f1 "$stage" | sort -u | grep -vc run_id) run ids"
+    reframe_check beside -S output_dir=results -S "extra_opts=--rows 200 --schedule dynamic,4" ||
+        return 1
+    csv=$(find "$WORK/reframe/beside/stage" -path '*/results/summary.csv' | head -n 1)
+    ids=$(cut -d, -f1 "$csv" | grep -v '^run_id$' | sort -u | wc -l)
+    echo "$csv: rows of $ids run ids"
+    [ "$ids" -ge 2 ]
 }
 
 # A run that cannot succeed (no rows): sanity must fail, naming the reason.
@@ -220,7 +233,9 @@ eb_run() {
     blocks=${EASYBLOCKS_ROOT:-$(dirname "$EASYBUILD_ROOT")/easybuild-easyblocks}
     root_ok=
     [ "$(id -u)" -eq 0 ] && root_ok=--allow-use-as-root-and-accept-consequences
-    PYTHONPATH="$EASYBUILD_ROOT:$blocks${PYTHONPATH:+:$PYTHONPATH}" \
+    # EasyBuild refuses EASYBUILD_* variables that are not its options.
+    env -u EASYBUILD_ROOT \
+        PYTHONPATH="$EASYBUILD_ROOT:$blocks${PYTHONPATH:+:$PYTHONPATH}" \
         EASYBUILD_PREFIX="$WORK/easybuild" EASYBUILD_MODULES_TOOL=Lmod \
         EASYBUILD_SOURCEPATH="$WORK/easybuild/sources" \
         EASYBUILD_TMPDIR="$WORK/easybuild/tmp" \
