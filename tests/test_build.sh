@@ -56,7 +56,8 @@ openmp_compiler_works() {
         'n += 1;' \
         'return n > 0 && omp_get_max_threads() > 0 ? 0 : 1; }' >"$d/probe.c"
     printf 'probe: probe.c\n\t$(CC) -fopenmp -o probe probe.c\n' >"$d/Makefile"
-    make -s -C "$d" CC="$1" >"$d/log" 2>&1 && "$d/probe"
+    # Its own make, not a sub-make of the test's (no jobserver notes in the log).
+    env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$d" CC="$1" >"$d/log" 2>&1 && "$d/probe"
 }
 
 test_clang_and_arch() {
