@@ -28,8 +28,8 @@ class Ompsweep(MakefilePackage):
     # DIST_REF=<commit>` makes it again). A tarball cannot hold its own
     # checksum: a release's is written in the commit after its tag
     # (docs/install.md, "Releasing").
-    # 0.2.0: make dist of commit c732c3a
-    version("0.2.0", sha256="a5e4a432d03f092703ea63b81909d87ff98e5041077b376e10e7a227047ed357")
+    # 0.2.0: make dist of commit 22e1d3e31b25
+    version("0.2.0", sha256="ef2dcb98fc8c954622936306a398744aa417c60ef909627c503f74c4ccc0ec75")
 
     variant("mpi", default=False, description="Hybrid MPI + OpenMP build (make MPI=1)")
 
