@@ -200,8 +200,13 @@ clean:
 #   make check-install  installs into a temporary DESTDIR, runs the installed
 #       binary (--version and a tiny study), formats the installed man page,
 #       uninstalls, and fails if any file is left behind.
-#   make dist           ompsweep-$(VERSION).tar.gz of the committed HEAD
-#       (git archive), the source tarball of package recipes (packaging/).
+#   make dist [DIST_REF=HEAD]  ompsweep-$(VERSION).tar.gz of that commit
+#       (git archive; the same commit gives the same bytes), the source
+#       tarball of the package recipes (packaging/); prints its sha256.
+#   make recipe-checksums [DIST_REF=HEAD]  make dist, then writes its sha256
+#       and commit into the Spack recipe and the easyconfigs of $(VERSION)
+#       (packaging/recipe-checksums.sh; a release does it in the commit
+#       after its tag, see docs/install.md).
 #   make check          the same as make test (Spack's --test runs it).
 PREFIX      ?= /usr/local
 BINDIR      ?= $(PREFIX)/bin
@@ -209,8 +214,9 @@ MANDIR      ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 INSTALL     ?= install
 DIST_NAME   := ompsweep-$(VERSION)
+DIST_REF    ?= HEAD
 
-.PHONY: install uninstall check-install dist check
+.PHONY: install uninstall check-install dist recipe-checksums check
 check: test
 
 install: all
@@ -252,5 +258,9 @@ check-install: all
 	echo "check-install: ok (installed, ran, formatted with $$fmt, uninstalled)"
 
 dist:
-	git archive --format=tar.gz --prefix=$(DIST_NAME)/ -o $(DIST_NAME).tar.gz HEAD
+	git archive --format=tar.gz --prefix=$(DIST_NAME)/ -o $(DIST_NAME).tar.gz $(DIST_REF)
 	@echo "$(DIST_NAME).tar.gz: sha256 $$(sha256sum $(DIST_NAME).tar.gz | cut -d' ' -f1)"
+
+recipe-checksums: dist
+	@sh packaging/recipe-checksums.sh $(DIST_NAME).tar.gz $(VERSION) \
+	    "$$(git rev-parse --short=12 '$(DIST_REF)^{commit}')"

@@ -40,10 +40,34 @@ test_cflags_keep_openmp() {
     check "ARCH= builds without -march ($v)" sh -c "! echo '$v' | grep -q -- -march"
 }
 
+# openmp_compiler_works CC: make CC=CC compiles and links an OpenMP
+# program that runs. `command -v` is not enough, and neither is running CC
+# from the shell: GNU make runs a simple command itself, and its PATH
+# search stops at the first entry of that name, a directory included.
+# Spack's build environment puts lib/spack/env first on PATH, which holds
+# a directory named clang: there the shell finds /usr/bin/clang but make
+# fails with "clang: Permission denied".
+openmp_compiler_works() {
+    d=$TMP/probe-$1
+    mkdir -p "$d"
+    printf '%s\n' '#include <omp.h>' \
+        'int main(void) { int n = 0;' \
+        '#pragma omp parallel reduction(+:n)' \
+        'n += 1;' \
+        'return n > 0 && omp_get_max_threads() > 0 ? 0 : 1; }' >"$d/probe.c"
+    printf 'probe: probe.c\n\t$(CC) -fopenmp -o probe probe.c\n' >"$d/Makefile"
+    # Its own make, not a sub-make of the test's (no jobserver notes in the log).
+    env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$d" CC="$1" >"$d/log" 2>&1 && "$d/probe"
+}
+
 test_clang_and_arch() {
     build_checks_here || return 0
-    if ! command -v clang >/dev/null || [ "$(uname -m)" != x86_64 ]; then
-        echo "  (skipped: needs clang and x86_64)"
+    if [ "$(uname -m)" != x86_64 ]; then
+        echo "  (skipped: needs x86_64)"
+        return 0
+    fi
+    if ! openmp_compiler_works clang; then
+        echo "  (skipped: clang cannot build an OpenMP program here: $(head -n 1 "$TMP/probe-clang/log" 2>/dev/null))"
         return 0
     fi
     bin=$(build "$TMP/clang" CC=clang CFLAGS=-O2 ARCH=x86-64-v2)

@@ -22,7 +22,20 @@ local root = "/opt/apps/ompsweep/0.2.0"
 -- depends_on("GCC/12.2.0")
 
 prepend_path("PATH", pathJoin(root, "bin"))
+-- An unset MANPATH means man's own search path; an empty entry in MANPATH
+-- keeps it (man-db and mandoc put it there), so `man ls` still works. Both
+-- tests look before the prepends: Lmod sets the variables as it goes.
+if mode() == "load" and (os.getenv("MANPATH") or "") == "" then
+    append_path("MANPATH", ":")
+end
 prepend_path("MANPATH", pathJoin(root, "share/man"))
 -- bash-completion also looks for completions under each XDG_DATA_DIRS
 -- entry's bash-completion/completions.
+-- An unset XDG_DATA_DIRS means /usr/local/share:/usr/share: those follow
+-- ours then, or the system's completions would be lost. (Unloading leaves
+-- them set, which means the same.)
+if mode() == "load" and (os.getenv("XDG_DATA_DIRS") or "") == "" then
+    append_path("XDG_DATA_DIRS", "/usr/local/share")
+    append_path("XDG_DATA_DIRS", "/usr/share")
+end
 prepend_path("XDG_DATA_DIRS", pathJoin(root, "share"))

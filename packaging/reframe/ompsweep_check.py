@@ -1,9 +1,11 @@
 # ReFrame check for ompsweep: builds it with ReFrame's Make build system,
 # runs a bogosort thread sweep on one node and reads the results from
-# summary.csv.
+# summary.csv: only the rows of its own run id (printed on stdout), in a
+# directory of its own.
 #
 #   reframe -C <site config> -c packaging/reframe/ompsweep_check.py -r
 #   reframe ... -S num_threads=64 -S repeats=11      (a bigger node)
+#   reframe ... -S extra_opts='--rows 4000 --schedule dynamic,4'
 #
 # The programming environment must carry the 'openmp' feature and its
 # OpenMP flag in extras, as in ReFrame's tutorial configuration:
@@ -15,36 +17,54 @@
 #
 # tests/test_packaging.sh imports this file under a stand-in for ReFrame
 # (tests/packaging/reframe/) and applies its sanity and performance
-# functions to a summary.csv written by a real run.
+# functions to a summary.csv written by a real run;
+# packaging/check-real-tools.sh runs it under ReFrame itself.
 
+import csv
 import os
+import shlex
 
 import reframe as rfm
 import reframe.utility.sanity as sn
 from reframe.core.builtins import (performance_function, run_after,
                                    run_before, sanity_function, variable)
+from reframe.core.exceptions import SanityError
 
-# The columns of summary.csv, in order. A field is either quoted (a schedule
-# such as "dynamic,4" holds a comma) or free of commas.
-SUMMARY_COLUMNS = (
-    'run_id', 'workload', 'variant', 'schedule', 'bind', 'places', 'size',
-    'ranks', 'threads',
-    'n', 'median', 'min', 'max', 'mean', 'stddev', 'cv', 'ci_low', 'ci_high',
-    'speedup', 'efficiency', 'karp_flatt', 'amdahl_serial', 'verified')
-_FIELD = r'(?:"[^"\n]*"|[^,"\n]*)'
-# One data row of summary.csv, with a named group per column (the header
-# does not match: its threads and verified fields are not numbers/booleans).
-SUMMARY_ROW = '^' + ','.join(
-    r'(?P<threads>\d+)' if c == 'threads' else
-    r'(?P<verified>true|false)' if c == 'verified' else
-    f'(?P<{c}>{_FIELD})' for c in SUMMARY_COLUMNS) + '$'
+# The line of ompsweep's standard output that names the run id of this
+# invocation: the sanity and performance functions read only its rows.
+RUN_LINE = r'^ompsweep run (\S+) on '
 
 
 @sn.deferrable
-def _at_most_threads(rows):
-    """The value paired with the largest thread count in (threads, value)
-    rows."""
-    return max(rows, key=lambda row: row[0])[1]
+def _own_rows(path, run_id):
+    """The rows of summary.csv (dicts by header name) whose run_id is
+    run_id. Read by header name, so a later summary layout with more
+    columns still reads; rows of earlier runs in the same file are left
+    out."""
+    try:
+        with open(path, newline='', encoding='utf-8') as f:
+            rows = list(csv.DictReader(f))
+    except OSError as e:
+        raise SanityError(f'{path}: {e.strerror}')
+    return [row for row in rows if row.get('run_id') == run_id]
+
+
+@sn.deferrable
+def _column(rows, name, conv=str):
+    """One column of rows, converted, in ascending thread order."""
+    ordered = sorted(rows, key=lambda row: int(row['threads']))
+    try:
+        return [conv(row[name]) for row in ordered]
+    except (KeyError, ValueError) as e:
+        raise SanityError(f'summary.csv: column {name}: {e}')
+
+
+@sn.deferrable
+def _at_most_threads(rows, name):
+    """Column name of the row with the largest thread count."""
+    if not rows:
+        raise SanityError('summary.csv: no row of this run')
+    return float(max(rows, key=lambda row: int(row['threads']))[name])
 
 
 def _thread_counts(n):
@@ -75,11 +95,17 @@ class OmpsweepBogosortCheck(rfm.RegressionTest):
     num_threads = variable(int, value=8)
     #: Timed runs per thread count (6 or more give a confidence interval).
     repeats = variable(int, value=6)
-    #: Extra ompsweep options, e.g. ['--rows', '4000'].
-    extra_opts = variable(list, value=[])
+    #: Extra ompsweep options, split as by a shell:
+    #: -S extra_opts='--rows 4000 --schedule dynamic,4'. (A string, not a
+    #: list: ReFrame splits a list given with -S at its commas.)
+    extra_opts = variable(str, value='')
     #: -march target for the build; empty leaves it to the environment's
     #: CFLAGS (a cluster with older nodes sets e.g. 'x86-64-v3').
     arch = variable(str, value='')
+    #: Where ompsweep writes its tables, relative to the stage directory:
+    #: a directory of the check's own, apart from the results/ that the
+    #: sources hold (ompsweep appends to an existing summary.csv).
+    output_dir = variable(str, value='rfm_ompsweep_results')
 
     # Site-specific: these figures describe one machine and mean nothing
     # elsewhere. Replace 'example:cpu' by your system:partition and the
@@ -109,35 +135,38 @@ class OmpsweepBogosortCheck(rfm.RegressionTest):
         threads = ','.join(map(str, _thread_counts(self.num_threads)))
         self.executable_opts = ['bogosort', '--threads', threads,
                                 '--repeats', str(self.repeats), '-q',
-                                '-o', 'results'] + self.extra_opts
+                                '-o', self.output_dir] + shlex.split(self.extra_opts)
 
     @property
     def summary_csv(self):
-        return os.path.join(self.stagedir, 'results', 'summary.csv')
+        return os.path.join(self.stagedir, self.output_dir, 'summary.csv')
+
+    @property
+    def own_rows(self):
+        """This run's rows of summary.csv: rows that another run left in
+        the same directory do not count."""
+        run_id = sn.extractsingle(RUN_LINE, self.stdout, 1)
+        return _own_rows(self.summary_csv, run_id)
 
     @sanity_function
     def every_row_verified(self):
-        verified = sn.extractall(SUMMARY_ROW, self.summary_csv, 'verified')
-        threads = sn.extractall(SUMMARY_ROW, self.summary_csv, 'threads', int)
+        rows = self.own_rows
         return sn.all([
-            sn.assert_eq(sn.count(threads),
-                         len(_thread_counts(self.num_threads)),
-                         msg='summary.csv: {0} rows, expected {1}'),
-            sn.assert_eq(sn.max(threads), self.num_threads),
-            sn.assert_true(sn.all(sn.map(lambda v: v == 'true', verified)),
+            sn.assert_eq(_column(rows, 'threads', int),
+                         _thread_counts(self.num_threads),
+                         msg='summary.csv: this run has thread counts {0}, '
+                             'expected {1}'),
+            sn.assert_true(sn.all(sn.map(lambda v: v == 'true',
+                                         _column(rows, 'verified'))),
                            msg='summary.csv: a row is not verified'),
         ])
 
     @performance_function('s')
     def median_s(self):
         """Median kernel seconds at the largest thread count."""
-        rows = sn.extractall(SUMMARY_ROW, self.summary_csv,
-                             ('threads', 'median'), (int, float))
-        return _at_most_threads(rows)
+        return _at_most_threads(self.own_rows, 'median')
 
     @performance_function('fraction')
     def efficiency(self):
         """Parallel efficiency (speedup / threads) at the largest count."""
-        rows = sn.extractall(SUMMARY_ROW, self.summary_csv,
-                             ('threads', 'efficiency'), (int, float))
-        return _at_most_threads(rows)
+        return _at_most_threads(self.own_rows, 'efficiency')

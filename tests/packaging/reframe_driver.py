@@ -4,12 +4,14 @@ stand-in of tests/packaging/reframe (ReFrame is not installed here).
   reframe_driver.py ROOT OMPSWEEP STAGEDIR [OPTION=VALUE...]
 
 Imports the check, sets its variables (num_threads=2, repeats=1 and the
-given ones, e.g. 'extra_opts=--rows 60'), runs its hooks in pipeline order,
-runs OMPSWEEP with the executable options and variables the check chose
-(in STAGEDIR, as ReFrame runs ./ompsweep in the stage directory), then
-applies the sanity and performance functions to the summary.csv written.
+given ones, e.g. 'extra_opts=--rows 60', strings as ReFrame's -S gives
+them), runs its hooks in pipeline order, runs OMPSWEEP with the executable
+options and variables the check chose (in STAGEDIR, as ReFrame runs
+./ompsweep in the stage directory, its stdout into rfm_job.out there),
+then applies the sanity and performance functions in STAGEDIR.
 Prints one line per fact; a failed sanity check prints "sanity failed: ...".
-The pseudo-variable run=no skips running OMPSWEEP (STAGEDIR has results).
+The pseudo-variable run=no skips running OMPSWEEP (STAGEDIR has the
+output of an earlier run).
 """
 
 import importlib.util
@@ -57,8 +59,9 @@ def main(root, ompsweep, stagedir, *assignments):
         if name == 'run':
             run = value != 'no'
             continue
-        setattr(test, name, value.split() if name == 'extra_opts' else value)
+        setattr(test, name, value)
     test.stagedir = stagedir
+    test.stdout = 'rfm_job.out'
     test.current_environ = Environ()
     test.build_system = Make()
     run_hooks(test, 'after', 'init')
@@ -71,10 +74,13 @@ def main(root, ompsweep, stagedir, *assignments):
     if run:
         os.makedirs(stagedir, exist_ok=True)
         env = dict(os.environ, **test.env_vars)
-        rc = subprocess.run([ompsweep, *test.executable_opts], cwd=stagedir,
-                            env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL).returncode
+        with open(os.path.join(stagedir, test.stdout), 'w') as out:
+            rc = subprocess.run([ompsweep, *test.executable_opts],
+                                cwd=stagedir, env=env, stdout=out,
+                                stderr=subprocess.DEVNULL).returncode
         print(f'ompsweep exit {rc}')
+    os.makedirs(stagedir, exist_ok=True)
+    os.chdir(stagedir)
     for fn in cls.sanity_functions():
         try:
             print(f'sanity {fn.__name__} {fn(test)}')

@@ -2,13 +2,16 @@
 tests/packaging/spack (Spack itself is not installed here).
 
   spack_driver.py describe ROOT
-      prints the recipe's directives, sanity paths and, for ~mpi and +mpi,
+      prints the recipe's directives, sanity paths, its run environment
+      (XDG_DATA_DIRS unset, then set) and, for ~mpi and +mpi,
       the make arguments of its build, install and check phases (with a
       fixed compiler wrapper, MPI and prefix, so the output is comparable).
   spack_driver.py install ROOT VARIANT SRC PREFIX TESTDIR
       as `spack install ompsweep VARIANT` then `spack test run`: in SRC runs
       make with the build targets, then with the install targets, checks the
-      sanity paths under PREFIX and runs every test_* method in TESTDIR.
+      sanity paths under PREFIX, prints the XDG_DATA_DIRS that `spack load`
+      would leave in a shell without one, and runs every test_* method in
+      TESTDIR.
       The compiler is gcc, MPI's mpicc the one on PATH.
 Exit status 1 with a message on the first failure.
 """
@@ -52,6 +55,12 @@ def describe(root):
         print(f"sanity {path}")
     tests = sorted(n for n in dir(cls) if n.startswith("test_"))
     print("tests " + " ".join(tests))
+    pkg = make_package(cls, "~mpi", "0.2.0", "/PREFIX",
+                       "/spack/env/gcc/gcc", "/MPI/bin/mpicc")
+    for label, xdg in (("unset", None), ("set", "/usr/share")):
+        env = run_environment(pkg, xdg)
+        print(f"run_env {label} " + " ".join(
+            f"{kind}:{name}={value}" for kind, name, value in env.changes))
     for variant in ("~mpi", "+mpi"):
         pkg = make_package(cls, variant, "0.2.0", "/PREFIX",
                            "/spack/env/gcc/gcc", "/MPI/bin/mpicc")
@@ -60,6 +69,22 @@ def describe(root):
         sp.make.calls.clear()
         pkg.check()
         print(f"{variant} check {' '.join(' '.join(c) for c in sp.make.calls)}")
+
+
+def run_environment(pkg, xdg_data_dirs):
+    """The recipe's run environment when `spack load` runs in a shell whose
+    XDG_DATA_DIRS is xdg_data_dirs (None: unset)."""
+    saved = os.environ.pop("XDG_DATA_DIRS", None)
+    if xdg_data_dirs is not None:
+        os.environ["XDG_DATA_DIRS"] = xdg_data_dirs
+    try:
+        env = sp.EnvironmentModifications()
+        pkg.setup_run_environment(env)
+    finally:
+        os.environ.pop("XDG_DATA_DIRS", None)
+        if saved is not None:
+            os.environ["XDG_DATA_DIRS"] = saved
+    return env
 
 
 def makefile_version(src):
@@ -84,6 +109,10 @@ def install(root, variant, src, prefix, testdir):
         if not os.path.isfile(os.path.join(prefix, path)):
             sys.exit(f"sanity: {path} missing under {prefix}")
         print(f"sanity ok {path}")
+    # `spack load` in a shell without XDG_DATA_DIRS: the value it leaves.
+    env = run_environment(pkg, None).apply(
+        {k: v for k, v in os.environ.items() if k != "XDG_DATA_DIRS"})
+    print(f"spack load XDG_DATA_DIRS {env.get('XDG_DATA_DIRS', '')}")
     os.makedirs(testdir, exist_ok=True)
     os.chdir(testdir)
     for name in sorted(n for n in dir(cls) if n.startswith("test_")):

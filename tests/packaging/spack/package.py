@@ -139,6 +139,36 @@ class PackageBase:
         self.compiler = compiler
 
 
+class EnvironmentModifications:
+    """What setup_run_environment asks for, in order; apply() plays
+    `spack load` on an environment (a dict), as Spack's path
+    modifications do: an unset variable becomes the one entry."""
+
+    def __init__(self):
+        self.changes = []
+
+    def prepend_path(self, name, path, sep=os.pathsep):
+        self.changes.append(("prepend_path", name, str(path)))
+
+    def append_path(self, name, path, sep=os.pathsep):
+        self.changes.append(("append_path", name, str(path)))
+
+    def set(self, name, value):
+        self.changes.append(("set", name, str(value)))
+
+    def apply(self, environ):
+        env = dict(environ)
+        for kind, name, value in self.changes:
+            old = [p for p in env.get(name, "").split(os.pathsep) if p]
+            if kind == "set":
+                env[name] = value
+                continue
+            old = [p for p in old if p != value]
+            new = [value] + old if kind == "prepend_path" else old + [value]
+            env[name] = os.pathsep.join(new)
+        return env
+
+
 class MakefilePackage(PackageBase):
     build_targets = []
     install_targets = ["install"]

@@ -5,7 +5,12 @@
 # under a stand-in for the Spack API (tests/packaging/spack/), checks the make
 # arguments it produces and runs them into a temporary prefix.
 
+import os
+
 from spack.package import *  # noqa: F401,F403
+
+# What an unset XDG_DATA_DIRS stands for (XDG Base Directory Specification).
+XDG_DATA_DIRS_DEFAULT = ("/usr/local/share", "/usr/share")
 
 
 class Ompsweep(MakefilePackage):
@@ -18,11 +23,13 @@ class Ompsweep(MakefilePackage):
     git = "https://example.org/ompsweep.git"
 
     version("develop", branch="main")
-    # The sha256 of `make dist VERSION=0.2.0` run on commit c732c3a of the
-    # development tree, before the release was tagged. It must be regenerated
-    # at release from the tarball `make dist` makes of the release commit
-    # (make dist prints it; or `spack checksum ompsweep 0.2.0`).
-    version("0.2.0", sha256="a5e4a432d03f092703ea63b81909d87ff98e5041077b376e10e7a227047ed357")
+    # `make recipe-checksums` writes the sha256 of the `make dist` tarball
+    # of the version below, and the commit it was made of (`make dist
+    # DIST_REF=<commit>` makes it again). A tarball cannot hold its own
+    # checksum: a release's is written in the commit after its tag
+    # (docs/install.md, "Releasing").
+    # 0.2.0: make dist of commit 22e1d3e31b25
+    version("0.2.0", sha256="ef2dcb98fc8c954622936306a398744aa417c60ef909627c503f74c4ccc0ec75")
 
     variant("mpi", default=False, description="Hybrid MPI + OpenMP build (make MPI=1)")
 
@@ -68,6 +75,18 @@ class Ompsweep(MakefilePackage):
         """`spack install --test=root`: the test suite, same knobs."""
         make("test", *self._make_args())  # noqa: F405
 
+    def setup_run_environment(self, env):
+        """`spack load` and Spack's modules: bash-completion looks for
+        completions under each XDG_DATA_DIRS entry's
+        bash-completion/completions; Spack adds share/ to none of its
+        variables. An unset XDG_DATA_DIRS means /usr/local/share:/usr/share,
+        so those follow ours then, or the system's completions would be
+        lost."""
+        env.prepend_path("XDG_DATA_DIRS", self.prefix.share)
+        if not os.environ.get("XDG_DATA_DIRS"):
+            for system in XDG_DATA_DIRS_DEFAULT:
+                env.append_path("XDG_DATA_DIRS", system)
+
     def _ompsweep(self):
         return which(join_path(self.prefix.bin, "ompsweep"))  # noqa: F405
 
@@ -80,11 +99,13 @@ class Ompsweep(MakefilePackage):
 
     def test_tiny_study(self):
         """a bogosort sweep at 1 and 2 threads writes two verified summary rows"""
-        self._ompsweep()(
+        out = self._ompsweep()(
             "bogosort", "--rows", "20", "-t", "1,2", "-r", "1", "-w", "0", "-q",
             "-o", "tiny-study", output=str, error=str,
         )
+        # Only this run's rows: the directory may hold an earlier run's.
+        run_id = out.split("ompsweep run ", 1)[1].split()[0]
         with open(join_path("tiny-study", "summary.csv")) as f:  # noqa: F405
-            rows = f.read().splitlines()
-        assert len(rows) == 3, rows
-        assert all(row.endswith(",true") for row in rows[1:]), rows
+            rows = [r for r in f.read().splitlines() if r.startswith(run_id + ",")]
+        assert len(rows) == 2, rows
+        assert all(row.endswith(",true") for row in rows), rows

@@ -1,13 +1,14 @@
 """Stand-in for reframe.utility.sanity with ReFrame's semantics, evaluated
 eagerly: extractall searches the whole file with re.MULTILINE, a tuple of
-tags gives tuples, the assertions raise SanityError."""
+tags gives tuples, extractsingle takes one match (an error when there is
+none), the assertions raise SanityError. Relative file names are relative
+to the working directory, which the driver sets to the stage directory,
+as ReFrame does while it evaluates sanity and performance functions."""
 
 import builtins
 import re
 
-
-class SanityError(Exception):
-    pass
+from reframe.core.exceptions import SanityError
 
 
 def deferrable(fn):
@@ -32,6 +33,15 @@ def extractall(patt, filename, tag=0, conv=None, encoding='utf-8'):
             raise SanityError(f'cannot convert: {e}')
         out.append(vals if multi else vals[0])
     return out
+
+
+def extractsingle(patt, filename, tag=0, conv=None, item=0, encoding='utf-8'):
+    values = extractall(patt, filename, tag, conv, encoding)
+    try:
+        return values[item]
+    except IndexError:
+        raise SanityError(f'not enough matches of pattern {patt!r} in file '
+                          f'{filename!r} so as to extract item {item}')
 
 
 def _fail(msg, default, *args):
