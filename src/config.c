@@ -34,6 +34,7 @@
 #define ELBOW_COPIES 3
 /* Room for "bogosort|elbow|all" and the workloads to come. */
 #define CONFIG_CHOICES_TEXT 256
+#define OPTION_LIST_TEXT 512 /* "--a, --b or --c": the options a start names */
 #define TIMEOUT_MAX 31536000.0 /* a year, in seconds */
 #define EXEC_USAGE "ompsweep exec [options] -- PROGRAM [ARG...]"
 
@@ -867,36 +868,56 @@ static const char *flag_name(int val)
     return NULL;
 }
 
-/* When `text` ("--re", "--re=3") abbreviates more than one long option:
- * their names, ", "-separated, into list. */
-static bool ambiguous_option(const char *text, char *list, size_t cap)
+/* The "--NAME" of `text` ("--th", "--th=4") when NAME is not a long
+ * option's whole name but the start of one or more: getopt_long would take
+ * a unique start for the option, and a job script relying on it breaks the
+ * day an option with the same start is added. STATUS_USAGE naming the
+ * options meant; STATUS_OK for a whole name, a short option or an unknown
+ * name (getopt's own error then). */
+static int check_whole_name(const char *text, errmsg_t *err)
 {
     if (strncmp(text, "--", 2) != 0)
-        return false;
+        return STATUS_OK;
     const char *name = text + 2;
-    size_t len = strcspn(name, "="), used = 0;
+    size_t len = strcspn(name, "=");
     int matches = 0;
-    list[0] = '\0';
-    for (const struct option *o = config_options; o->name != NULL; o++)
-        if (len > 0 && strncmp(o->name, name, len) == 0 && used < cap) {
-            int w = snprintf(list + used, cap - used, "%s--%s",
-                             matches > 0 ? ", " : "", o->name);
+    for (const struct option *o = config_options; o->name != NULL; o++) {
+        if (strlen(o->name) == len && strncmp(o->name, name, len) == 0)
+            return STATUS_OK;
+        matches += len > 0 && strncmp(o->name, name, len) == 0;
+    }
+    if (matches == 0)
+        return STATUS_OK;
+    char list[OPTION_LIST_TEXT] = "";
+    size_t used = 0;
+    int i = 0;
+    for (const struct option *o = config_options; o->name != NULL && used < sizeof list; o++)
+        if (strncmp(o->name, name, len) == 0) {
+            const char *sep = i == 0 ? "" : i == matches - 1 ? " or " : ", ";
+            int w = snprintf(list + used, sizeof list - used, "%s--%s", sep, o->name);
             used += w > 0 ? (size_t)w : 0;
-            matches++;
+            i++;
         }
-    return matches > 1;
+    return errmsg_set(err, STATUS_USAGE, "--%.*s: unknown option; did you mean %s?",
+                      (int)len, name, list);
+}
+
+/* The command-line word that named the long option getopt_long just
+ * returned: the one before its separate value, else the last one. */
+static const char *long_option_text(char **argv)
+{
+    return optarg != NULL && optarg == argv[optind - 1] ? argv[optind - 2]
+                                                        : argv[optind - 1];
 }
 
 /* getopt's own complaints, rephrased as one line naming the option. */
 static int option_error(int c, char **argv, errmsg_t *err)
 {
     const char *text = argv[optind - 1];
-    char list[256];
+    if (check_whole_name(text, err) != STATUS_OK)
+        return STATUS_USAGE; /* "--th", "--th=x", "--qui=1": a start, not a name */
     if (c == ':')
         return errmsg_set(err, STATUS_USAGE, "%s: missing value", text);
-    if (optopt == 0 && ambiguous_option(text, list, sizeof list))
-        return errmsg_set(err, STATUS_USAGE, "%s: ambiguous option (could be %s)",
-                          text, list);
     /* "--quiet=1": getopt sets optopt to the flag's id, which may be no
      * character at all (OPT_RESUME). */
     const char *flag = optopt != 0 ? flag_name(optopt) : NULL;
@@ -910,16 +931,21 @@ static int option_error(int c, char **argv, errmsg_t *err)
 static int parse_options(int argc, char **argv, struct config *cfg,
                          bool *threads_given, errmsg_t *err)
 {
-    int c, idx;
     /* 0, not 1: glibc then forgets its pointer into the previous argv (the
      * rest of a cluster such as "-zq" after an error), which a later call
      * with another argv would read. */
     optind = 0;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, config_short_options, config_options,
-                            &idx)) != -1) {
+    for (;;) {
+        int idx = -1; /* stays -1 for a short option */
+        int c = getopt_long(argc, argv, config_short_options, config_options, &idx);
+        if (c == -1)
+            break;
         if (c == '?' || c == ':')
             return option_error(c, argv, err);
+        /* getopt_long also took a unique start of a name: only whole names */
+        if (idx >= 0 && check_whole_name(long_option_text(argv), err) != STATUS_OK)
+            return STATUS_USAGE;
         if (c == 'h')
             c = OPT_HELP;
         int rc = apply_common_option(cfg, c, optarg, threads_given, err);
