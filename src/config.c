@@ -158,7 +158,8 @@ static int parse_long(const char *opt, const char *text, long min, long max,
     char *end;
     errno = 0;
     long v = strtol(text, &end, 10);
-    if (end == text || *end != '\0' || isspace((unsigned char)text[0]))
+    /* digits, or a '-' for a clearer "out of range"; no spaces, no '+' */
+    if (end == text || *end != '\0' || isspace((unsigned char)text[0]) || text[0] == '+')
         return errmsg_set(err, STATUS_USAGE,
                           "%s: '%s' is not an integer (accepted %ld..%ld)",
                           opt, text, min, max);
@@ -364,24 +365,92 @@ int config_parse_threads(const char *text, int nprocs, int *out, int *count,
     return parse_threads_named("--threads", text, nprocs, out, count, err);
 }
 
-/* The first level of OMP_NUM_THREADS in *out, 0 when unset or empty.
- * Checked before any OpenMP call, with or without --threads: some runtimes
- * misbehave when they start up with a malformed value (LLVM's libomp 14
- * can abort or exhaust memory on OMP_NUM_THREADS=zero), and ours is the
- * clearer error. */
+#define NUM_THREADS_VAR "OMP_NUM_THREADS"
+
+/* OMP_NUM_THREADS's value when hide_num_threads took it out of the
+ * environment, else NULL. Set once, before main. */
+static const char *hidden_num_threads;
+
+/* Whether `text` is a list of thread counts this program accepts (each
+ * 1..CONFIG_MAX_THREADS, in digits). Free of library calls: it runs
+ * before the C library and the sanitizers' runtimes are set up. */
+__attribute__((no_sanitize("address", "thread", "undefined")))
+static bool num_threads_ok(const char *text)
+{
+    for (const char *p = text;; p++) {
+        long v = 0;
+        const char *start = p;
+        for (; *p >= '0' && *p <= '9' && v <= CONFIG_MAX_THREADS; p++)
+            v = 10 * v + (*p - '0');
+        if (p == start || v < 1 || v > CONFIG_MAX_THREADS || (*p != ',' && *p != '\0'))
+            return false;
+        if (*p == '\0')
+            return true;
+    }
+}
+
+/* libgomp parses OMP_NUM_THREADS when it is loaded, before main, and
+ * prints its own line for a value it cannot use ("Invalid value for
+ * environment variable OMP_NUM_THREADS"); our error would come second. The
+ * executable's .preinit_array runs before every shared library's
+ * initialiser (glibc's loader), so there a value that env_threads refuses
+ * anyway, or an empty one (unset, to us), leaves the environment: the
+ * runtime never sees it and ours is the one line. Elsewhere (no
+ * preinit_array) env_threads reads the variable as before. */
+__attribute__((no_sanitize("address", "thread", "undefined")))
+static void hide_num_threads(int argc, char **argv, char **envp)
+{
+    (void)argc, (void)argv;
+    static const char name[] = NUM_THREADS_VAR "=";
+    for (char **e = envp; envp != NULL && *e != NULL; e++) {
+        size_t i = 0;
+        while (name[i] != '\0' && (*e)[i] == name[i])
+            i++;
+        if (name[i] != '\0')
+            continue;
+        if (num_threads_ok(*e + i))
+            return;
+        hidden_num_threads = *e + i;
+        for (char **p = e; *p != NULL; p++)
+            p[0] = p[1];
+        return;
+    }
+}
+__attribute__((used, section(".preinit_array")))
+static void (*const config_preinit)(int, char **, char **) = hide_num_threads;
+
+/* The first level of OMP_NUM_THREADS in *out, 0 when unset or empty; every
+ * level must be a count 1..CONFIG_MAX_THREADS. Checked before any OpenMP
+ * call, with or without --threads: some runtimes misbehave when they start
+ * up with a malformed value (LLVM's libomp 14 can abort or exhaust memory
+ * on OMP_NUM_THREADS=zero), and ours is the clearer error. */
 static int env_threads(long *out, errmsg_t *err)
 {
-    const char *env = getenv("OMP_NUM_THREADS");
+    const char *env = hidden_num_threads != NULL ? hidden_num_threads
+                                                 : getenv(NUM_THREADS_VAR);
     *out = 0;
     if (env == NULL || env[0] == '\0')
         return STATUS_OK;
-    char first[32];
-    size_t len = strcspn(env, ",");
-    if (len >= sizeof first)
-        len = sizeof first - 1;
-    memcpy(first, env, len);
-    first[len] = '\0';
-    return parse_long("OMP_NUM_THREADS", first, 1, CONFIG_MAX_THREADS, out, err);
+    int level = 1;
+    char item[32], name[sizeof NUM_THREADS_VAR + 32];
+    bool nested = strchr(env, ',') != NULL;
+    for (const char *p = env;; ) {
+        size_t len = strcspn(p, ",");
+        snprintf(item, sizeof item, "%.*s", (int)(len < sizeof item ? len : sizeof item - 1), p);
+        /* "OMP_NUM_THREADS level 2" when a nested level is wrong */
+        snprintf(name, sizeof name, NUM_THREADS_VAR);
+        if (nested)
+            snprintf(name, sizeof name, NUM_THREADS_VAR " level %d", level++);
+        long v;
+        int rc = parse_long(name, item, 1, CONFIG_MAX_THREADS, &v, err);
+        if (rc != STATUS_OK)
+            return rc;
+        if (p == env)
+            *out = v;
+        if (p[len] == '\0')
+            return STATUS_OK;
+        p += len + 1;
+    }
 }
 
 /* Without --threads: the one count env_threads found, else powers of two

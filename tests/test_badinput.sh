@@ -152,15 +152,39 @@ test_environment() {
     CASES=$((CASES + 1))
     OMP_NUM_THREADS=zero "$OMPSWEEP" bogosort -o "$TMP/envcase" >/dev/null 2>"$TMP/stderr"
     check "OMP_NUM_THREADS=zero: exit 2" [ $? -eq 2 ]
-    # The OpenMP runtime may print its own complaint first; ours comes last.
-    check "OMP_NUM_THREADS message" [ "$(tail -n 1 "$TMP/stderr")" = \
+    check "OMP_NUM_THREADS message" [ "$(cat "$TMP/stderr")" = \
         "ompsweep: OMP_NUM_THREADS: 'zero' is not an integer (accepted 1..4096)" ]
     check "OMP_NUM_THREADS: nothing created" [ ! -e "$TMP/envcase" ]
     # With --threads too: the runtime would still start with the bad value.
     OMP_NUM_THREADS=zero "$OMPSWEEP" bogosort -t 1 -o "$TMP/envcase" >/dev/null 2>"$TMP/stderr"
     check "OMP_NUM_THREADS=zero with -t: exit 2" [ $? -eq 2 ]
-    check "OMP_NUM_THREADS with -t: message" [ "$(tail -n 1 "$TMP/stderr")" = \
+    check "OMP_NUM_THREADS with -t: message" [ "$(cat "$TMP/stderr")" = \
         "ompsweep: OMP_NUM_THREADS: 'zero' is not an integer (accepted 1..4096)" ]
+    # libgomp parses the variable when it is loaded and would print its own
+    # line first ("Invalid value for environment variable"): ours is the one.
+    for v in abc 0 2,abc 2, +2 " 2" 4:2; do
+        CASES=$((CASES + 1))
+        OMP_NUM_THREADS=$v "$OMPSWEEP" bogosort $T -o "$TMP/envcase" >/dev/null 2>"$TMP/stderr"
+        check "OMP_NUM_THREADS='$v': exit 2" [ $? -eq 2 ]
+        check "OMP_NUM_THREADS='$v': one line, ours ($(head -n 2 "$TMP/stderr" | tr '\n' '|'))" \
+            [ "$(wc -l <"$TMP/stderr")" -eq 1 ] && grep -q '^ompsweep: OMP_NUM_THREADS' "$TMP/stderr"
+    done
+    check "the level named" [ "$(OMP_NUM_THREADS=2,abc "$OMPSWEEP" bogosort $T -o "$TMP/envcase" 2>&1)" = \
+        "ompsweep: OMP_NUM_THREADS level 2: 'abc' is not an integer (accepted 1..4096)" ]
+    check "OMP_NUM_THREADS: still nothing created" [ ! -e "$TMP/envcase" ]
+    # Empty is unset (export OMP_NUM_THREADS=$UNSET_VAR): the default sweep,
+    # and no line of the runtime's.
+    OMP_NUM_THREADS= "$OMPSWEEP" bogosort $T -t 1 -o "$TMP/envempty" >/dev/null 2>"$TMP/stderr"
+    check "OMP_NUM_THREADS empty: exit 0" [ $? -eq 0 ]
+    check "OMP_NUM_THREADS empty: no runtime line ($(head -n 2 "$TMP/stderr" | tr '\n' '|'))" \
+        [ -z "$(grep -v '^ompsweep: ' "$TMP/stderr")" ]
+    # Nested levels that are counts pass, the first one counts.
+    OMP_NUM_THREADS=2,1 "$OMPSWEEP" bogosort $T -o "$TMP/envnested" >/dev/null 2>"$TMP/stderr"
+    check "OMP_NUM_THREADS=2,1: exit 0 ($(head -c 200 "$TMP/stderr"))" [ $? -eq 0 ]
+    check "OMP_NUM_THREADS=2,1: 2 threads" [ "$(column "$TMP/envnested/runs.csv" threads | sort -u)" = 2 ]
+    bad "--threads: bad entry '+2' (expected N, A-B or A-B:STEP with counts 1..4096, or max)" bogosort -t +2
+    bad "--threads: bad entry '1-+2' (expected N, A-B or A-B:STEP with counts 1..4096, or max)" bogosort -t 1-+2
+    bad "--rows: '+5' is not an integer (accepted 1..1000000000)" bogosort --rows +5
 }
 
 setup
