@@ -1170,6 +1170,9 @@ static int validate_sizes(const struct config *cfg, errmsg_t *err)
 
 static int validate_elbow(const struct config *cfg, errmsg_t *err)
 {
+    if (cfg->label_column >= 0 && cfg->data_file == NULL)
+        return errmsg_set(err, STATUS_USAGE, "--label-column: needs --data FILE.csv "
+                          "(generated data has no label column)");
     if (cfg->k_max < cfg->k_min)
         return errmsg_set(err, STATUS_USAGE, "--k-max: %d is below --k-min %d",
                           cfg->k_max, cfg->k_min);

@@ -116,6 +116,8 @@ test_ranges_and_sizes() {
     rc_msg=$("$OMPSWEEP" bogosort --rows 1000000000 --cols 16 --scaling weak -t 4096 -o "$TMP/x" 2>&1)
     bad "${rc_msg#ompsweep: }" bogosort --rows 1000000000 --cols 16 --scaling weak -t 4096
     bad "--scaling weak: needs generated data; it cannot grow a --data file" elbow --data "$DATA/ok.csv" --scaling weak
+    bad "--label-column: needs --data FILE.csv (generated data has no label column)" elbow --label-column 0
+    bad "--label-column: needs --data FILE.csv (generated data has no label column)" all --label-column 3 $T
 }
 
 test_data_files() {
