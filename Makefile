@@ -25,7 +25,10 @@ MPI          ?= 0
 FUZZ_SECONDS ?= 60
 
 VERSION    := 0.2.0
-GIT_COMMIT := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+# The commit: the one `git archive` wrote into .commit (make dist: a tarball
+# has no .git, or sits in another repository), else git's, else unknown.
+GIT_COMMIT := $(shell sed -n 's/^\([0-9a-f]\{12\}\)[0-9a-f]*$$/\1/p' .commit 2>/dev/null | grep . || \
+                git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 
 WARN         := -Wall -Wextra -Wpedantic -Wshadow -Wformat=2
 REQ_CPPFLAGS := -Isrc -D_GNU_SOURCE -MMD -MP

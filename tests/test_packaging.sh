@@ -376,6 +376,18 @@ test_make_dist() {
     check "tarball holds no results/" [ -z "$(grep "^ompsweep-$version/results/" "$TMP/list")" ]
     make -s -C "$TMP/clone" dist >/dev/null 2>&1
     check "reproducible" [ "$(sha256sum "$tarball" | cut -d' ' -f1)" = "$sum" ]
+    # A build from the tarball (no .git) names the commit it was made of,
+    # also when unpacked inside another repository.
+    head=$(git -C "$TMP/clone" rev-parse HEAD)
+    mkdir -p "$TMP/unpacked" && tar -xzf "$tarball" -C "$TMP/unpacked"
+    u="$TMP/unpacked/ompsweep-$version"
+    check "the tarball's .commit holds the commit" [ "$(cat "$u/.commit")" = "$head" ]
+    git init -q "$TMP/unpacked"
+    make -s -C "$u" OPTIMIZE=0 ARCH= binary >"$TMP/log" 2>&1
+    check "builds from the tarball ($(tail -n 1 "$TMP/log"))" [ $? -eq 0 ]
+    "$u"/build/*-o0-*/ompsweep --version >"$TMP/version" 2>&1
+    check "--version names the commit ($(head -n 1 "$TMP/version"))" \
+        grep -q "(commit $(echo "$head" | cut -c1-12), " "$TMP/version"
     # make recipe-checksums writes the tarball's sha256 into the recipes;
     # they then agree with the tarball that make dist builds, and the
     # recipes' comments name the commit to build it from.
