@@ -382,7 +382,9 @@ test_make_dist() {
     mkdir -p "$TMP/unpacked" && tar -xzf "$tarball" -C "$TMP/unpacked"
     u="$TMP/unpacked/ompsweep-$version"
     check "the tarball's .commit holds the commit" [ "$(cat "$u/.commit")" = "$head" ]
-    git init -q "$TMP/unpacked"
+    git init -q "$TMP/unpacked" &&
+        git -C "$TMP/unpacked" -c user.name=t -c user.email=t@example.org commit -q \
+            --allow-empty -m outer
     make -s -C "$u" OPTIMIZE=0 ARCH= binary >"$TMP/log" 2>&1
     check "builds from the tarball ($(tail -n 1 "$TMP/log"))" [ $? -eq 0 ]
     "$u"/build/*-o0-*/ompsweep --version >"$TMP/version" 2>&1
