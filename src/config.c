@@ -438,9 +438,10 @@ static int env_threads(long *out, errmsg_t *err)
         size_t len = strcspn(p, ",");
         snprintf(item, sizeof item, "%.*s", (int)(len < sizeof item ? len : sizeof item - 1), p);
         /* "OMP_NUM_THREADS level 2" when a nested level is wrong */
-        snprintf(name, sizeof name, NUM_THREADS_VAR);
         if (nested)
             snprintf(name, sizeof name, NUM_THREADS_VAR " level %d", level++);
+        else
+            snprintf(name, sizeof name, "%s", NUM_THREADS_VAR);
         long v;
         int rc = parse_long(name, item, 1, CONFIG_MAX_THREADS, &v, err);
         if (rc != STATUS_OK)
