@@ -25,7 +25,10 @@ MPI          ?= 0
 FUZZ_SECONDS ?= 60
 
 VERSION    := 0.2.0
-GIT_COMMIT := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+# The commit: the one `git archive` wrote into .commit (make dist: a tarball
+# has no .git, or sits in another repository), else git's, else unknown.
+GIT_COMMIT := $(shell sed -n 's/^\([0-9a-f]\{12\}\)[0-9a-f]*$$/\1/p' .commit 2>/dev/null | grep . || \
+                git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 
 WARN         := -Wall -Wextra -Wpedantic -Wshadow -Wformat=2
 REQ_CPPFLAGS := -Isrc -D_GNU_SOURCE -MMD -MP
@@ -153,11 +156,17 @@ $(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(BUILD)/tests/harness.o $(BUILD)
 $(OBJ_DIRS):
 	mkdir -p $@
 
+# Where run, compare and plots put their tables: results/, ompsweep's
+# default output directory, which git ignores. The committed reference run
+# lives in reference/, which they never write unless told to
+# (RESULTS=reference, see reference/README.md).
+RESULTS ?= results
+
 # The default study of this machine: both workloads over 1,2,4,... up to the
 # number of logical CPUs, 11 timed repeats each (enough for a 95% confidence
-# interval of the median), tables in results/.
+# interval of the median), tables in $(RESULTS)/.
 run: ompsweep
-	./ompsweep all --repeats 11 -o results
+	./ompsweep all --repeats 11 -o '$(RESULTS)'
 
 test: ompsweep $(TEST_BINS) $(TEST_MPI) $(TEST_VG)
 	@$(TEST_ENV) OMPSWEEP=$(BUILD)/ompsweep OMPSWEEP_MPI=$(TEST_MPI) OMPSWEEP_VALGRIND=$(TEST_VG) \
@@ -166,11 +175,11 @@ test: ompsweep $(TEST_BINS) $(TEST_MPI) $(TEST_VG)
 # ompsweep against the Python/joblib peer of the source notebook, side by
 # side (needs python3-sklearn, python3-joblib; hyperfine for the cross-check).
 compare: ompsweep
-	bench/compare.sh
+	bench/compare.sh --out '$(RESULTS)'
 
-# Plots from the CSVs in results/ (needs gnuplot-nox).
+# Plots from the CSVs in $(RESULTS)/ (needs gnuplot-nox).
 plots:
-	bench/plots.sh results
+	bench/plots.sh '$(RESULTS)'
 
 # Kernel micro-benchmarks: rate and fraction of a measured hardware limit.
 micro:
@@ -191,15 +200,19 @@ clean:
 # ---------------------------------------------------------------------------
 # Installing and releasing (GNU conventions; every path can be overridden):
 #   make install [PREFIX=/usr/local] [DESTDIR=] [BINDIR=] [MANDIR=] [BASHCOMPDIR=]
+#                [DATADIR=]
 #       builds with the knobs in force and installs $(BINDIR)/ompsweep,
-#       $(MANDIR)/man1/ompsweep.1 and $(BASHCOMPDIR)/ompsweep (bash
-#       completion); DESTDIR is prepended to every path (staged installs).
+#       $(MANDIR)/man1/ompsweep.1, $(BASHCOMPDIR)/ompsweep (bash
+#       completion), the plot script $(PLOTDIR)/plots.sh with its
+#       csv.awk, and $(BINDIR)/ompsweep-plot, which runs it; DESTDIR is
+#       prepended to every path (staged installs).
 #       Pass install the same knobs as the build (CC=, ARCH=, MPI=, ...):
 #       it rebuilds for the knobs it is given.
-#   make uninstall      removes those three files (same variables).
+#   make uninstall      removes those files and $(PLOTDIR) (same variables).
 #   make check-install  installs into a temporary DESTDIR, runs the installed
-#       binary (--version and a tiny study), formats the installed man page,
-#       uninstalls, and fails if any file is left behind.
+#       binary (--version and a tiny study) and ompsweep-plot (--help; the
+#       plots of the tiny study where gnuplot is installed), formats the
+#       installed man page, uninstalls, and fails if any file is left behind.
 #   make dist [DIST_REF=HEAD]  ompsweep-$(VERSION).tar.gz of that commit
 #       (git archive; the same commit gives the same bytes), the source
 #       tarball of the package recipes (packaging/); prints its sha256.
@@ -212,6 +225,8 @@ PREFIX      ?= /usr/local
 BINDIR      ?= $(PREFIX)/bin
 MANDIR      ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+DATADIR     ?= $(PREFIX)/share
+PLOTDIR      = $(DATADIR)/ompsweep
 INSTALL     ?= install
 DIST_NAME   := ompsweep-$(VERSION)
 DIST_REF    ?= HEAD
@@ -220,14 +235,21 @@ DIST_REF    ?= HEAD
 check: test
 
 install: all
-	$(INSTALL) -d '$(DESTDIR)$(BINDIR)' '$(DESTDIR)$(MANDIR)/man1' '$(DESTDIR)$(BASHCOMPDIR)'
+	$(INSTALL) -d '$(DESTDIR)$(BINDIR)' '$(DESTDIR)$(MANDIR)/man1' '$(DESTDIR)$(BASHCOMPDIR)' \
+	    '$(DESTDIR)$(PLOTDIR)'
 	$(INSTALL) -m 755 ompsweep '$(DESTDIR)$(BINDIR)/ompsweep'
 	$(INSTALL) -m 644 man/ompsweep.1 '$(DESTDIR)$(MANDIR)/man1/ompsweep.1'
 	$(INSTALL) -m 644 completion/ompsweep '$(DESTDIR)$(BASHCOMPDIR)/ompsweep'
+	$(INSTALL) -m 755 bench/plots.sh '$(DESTDIR)$(PLOTDIR)/plots.sh'
+	$(INSTALL) -m 644 bench/csv.awk '$(DESTDIR)$(PLOTDIR)/csv.awk'
+	sed 's|@PLOTDIR@|$(PLOTDIR)|g' bench/ompsweep-plot.in >'$(DESTDIR)$(BINDIR)/ompsweep-plot'
+	chmod 755 '$(DESTDIR)$(BINDIR)/ompsweep-plot'
 
 uninstall:
 	rm -f '$(DESTDIR)$(BINDIR)/ompsweep' '$(DESTDIR)$(MANDIR)/man1/ompsweep.1' \
-	    '$(DESTDIR)$(BASHCOMPDIR)/ompsweep'
+	    '$(DESTDIR)$(BASHCOMPDIR)/ompsweep' '$(DESTDIR)$(BINDIR)/ompsweep-plot' \
+	    '$(DESTDIR)$(PLOTDIR)/plots.sh' '$(DESTDIR)$(PLOTDIR)/csv.awk'
+	-rmdir '$(DESTDIR)$(PLOTDIR)' 2>/dev/null
 
 # The man page is formatted with whichever formatter is present: man -l,
 # else mandoc, else groff.
@@ -238,14 +260,26 @@ check-install: all
 	root="$$tmp/root"; bin="$$root$(BINDIR)/ompsweep"; \
 	page="$$root$(MANDIR)/man1/ompsweep.1"; \
 	$(MAKE) --no-print-directory install DESTDIR="$$root" >/dev/null; \
-	for f in "$$bin" "$$page" "$$root$(BASHCOMPDIR)/ompsweep"; do \
+	plot="$$root$(BINDIR)/ompsweep-plot"; \
+	for f in "$$bin" "$$page" "$$root$(BASHCOMPDIR)/ompsweep" "$$plot" \
+	         "$$root$(PLOTDIR)/plots.sh" "$$root$(PLOTDIR)/csv.awk"; do \
 	    test -f "$$f" || { echo "check-install: $$f not installed"; exit 1; }; \
 	done; \
+	grep -q "'$(PLOTDIR)/plots.sh'" "$$plot" || \
+	    { echo "check-install: $$plot does not name $(PLOTDIR)/plots.sh"; exit 1; }; \
 	"$$bin" --version; \
 	"$$bin" bogosort --rows 20 -t 1,2 -r 1 -w 0 -q -o "$$tmp/study" >"$$tmp/log" 2>&1 || \
 	    { cat "$$tmp/log"; echo "check-install: the installed binary failed"; exit 1; }; \
 	test "$$(grep -c ',true$$' "$$tmp/study/summary.csv")" -eq 2 || \
 	    { echo "check-install: summary.csv lacks 2 verified rows"; exit 1; }; \
+	"$$plot" --help | grep -q '^usage: ' || \
+	    { echo "check-install: $$plot --help failed"; exit 1; }; \
+	plots="ompsweep-plot --help"; \
+	if command -v gnuplot >/dev/null; then \
+	    "$$plot" "$$tmp/study" >"$$tmp/log" 2>&1 && test -s "$$tmp/study/plots/speedup.svg" || \
+	        { cat "$$tmp/log"; echo "check-install: $$plot drew no plots"; exit 1; }; \
+	    plots="ompsweep-plot drew $$(ls "$$tmp/study/plots" | wc -l) files"; \
+	fi; \
 	if command -v man >/dev/null; then fmt="man -l"; \
 	elif command -v mandoc >/dev/null; then fmt=mandoc; \
 	else fmt="groff -man -Tutf8"; fi; \
@@ -255,7 +289,7 @@ check-install: all
 	$(MAKE) --no-print-directory uninstall DESTDIR="$$root" >/dev/null; \
 	left=$$(find "$$root" ! -type d); \
 	test -z "$$left" || { echo "check-install: left after uninstall: $$left"; exit 1; }; \
-	echo "check-install: ok (installed, ran, formatted with $$fmt, uninstalled)"
+	echo "check-install: ok (installed, ran, $$plots, formatted with $$fmt, uninstalled)"
 
 dist:
 	git archive --format=tar.gz --prefix=$(DIST_NAME)/ -o $(DIST_NAME).tar.gz $(DIST_REF)

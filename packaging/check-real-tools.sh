@@ -189,7 +189,7 @@ EOF
 }
 
 # reframe_check NAME OPTION...: the check from the clone (its sourcesdir is
-# the clone, committed results/ included), 2 threads, 1 repeat.
+# the clone, the committed reference/ run included), 2 threads, 1 repeat.
 reframe_check() {
     run=$1; shift
     reframe_run -C "$WORK/reframe/settings.py" -c "$SRC/packaging/reframe/ompsweep_check.py" \
@@ -197,12 +197,12 @@ reframe_check() {
         --keep-stage-files -r -S num_threads=2 -S repeats=1 --performance-report "$@"
 }
 
-# A run into the committed results/ of the sources, which hold the rows of
-# other runs: the check passes on the rows of its own run id.
+# A run into the committed reference/ of the sources, which holds the rows
+# of other runs: the check passes on the rows of its own run id.
 reframe_beside_other_runs() {
-    reframe_check beside -S output_dir=results -S "extra_opts=--rows 200 --schedule dynamic,4" ||
+    reframe_check beside -S output_dir=reference -S "extra_opts=--rows 200 --schedule dynamic,4" ||
         return 1
-    csv=$(find "$WORK/reframe/beside/stage" -path '*/results/summary.csv' | head -n 1)
+    csv=$(find "$WORK/reframe/beside/stage" -path '*/reference/summary.csv' | head -n 1)
     ids=$(cut -d, -f1 "$csv" | grep -v '^run_id$' | sort -u | wc -l)
     echo "$csv: rows of $ids run ids"
     [ "$ids" -ge 2 ]

@@ -34,6 +34,7 @@
 #define ELBOW_COPIES 3
 /* Room for "bogosort|elbow|all" and the workloads to come. */
 #define CONFIG_CHOICES_TEXT 256
+#define OPTION_LIST_TEXT 512 /* "--a, --b or --c": the options a start names */
 #define TIMEOUT_MAX 31536000.0 /* a year, in seconds */
 #define EXEC_USAGE "ompsweep exec [options] -- PROGRAM [ARG...]"
 
@@ -157,7 +158,8 @@ static int parse_long(const char *opt, const char *text, long min, long max,
     char *end;
     errno = 0;
     long v = strtol(text, &end, 10);
-    if (end == text || *end != '\0' || isspace((unsigned char)text[0]))
+    /* digits, or a '-' for a clearer "out of range"; no spaces, no '+' */
+    if (end == text || *end != '\0' || isspace((unsigned char)text[0]) || text[0] == '+')
         return errmsg_set(err, STATUS_USAGE,
                           "%s: '%s' is not an integer (accepted %ld..%ld)",
                           opt, text, min, max);
@@ -363,24 +365,93 @@ int config_parse_threads(const char *text, int nprocs, int *out, int *count,
     return parse_threads_named("--threads", text, nprocs, out, count, err);
 }
 
-/* The first level of OMP_NUM_THREADS in *out, 0 when unset or empty.
- * Checked before any OpenMP call, with or without --threads: some runtimes
- * misbehave when they start up with a malformed value (LLVM's libomp 14
- * can abort or exhaust memory on OMP_NUM_THREADS=zero), and ours is the
- * clearer error. */
+#define NUM_THREADS_VAR "OMP_NUM_THREADS"
+
+/* OMP_NUM_THREADS's value when hide_num_threads took it out of the
+ * environment, else NULL. Set once, before main. */
+static const char *hidden_num_threads;
+
+/* Whether `text` is a list of thread counts this program accepts (each
+ * 1..CONFIG_MAX_THREADS, in digits). Free of library calls: it runs
+ * before the C library and the sanitizers' runtimes are set up. */
+__attribute__((no_sanitize("address", "thread", "undefined")))
+static bool num_threads_ok(const char *text)
+{
+    for (const char *p = text;; p++) {
+        long v = 0;
+        const char *start = p;
+        for (; *p >= '0' && *p <= '9' && v <= CONFIG_MAX_THREADS; p++)
+            v = 10 * v + (*p - '0');
+        if (p == start || v < 1 || v > CONFIG_MAX_THREADS || (*p != ',' && *p != '\0'))
+            return false;
+        if (*p == '\0')
+            return true;
+    }
+}
+
+/* libgomp parses OMP_NUM_THREADS when it is loaded, before main, and
+ * prints its own line for a value it cannot use ("Invalid value for
+ * environment variable OMP_NUM_THREADS"); our error would come second. The
+ * executable's .preinit_array runs before every shared library's
+ * initialiser (glibc's loader), so there a value that env_threads refuses
+ * anyway, or an empty one (unset, to us), leaves the environment: the
+ * runtime never sees it and ours is the one line. Elsewhere (no
+ * preinit_array) env_threads reads the variable as before. */
+__attribute__((no_sanitize("address", "thread", "undefined")))
+static void hide_num_threads(int argc, char **argv, char **envp)
+{
+    (void)argc, (void)argv;
+    static const char name[] = NUM_THREADS_VAR "=";
+    for (char **e = envp; envp != NULL && *e != NULL; e++) {
+        size_t i = 0;
+        while (name[i] != '\0' && (*e)[i] == name[i])
+            i++;
+        if (name[i] != '\0')
+            continue;
+        if (num_threads_ok(*e + i))
+            return;
+        hidden_num_threads = *e + i;
+        for (char **p = e; *p != NULL; p++)
+            p[0] = p[1];
+        return;
+    }
+}
+__attribute__((used, section(".preinit_array")))
+static void (*const config_preinit)(int, char **, char **) = hide_num_threads;
+
+/* The first level of OMP_NUM_THREADS in *out, 0 when unset or empty; every
+ * level must be a count 1..CONFIG_MAX_THREADS. Checked before any OpenMP
+ * call, with or without --threads: some runtimes misbehave when they start
+ * up with a malformed value (LLVM's libomp 14 can abort or exhaust memory
+ * on OMP_NUM_THREADS=zero), and ours is the clearer error. */
 static int env_threads(long *out, errmsg_t *err)
 {
-    const char *env = getenv("OMP_NUM_THREADS");
+    const char *env = hidden_num_threads != NULL ? hidden_num_threads
+                                                 : getenv(NUM_THREADS_VAR);
     *out = 0;
     if (env == NULL || env[0] == '\0')
         return STATUS_OK;
-    char first[32];
-    size_t len = strcspn(env, ",");
-    if (len >= sizeof first)
-        len = sizeof first - 1;
-    memcpy(first, env, len);
-    first[len] = '\0';
-    return parse_long("OMP_NUM_THREADS", first, 1, CONFIG_MAX_THREADS, out, err);
+    int level = 1;
+    char item[32], name[sizeof NUM_THREADS_VAR + 32];
+    bool nested = strchr(env, ',') != NULL;
+    for (const char *p = env;; ) {
+        size_t len = strcspn(p, ",");
+        snprintf(item, sizeof item, "%.*s", (int)(len < sizeof item ? len : sizeof item - 1), p);
+        /* "OMP_NUM_THREADS level 2" when a nested level is wrong */
+        if (nested)
+            snprintf(name, sizeof name, NUM_THREADS_VAR " level %d", level++);
+        else
+            snprintf(name, sizeof name, "%s", NUM_THREADS_VAR);
+        long v;
+        int rc = parse_long(name, item, 1, CONFIG_MAX_THREADS, &v, err);
+        if (rc != STATUS_OK)
+            return rc;
+        if (p == env)
+            *out = v;
+        if (p[len] == '\0')
+            return STATUS_OK;
+        p += len + 1;
+    }
 }
 
 /* Without --threads: the one count env_threads found, else powers of two
@@ -867,36 +938,56 @@ static const char *flag_name(int val)
     return NULL;
 }
 
-/* When `text` ("--re", "--re=3") abbreviates more than one long option:
- * their names, ", "-separated, into list. */
-static bool ambiguous_option(const char *text, char *list, size_t cap)
+/* The "--NAME" of `text` ("--th", "--th=4") when NAME is not a long
+ * option's whole name but the start of one or more: getopt_long would take
+ * a unique start for the option, and a job script relying on it breaks the
+ * day an option with the same start is added. STATUS_USAGE naming the
+ * options meant; STATUS_OK for a whole name, a short option or an unknown
+ * name (getopt's own error then). */
+static int check_whole_name(const char *text, errmsg_t *err)
 {
     if (strncmp(text, "--", 2) != 0)
-        return false;
+        return STATUS_OK;
     const char *name = text + 2;
-    size_t len = strcspn(name, "="), used = 0;
+    size_t len = strcspn(name, "=");
     int matches = 0;
-    list[0] = '\0';
-    for (const struct option *o = config_options; o->name != NULL; o++)
-        if (len > 0 && strncmp(o->name, name, len) == 0 && used < cap) {
-            int w = snprintf(list + used, cap - used, "%s--%s",
-                             matches > 0 ? ", " : "", o->name);
+    for (const struct option *o = config_options; o->name != NULL; o++) {
+        if (strlen(o->name) == len && strncmp(o->name, name, len) == 0)
+            return STATUS_OK;
+        matches += len > 0 && strncmp(o->name, name, len) == 0;
+    }
+    if (matches == 0)
+        return STATUS_OK;
+    char list[OPTION_LIST_TEXT] = "";
+    size_t used = 0;
+    int i = 0;
+    for (const struct option *o = config_options; o->name != NULL && used < sizeof list; o++)
+        if (strncmp(o->name, name, len) == 0) {
+            const char *sep = i == 0 ? "" : i == matches - 1 ? " or " : ", ";
+            int w = snprintf(list + used, sizeof list - used, "%s--%s", sep, o->name);
             used += w > 0 ? (size_t)w : 0;
-            matches++;
+            i++;
         }
-    return matches > 1;
+    return errmsg_set(err, STATUS_USAGE, "--%.*s: unknown option; did you mean %s?",
+                      (int)len, name, list);
+}
+
+/* The command-line word that named the long option getopt_long just
+ * returned: the one before its separate value, else the last one. */
+static const char *long_option_text(char **argv)
+{
+    return optarg != NULL && optarg == argv[optind - 1] ? argv[optind - 2]
+                                                        : argv[optind - 1];
 }
 
 /* getopt's own complaints, rephrased as one line naming the option. */
 static int option_error(int c, char **argv, errmsg_t *err)
 {
     const char *text = argv[optind - 1];
-    char list[256];
+    if (check_whole_name(text, err) != STATUS_OK)
+        return STATUS_USAGE; /* "--th", "--th=x", "--qui=1": a start, not a name */
     if (c == ':')
         return errmsg_set(err, STATUS_USAGE, "%s: missing value", text);
-    if (optopt == 0 && ambiguous_option(text, list, sizeof list))
-        return errmsg_set(err, STATUS_USAGE, "%s: ambiguous option (could be %s)",
-                          text, list);
     /* "--quiet=1": getopt sets optopt to the flag's id, which may be no
      * character at all (OPT_RESUME). */
     const char *flag = optopt != 0 ? flag_name(optopt) : NULL;
@@ -910,16 +1001,21 @@ static int option_error(int c, char **argv, errmsg_t *err)
 static int parse_options(int argc, char **argv, struct config *cfg,
                          bool *threads_given, errmsg_t *err)
 {
-    int c, idx;
     /* 0, not 1: glibc then forgets its pointer into the previous argv (the
      * rest of a cluster such as "-zq" after an error), which a later call
      * with another argv would read. */
     optind = 0;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, config_short_options, config_options,
-                            &idx)) != -1) {
+    for (;;) {
+        int idx = -1; /* stays -1 for a short option */
+        int c = getopt_long(argc, argv, config_short_options, config_options, &idx);
+        if (c == -1)
+            break;
         if (c == '?' || c == ':')
             return option_error(c, argv, err);
+        /* getopt_long also took a unique start of a name: only whole names */
+        if (idx >= 0 && check_whole_name(long_option_text(argv), err) != STATUS_OK)
+            return STATUS_USAGE;
         if (c == 'h')
             c = OPT_HELP;
         int rc = apply_common_option(cfg, c, optarg, threads_given, err);
@@ -1075,6 +1171,9 @@ static int validate_sizes(const struct config *cfg, errmsg_t *err)
 
 static int validate_elbow(const struct config *cfg, errmsg_t *err)
 {
+    if (cfg->label_column >= 0 && cfg->data_file == NULL)
+        return errmsg_set(err, STATUS_USAGE, "--label-column: needs --data FILE.csv "
+                          "(generated data has no label column)");
     if (cfg->k_max < cfg->k_min)
         return errmsg_set(err, STATUS_USAGE, "--k-max: %d is below --k-min %d",
                           cfg->k_max, cfg->k_min);

@@ -390,9 +390,9 @@ static void startup_warnings(struct study *st)
         warnings_add(&st->warnings, "sanitizer build (SANITIZE=1): times are "
                      "not representative");
     if (cfg->repeats < STATS_CI_MIN_N)
-        warnings_add(&st->warnings, "%d repeats: the 95%% confidence interval of "
+        warnings_add(&st->warnings, "%d repeat%s: the 95%% confidence interval of "
                      "the median needs at least %d, its cells stay empty",
-                     cfg->repeats, STATS_CI_MIN_N);
+                     cfg->repeats, cfg->repeats == 1 ? "" : "s", STATS_CI_MIN_N);
 }
 
 /* Torn last lines repaired or left out since the last call (torn.h). */

@@ -74,9 +74,32 @@ test_threads_and_choices() {
     bad "missing WORKLOAD (bogosort|elbow|exec|all; see --help)" -t 1
     bad "--bogus: unknown option (see --help)" bogosort --bogus
     bad "-x: unknown option (see --help)" bogosort -x
-    bad "--re: ambiguous option (could be --repeats, --resume, --result, --result-tolerance)" bogosort --re 3
-    bad "--k=3: ambiguous option (could be --k-min, --k-max)" elbow --k=3
     bad "--tag: control characters are not allowed" bogosort --tag "$(printf 'a\tb')"
+}
+
+# Long options by their whole names only: a start that getopt_long would
+# take ("--th" for --threads) breaks the day another option starts so too.
+test_option_prefixes() {
+    bad "--th: unknown option; did you mean --threads or --threshold?" bogosort --th 2
+    bad "--thr: unknown option; did you mean --threads or --threshold?" bogosort --thr=2
+    bad "--threa: unknown option; did you mean --threads?" bogosort --threa 2
+    bad "--threa: unknown option; did you mean --threads?" bogosort --threa=2
+    bad "--re: unknown option; did you mean --repeats, --resume, --result or --result-tolerance?" bogosort --re 3
+    bad "--k: unknown option; did you mean --k-min or --k-max?" elbow --k=3
+    bad "--b: unknown option; did you mean --bind or --by?" bogosort --b close
+    bad "--qui: unknown option; did you mean --quiet?" bogosort --qui
+    bad "--qui: unknown option; did you mean --quiet?" bogosort --qui=1
+    bad "--ro: unknown option; did you mean --rows?" bogosort --ro
+    bad "--resu: unknown option; did you mean --resume, --result or --result-tolerance?" bogosort --resu
+    bad "--fail: unknown option; did you mean --fail-on-regression?" compare a b --fail 5
+    bad "--quiet: takes no value" bogosort --quiet=1
+    bad "--rows: missing value" bogosort --rows
+    # Whole names, with a value that looks like a start: accepted.
+    "$OMPSWEEP" bogosort $T -t 1 --tag=--th --rows 5 -o "$TMP/prefix" >/dev/null 2>&1
+    check "--tag=--th --rows 5: exit 0" [ $? -eq 0 ]
+    "$OMPSWEEP" bogosort $T -t 1 --tag --th --max-value=9 -o "$TMP/prefix" >/dev/null 2>&1
+    check "--tag --th --max-value=9: exit 0" [ $? -eq 0 ]
+    check "the tag kept whole" [ "$(column "$TMP/prefix/runs.csv" run_id | grep -c -- '--th')" -ge 1 ]
 }
 
 test_ranges_and_sizes() {
@@ -93,6 +116,8 @@ test_ranges_and_sizes() {
     rc_msg=$("$OMPSWEEP" bogosort --rows 1000000000 --cols 16 --scaling weak -t 4096 -o "$TMP/x" 2>&1)
     bad "${rc_msg#ompsweep: }" bogosort --rows 1000000000 --cols 16 --scaling weak -t 4096
     bad "--scaling weak: needs generated data; it cannot grow a --data file" elbow --data "$DATA/ok.csv" --scaling weak
+    bad "--label-column: needs --data FILE.csv (generated data has no label column)" elbow --label-column 0
+    bad "--label-column: needs --data FILE.csv (generated data has no label column)" all --label-column 3 $T
 }
 
 test_data_files() {
@@ -129,20 +154,45 @@ test_environment() {
     CASES=$((CASES + 1))
     OMP_NUM_THREADS=zero "$OMPSWEEP" bogosort -o "$TMP/envcase" >/dev/null 2>"$TMP/stderr"
     check "OMP_NUM_THREADS=zero: exit 2" [ $? -eq 2 ]
-    # The OpenMP runtime may print its own complaint first; ours comes last.
-    check "OMP_NUM_THREADS message" [ "$(tail -n 1 "$TMP/stderr")" = \
+    check "OMP_NUM_THREADS message" [ "$(cat "$TMP/stderr")" = \
         "ompsweep: OMP_NUM_THREADS: 'zero' is not an integer (accepted 1..4096)" ]
     check "OMP_NUM_THREADS: nothing created" [ ! -e "$TMP/envcase" ]
     # With --threads too: the runtime would still start with the bad value.
     OMP_NUM_THREADS=zero "$OMPSWEEP" bogosort -t 1 -o "$TMP/envcase" >/dev/null 2>"$TMP/stderr"
     check "OMP_NUM_THREADS=zero with -t: exit 2" [ $? -eq 2 ]
-    check "OMP_NUM_THREADS with -t: message" [ "$(tail -n 1 "$TMP/stderr")" = \
+    check "OMP_NUM_THREADS with -t: message" [ "$(cat "$TMP/stderr")" = \
         "ompsweep: OMP_NUM_THREADS: 'zero' is not an integer (accepted 1..4096)" ]
+    # libgomp parses the variable when it is loaded and would print its own
+    # line first ("Invalid value for environment variable"): ours is the one.
+    for v in abc 0 2,abc 2, +2 " 2" 4:2; do
+        CASES=$((CASES + 1))
+        OMP_NUM_THREADS=$v "$OMPSWEEP" bogosort $T -o "$TMP/envcase" >/dev/null 2>"$TMP/stderr"
+        check "OMP_NUM_THREADS='$v': exit 2" [ $? -eq 2 ]
+        check "OMP_NUM_THREADS='$v': one line, ours ($(head -n 2 "$TMP/stderr" | tr '\n' '|'))" \
+            [ "$(wc -l <"$TMP/stderr")" -eq 1 ] && grep -q '^ompsweep: OMP_NUM_THREADS' "$TMP/stderr"
+    done
+    check "the level named" [ "$(OMP_NUM_THREADS=2,abc "$OMPSWEEP" bogosort $T -o "$TMP/envcase" 2>&1)" = \
+        "ompsweep: OMP_NUM_THREADS level 2: 'abc' is not an integer (accepted 1..4096)" ]
+    check "OMP_NUM_THREADS: still nothing created" [ ! -e "$TMP/envcase" ]
+    # Empty is unset (export OMP_NUM_THREADS=$UNSET_VAR): the default sweep,
+    # and no line of the runtime's.
+    OMP_NUM_THREADS= "$OMPSWEEP" bogosort $T -t 1 -o "$TMP/envempty" >/dev/null 2>"$TMP/stderr"
+    check "OMP_NUM_THREADS empty: exit 0" [ $? -eq 0 ]
+    check "OMP_NUM_THREADS empty: no runtime line ($(head -n 2 "$TMP/stderr" | tr '\n' '|'))" \
+        [ -z "$(grep -v '^ompsweep: ' "$TMP/stderr")" ]
+    # Nested levels that are counts pass, the first one counts.
+    OMP_NUM_THREADS=2,1 "$OMPSWEEP" bogosort $T -o "$TMP/envnested" >/dev/null 2>"$TMP/stderr"
+    check "OMP_NUM_THREADS=2,1: exit 0 ($(head -c 200 "$TMP/stderr"))" [ $? -eq 0 ]
+    check "OMP_NUM_THREADS=2,1: 2 threads" [ "$(column "$TMP/envnested/runs.csv" threads | sort -u)" = 2 ]
+    bad "--threads: bad entry '+2' (expected N, A-B or A-B:STEP with counts 1..4096, or max)" bogosort -t +2
+    bad "--threads: bad entry '1-+2' (expected N, A-B or A-B:STEP with counts 1..4096, or max)" bogosort -t 1-+2
+    bad "--rows: '+5' is not an integer (accepted 1..1000000000)" bogosort --rows +5
 }
 
 setup
 run_test test_numbers
 run_test test_threads_and_choices
+run_test test_option_prefixes
 run_test test_ranges_and_sizes
 run_test test_data_files
 run_test test_existing_files

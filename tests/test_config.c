@@ -291,8 +291,11 @@ static void test_schedule_text_as_parsed(void)
     CHECK(config_parse_schedule("dynamic,0000000000000000000000000004", &s, &err) ==
               STATUS_OK && s.chunk == 4);
     CHECK_STR(s.text, "dynamic,4");
-    CHECK(config_parse_schedule("guided,+16", &s, &err) == STATUS_OK);
+    CHECK(config_parse_schedule("guided,016", &s, &err) == STATUS_OK);
     CHECK_STR(s.text, "guided,16");
+    /* digits only: a '+' is refused, as in every integer (-t +2) */
+    CHECK(config_parse_schedule("guided,+16", &s, &err) == STATUS_USAGE);
+    CHECK_STR(err.text, "--schedule chunk: '+16' is not an integer (accepted 1..1000000000)");
     CHECK(config_parse_schedule("static", &s, &err) == STATUS_OK);
     CHECK_STR(s.text, "static");
 }

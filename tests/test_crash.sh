@@ -113,9 +113,11 @@ test_kill_and_resume() {
     echo "  $landed of $KILLS kills ended a live process; all rows in after kill ${complete:-never}"
     check "all $AIMED aimed kills hit their rename (got $aimed)" [ $aimed -eq $AIMED ]
     check "a killed rename leaves its temporary file" \
-        [ -n "$(find "$d" -name 'summary.csv.tmp.*')" ]
+        [ -n "$(find "$d" -name '*.tmp.*')" ]
     "$OMPSWEEP" $STUDY -o "$d" >/dev/null 2>&1
     check "final --resume exit 0" [ $? -eq 0 ]
+    check "the next writer removed the killed writers' temporary files ($(ls "$d" | grep -c '\.tmp\.'))" \
+        [ -z "$(find "$d" -name '*.tmp.*')" ]
     check "files consistent at the end" check_files "$d" "$header"
     check "one run id" [ "$(column "$d/runs.csv" run_id | sort -u | wc -l)" -eq 1 ]
     cells=$(awk -F, 'NR > 1 { print $11 "," $12 }' "$d/runs.csv" | sort -u | wc -l)
@@ -125,5 +127,40 @@ test_kill_and_resume() {
         [ "$(awk -F, -v n=$REPEATS 'NR > 1 && $10 == n' "$d/summary.csv" | wc -l)" -eq 2 ]
 }
 
+# The temporary files of this host's dead processes go when the next writer
+# comes; another host's, a live process's and names not of ours stay.
+test_stale_temporaries() {
+    d="$TMP/stale"
+    "$OMPSWEEP" bogosort --rows 20 -t 1 -r 1 -w 0 -q -o "$d" >/dev/null 2>&1
+    h=$(hostname)
+    sleep 60 &
+    live=$!
+    # Process ids above pid_max (4194304 at most on Linux) never run.
+    for f in summary.csv.tmp.$h.4194400 metadata.json.tmp.$h.4194401 \
+             models.csv.tmp.$h.4194402 runs.csv.tmp.$h.4194403; do
+        echo partial >"$d/$f"
+    done
+    for f in summary.csv.tmp.$h.$live summary.csv.tmp.other-node.4194400 \
+             summary.csv.tmp.$h.12x notes.tmp.$h.4194400; do
+        echo keep >"$d/$f"
+    done
+    "$OMPSWEEP" bogosort --rows 20 -t 1 -r 1 -w 0 -q -o "$d" >/dev/null 2>&1
+    check "next study exit 0" [ $? -eq 0 ]
+    for f in summary.csv.tmp.$h.4194400 metadata.json.tmp.$h.4194401 \
+             models.csv.tmp.$h.4194402 runs.csv.tmp.$h.4194403; do
+        check "$f of a dead process removed" [ ! -e "$d/$f" ]
+    done
+    for f in summary.csv.tmp.$h.$live summary.csv.tmp.other-node.4194400 \
+             summary.csv.tmp.$h.12x notes.tmp.$h.4194400; do
+        check "$f kept" [ "$(cat "$d/$f" 2>/dev/null)" = keep ]
+    done
+    kill $live
+    wait $live 2>/dev/null
+    echo partial >"$d/summary.csv.tmp.$h.4194400"
+    "$OMPSWEEP" summarize "$d/runs.csv" -o "$d" >/dev/null 2>&1
+    check "summarize -o is a next writer too" [ ! -e "$d/summary.csv.tmp.$h.4194400" ]
+}
+
 run_test test_kill_and_resume
+run_test test_stale_temporaries
 finish

@@ -8,6 +8,7 @@
 
 MAN=man/ompsweep.1
 COMPLETION="$PWD/completion/ompsweep"
+BASH_COMPLETION_LIB=/usr/share/bash-completion/bash_completion
 
 "$OMPSWEEP" --help >"$TMP/help"
 
@@ -24,6 +25,19 @@ help_commands() {
 help_values() {
     grep -- "^ *$1 " "$TMP/help" | grep -oE '[a-z_-]+( ?\| ?[a-z_-]+)+' | head -n 1 |
         tr -d ' ' | tr '|' '\n' | sort -u
+}
+# help_section_options SECTION...: the options (long and short) that the
+# option lines of those sections of --help introduce ("Sweep", "bogosort",
+# "elbow", "compare", "exec": the first word of a line that starts a
+# section), from each line's synopsis (up to the first double space).
+help_section_options() {
+    awk -v want=" $* " '
+        /^[^ ]/ { w = $1; sub(/:$/, "", w); if (w ~ /^[A-Za-z]+$/) sec = w; next }
+        /^ +-/ && index(want, " " sec " ") {
+            line = $0; sub(/^ +/, "", line); sub(/  .*/, "", line)
+            n = split(line, t, /[ ,]+/)
+            for (i = 1; i <= n; i++) if (t[i] ~ /^--?[a-zA-Z]/) print t[i]
+        }' "$TMP/help" | sort -u
 }
 # Options that --help gives a list of choices for.
 help_choice_options() {
@@ -172,6 +186,124 @@ test_completion_offers_every_option() {
     done
 }
 
+# refuses SUB OPTION: ompsweep SUB refuses OPTION as not its own, given
+# with a value it accepts (the value is checked first): one of a few that
+# fit most options, or the first the completion offers.
+refuses() {
+    for v in 3 0.5 A=b $(complete_words ompsweep "$2" '' | head -n 1); do
+        "$OMPSWEEP" "$1" "$2" "$v" "$TMP/none.csv" "$TMP/none.csv" >/dev/null 2>"$TMP/err"
+        [ $? -eq 2 ] && grep -Eq -- "^ompsweep: $2: (not an option of $1|only for compare)" \
+            "$TMP/err" && return 0
+    done
+    return 1
+}
+
+# Per subcommand: the common options of --help's Sweep section and the
+# workload's own section; summarize and compare take only -o, -q, -h (and
+# compare its own), which the binary confirms by refusing every other one.
+test_completion_per_subcommand() {
+    have_bash || return 0
+    for sub in bogosort elbow all exec; do
+        case $sub in
+            all) sections="Sweep bogosort elbow" ;;
+            *) sections="Sweep $sub" ;;
+        esac
+        help_section_options $sections >"$TMP/a"
+        complete_words ompsweep $sub - >"$TMP/b"
+        check "$sub: found options in --help ($(wc -l <"$TMP/a"))" [ "$(wc -l <"$TMP/a")" -ge 17 ]
+        same_set "$sub options: --help sections $sections vs completion" "$TMP/a" "$TMP/b"
+    done
+    help_long >"$TMP/all"
+    for sub in summarize compare; do
+        { printf '%s\n' -h --help --version -o --output -q --quiet
+          [ $sub = compare ] && help_section_options compare; } | sort -u >"$TMP/a"
+        complete_words ompsweep $sub x.csv - >"$TMP/b"
+        same_set "$sub options: completion vs expected" "$TMP/a" "$TMP/b"
+        refused=0
+        for opt in $(comm -23 "$TMP/all" "$TMP/b"); do
+            if refuses $sub "$opt"; then
+                refused=$((refused + 1))
+            else
+                check "$sub refuses $opt, not offered ($(head -c 200 "$TMP/err"))" false
+            fi
+        done
+        check "$sub: refused options counted ($refused)" [ $refused -ge 40 ]
+        for opt in $(cat "$TMP/b"); do
+            case $opt in -h|--help|--version) continue ;; esac
+            "$OMPSWEEP" $sub "$opt" 1 "$TMP/none.csv" "$TMP/none.csv" >/dev/null 2>"$TMP/err"
+            check "$sub takes $opt, offered ($(head -c 200 "$TMP/err"))" \
+                [ -z "$(grep -E "not an option of|only for compare" "$TMP/err")" ]
+        done
+    done
+}
+
+# Values after an option, in the subcommand's context and in the = form.
+test_completion_values() {
+    have_bash || return 0
+    n=$(nproc)
+    complete_words ompsweep bogosort -t '' >"$TMP/c"
+    check "-t: max offered" grep -qx max "$TMP/c"
+    check "-t: 1 offered" grep -qx 1 "$TMP/c"
+    check "-t: the CPU count $n offered" grep -qx "$n" "$TMP/c"
+    check "-t: powers of two below it" [ "$(grep -c '^[0-9]' "$TMP/c")" -eq \
+        "$(awk -v n="$n" 'BEGIN { for (t = 1; t < n; t *= 2) c++; print c + 1 }')" ]
+    check "--threads=: the same" [ "$(complete_words ompsweep elbow --threads = '' | tr '\n' ' ')" = \
+        "$(tr '\n' ' ' <"$TMP/c")" ]
+    check "-t 1,: the next count, 1 not again" \
+        [ -z "$(complete_words ompsweep -t 1, | grep -vx '1,[0-9max]*')" ] &&
+        [ -z "$(complete_words ompsweep -t 1, | grep -x '1,1')" ] &&
+        complete_words ompsweep -t 1, | grep -qx '1,max'
+    check "--partition chunks,: rows" [ "$(complete_words ompsweep bogosort --partition chunks,)" = chunks,rows ]
+    check "--parallel over-k,: tasks" [ "$(complete_words ompsweep elbow --parallel over-k,)" = over-k,tasks ]
+    check "--bind spread,: the others" [ "$(complete_words ompsweep --bind spread, | tr '\n' ' ')" = \
+        "spread,close spread,false spread,primary spread,true " ]
+    check "--places: the kinds" [ "$(complete_words ompsweep exec --places '' | tr '\n' ' ')" = \
+        "cores ll_caches numa_domains sockets threads " ]
+    check "--order: the orders" [ "$(complete_words ompsweep --order = '' | tr '\n' ' ')" = \
+        "blocked interleaved random " ]
+    check "--scaling w: weak" [ "$(complete_words ompsweep exec --scaling w)" = weak ]
+    check "--rows: a number, nothing offered" [ -z "$(complete_words ompsweep bogosort --rows '')" ]
+    check "--program-version: commands" complete_words ompsweep exec --program-version sh | grep -qx sh
+    mkdir -p "$TMP/tree2/sub" && : >"$TMP/tree2/file.txt"
+    (cd "$TMP/tree2" && complete_words ompsweep exec --chdir '') >"$TMP/c"
+    check "--chdir: directories" [ "$(cat "$TMP/c")" = sub ]
+    (cd "$TMP/tree2" && complete_words ompsweep elbow --save-data f) >"$TMP/c"
+    check "--save-data: files" [ "$(cat "$TMP/c")" = file.txt ]
+    check "options before the workload: every one" \
+        [ "$(complete_words ompsweep --k | tr '\n' ' ')" = "--k-max --k-min " ]
+    check "bogosort: no elbow option" [ -z "$(complete_words ompsweep bogosort --k)" ]
+    check "bogosort elbow: both" [ "$(complete_words ompsweep bogosort elbow --k | tr '\n' ' ')" = \
+        "--k-max --k-min " ]
+    check "all: elbow's options" [ "$(complete_words ompsweep all --rul)" = --rule ]
+    check "all: bogosort's options" [ "$(complete_words ompsweep all --part)" = --partition ]
+    check "exec: no bogosort option" [ -z "$(complete_words ompsweep exec --rows)" ]
+    check "a value that looks like an option is skipped" \
+        [ "$(complete_words ompsweep --tag --rows elbow --ro)" = "" ]
+}
+
+# With bash-completion loaded, exec's program completes by its own rules
+# (here: ompsweep's, as a registered completion).
+test_completion_command() {
+    have_bash || return 0
+    if [ ! -f "$BASH_COMPLETION_LIB" ]; then
+        echo "  (skipped: $BASH_COMPLETION_LIB not installed; Debian: bash-completion)"
+        return 0
+    fi
+    loaded() {
+        bash -c '. "$0"; . "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1))
+                 COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}; _ompsweep 2>/dev/null
+                 [ ${#COMPREPLY[@]} -eq 0 ] || printf "%s\n" "${COMPREPLY[@]}"' \
+            "$BASH_COMPLETION_LIB" "$COMPLETION" "$@" | sort -u
+    }
+    check "exec -- ompsweep bog: the program's own completion" \
+        [ "$(loaded ompsweep exec -t 2 -- ompsweep bog)" = bogosort ]
+    check "exec -- ompsweep -t: its values" \
+        loaded ompsweep exec -- ompsweep -t '' | grep -qx max
+    check "exec -- ls --colo: ls's options" loaded ompsweep exec -- ls --colo | grep -q -- '^--color'
+    check "exec -- sh: commands" loaded ompsweep exec -- sh | grep -qx sh
+    check "still ours before --" [ "$(loaded ompsweep exec --sho)" = --show-output ]
+}
+
 test_completion_cases() {
     have_bash || return 0
     check "--sch -> --schedule" [ "$(complete_words ompsweep --sch)" = --schedule ]
@@ -188,7 +320,6 @@ test_completion_cases() {
     check "after exec: --" [ "$(complete_words ompsweep exec '')" = -- ]
     check "after exec --: programs and files" \
         [ "$(complete_words ompsweep exec -- 'ompswee' | head -n 1)" = ompsweep ]
-    check "--threads value: nothing offered" [ -z "$(complete_words ompsweep --threads '')" ]
     check "-t value skipped: workloads" [ "$(complete_words ompsweep -t 1,2 b)" = bogosort ]
     mkdir -p "$TMP/tree/outdir" && : >"$TMP/tree/other.csv" && : >"$TMP/tree/out.csv"
     (cd "$TMP/tree" && complete_words ompsweep -o o) >"$TMP/c"
@@ -200,7 +331,8 @@ test_completion_cases() {
     (cd "$TMP/tree" && complete_words ompsweep summarize o) >"$TMP/c"
     check "summarize: file names" [ "$(tr '\n' ' ' <"$TMP/c")" = "other.csv out.csv outdir " ]
     check "summarize options" \
-        [ "$(complete_words ompsweep summarize - | tr '\n' ' ')" = "--output --quiet -o -q " ]
+        [ "$(complete_words ompsweep summarize - | tr '\n' ' ')" = \
+        "--help --output --quiet --version -h -o -q " ]
     check "co -> compare" [ "$(complete_words ompsweep co)" = compare ]
     check "compare options" [ "$(complete_words ompsweep compare a b --f)" = --fail-on-regression ]
     check "--by values" [ "$(complete_words ompsweep compare a b --by '' | tr '\n' ' ')" = "host run_id " ]
@@ -217,4 +349,7 @@ run_test test_man_lints
 run_test test_environment_recorded
 run_test test_completion_offers_every_option
 run_test test_completion_cases
+run_test test_completion_per_subcommand
+run_test test_completion_values
+run_test test_completion_command
 finish

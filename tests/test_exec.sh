@@ -289,7 +289,29 @@ have_python() {
     return 1
 }
 
+# {threads} in the size column: under weak scaling each cell's size is its
+# own problem (as bogosort's rows), from the default size or --size; under
+# strong scaling the pattern stays, so that the block keeps its speedup.
+test_threads_in_size() {
+    out="$TMP/weak-size"
+    "$OMPSWEEP" exec -t 1,2 -r 1 -w 0 -q --scaling weak -o "$out" -- "$INT" '{threads}00' \
+        >/dev/null 2>"$TMP/stderr"
+    check "weak: exit 0 ($(tail -n 1 "$TMP/stderr"))" [ $? -eq 0 ]
+    check "weak: default size per cell" [ "$(column "$out/runs.csv" size | tr '\n' ' ')" = "100 200 " ]
+    check "weak: one block, scaled speedup at 2" [ -n "$(awk -F, '$9 == 2 { print $19 }' "$out/summary.csv")" ]
+    out="$TMP/weak-size2"
+    "$OMPSWEEP" exec -t 1,2 -r 1 -w 0 -q --scaling weak --size 'n={threads}k' -o "$out" -- \
+        "$INT" '{threads}00' >/dev/null 2>&1
+    check "weak: --size per cell" [ "$(column "$out/runs.csv" size | tr '\n' ' ')" = "n=1k n=2k " ]
+    out="$TMP/strong-size"
+    "$OMPSWEEP" exec -t 1,2 -r 1 -w 0 -q -o "$out" -- "$INT" 100 'n={threads}' >/dev/null 2>&1
+    check "strong: the pattern stays" [ "$(column "$out/runs.csv" size | sort -u)" = "100 n={threads}" ]
+    check "strong: one block with a speedup" \
+        [ "$(awk -F, 'NR > 1 && $19 != ""' "$out/summary.csv" | wc -l)" -eq 2 ]
+}
+
 run_test test_deterministic
+run_test test_threads_in_size
 run_test test_fp_caught
 run_test test_environment_reaches_program
 run_test test_time_and_work

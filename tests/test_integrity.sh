@@ -241,6 +241,33 @@ test_summarize_mixed_setups() {
     check "one setup: no such warning" [ -z "$(grep configurations "$TMP/err")" ]
 }
 
+# Runs of one block with different checksums (another version or build of
+# the workload) pooled: said, naming both; a thread count mixing them is
+# unverified.
+test_summarize_mixed_checksums() {
+    d="$TMP/sums"
+    "$OMPSWEEP" bogosort --rows 30 --cols 5 -t 1,2 -r 2 -w 0 -q -o "$d/a" >/dev/null 2>&1
+    sum=$(column "$d/a/runs.csv" checksum | sort -u)
+    check "one checksum in the study" [ "$(echo "$sum" | wc -l)" -eq 1 ]
+    mkdir -p "$d/b" "$d/c"
+    # Another build's rows: another run id and checksum.
+    sed -e "s/$sum/0x00000000000000aa/" -e 's/^[^,]*-\([0-9a-f]*\),/other-\1,/' "$d/a/runs.csv" >"$d/b/runs.csv"
+    "$OMPSWEEP" summarize "$d/a" "$d/b" >/dev/null 2>"$TMP/err"
+    check "exit 0" [ $? -eq 0 ]
+    check "warned, naming both checksums ($(head -c 300 "$TMP/err"))" grep -q \
+        "^ompsweep: warning: summarize: bogosort rows dynamic 30x5: runs of different checksums pooled ($sum, 0x00000000000000aa: other versions or builds?)" "$TMP/err"
+    "$OMPSWEEP" summarize "$d/a" "$d/b" -o "$d/s" >/dev/null 2>&1
+    check "both thread counts unverified" [ "$(column "$d/s/summary.csv" verified | tr '\n' ' ')" = "false false " ]
+    # 1 thread from one build, 2 from the other: each count agrees, the
+    # block does not.
+    awk -F, 'NR == 1 || $11 == 2' "$d/b/runs.csv" >"$d/c/runs.csv"
+    awk -F, 'NR == 1 || $11 == 1' "$d/a/runs.csv" >"$d/c1.csv"
+    "$OMPSWEEP" summarize "$d/c1.csv" "$d/c" >/dev/null 2>"$TMP/err"
+    check "across thread counts: warned" grep -q "runs of different checksums pooled" "$TMP/err"
+    "$OMPSWEEP" summarize "$d/a" >/dev/null 2>"$TMP/err"
+    check "one build: no such warning" [ -z "$(grep checksums "$TMP/err")" ]
+}
+
 # Output that never reached stdout is an I/O error: exit 3, one line.
 test_stdout_checked() {
     "$OMPSWEEP" $T -r 1 -o "$TMP/full" >/dev/null 2>&1
@@ -267,5 +294,6 @@ run_test test_v02_files
 run_test test_long_tag
 run_test test_summarize_inputs
 run_test test_summarize_mixed_setups
+run_test test_summarize_mixed_checksums
 run_test test_stdout_checked
 finish

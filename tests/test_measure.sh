@@ -91,6 +91,8 @@ test_warnings() {
     check "few repeats warned even with -q" grep -q "^ompsweep: warning: 3 repeats: the 95% confidence interval" "$TMP/err"
     many=$(( $(nproc) + 1 ))
     "$OMPSWEEP" bogosort --rows 20 --cols 4 -t $many -r 1 -q -o "$TMP/w" >/dev/null 2>"$TMP/err"
+    check "one repeat, in the singular ($(grep 'repeat' "$TMP/err"))" \
+        grep -q "^ompsweep: warning: 1 repeat: the 95% confidence interval" "$TMP/err"
     check "oversubscription warned" grep -q "^ompsweep: warning: $many threads exceed the .* logical CPUs" "$TMP/err"
 }
 

@@ -100,6 +100,15 @@ spack_install() {
         check "$1: bash-completion finds it after spack load ($got)" \
             [ "$got" = "complete -F _ompsweep ompsweep" ]
     fi
+    # The plot script: its wrapper finds it from the tree beside it, and a
+    # copy of the wrapper elsewhere by the path it was installed for.
+    p=$(prefix "$1")
+    check "$1: share/ompsweep/plots.sh, csv.awk" [ -f "$p/share/ompsweep/plots.sh" ] &&
+        [ -f "$p/share/ompsweep/csv.awk" ]
+    check "$1: bin/ompsweep-plot runs it" sh -c "'$p/bin/ompsweep-plot' --help | grep -q '^usage: '"
+    mkdir -p "$TMP/elsewhere" && cp "$p/bin/ompsweep-plot" "$TMP/elsewhere/"
+    check "$1: a copy of ompsweep-plot elsewhere too" \
+        sh -c "'$TMP/elsewhere/ompsweep-plot' --help | grep -q '^usage: '"
     check "$1: test_version passed" grep -qx "test_version passed" "$TMP/log"
     check "$1: test_tiny_study passed" grep -qx "test_tiny_study passed" "$TMP/log"
     "$(prefix "$1")/bin/ompsweep" --version >"$TMP/version"
@@ -148,10 +157,10 @@ test_reframe_check() {
     usable || return 0
     stage="$TMP/stage"
     out="$stage/rfm_ompsweep_results"
-    # The stage holds the sources, whose committed results/ the check must
+    # The stage holds the sources, whose committed reference/ the check must
     # not read; an earlier run left its rows in the check's own directory.
-    mkdir -p "$stage/results" "$out"
-    printf 'run_id,threads,verified\nold,2,true\n' >"$stage/results/summary.csv"
+    mkdir -p "$stage/reference" "$out"
+    printf 'run_id,threads,verified\nold,2,true\n' >"$stage/reference/summary.csv"
     rfm "$stage" 'extra_opts=--rows 60' >"$TMP/rfm" 2>"$TMP/err"
     check "first run passes ($(tail -n 1 "$TMP/err"))" grep -qx "sanity every_row_verified True" "$TMP/rfm"
     old_id=$(sed -n 's/^ompsweep run \([^ ]*\) on .*/\1/p' "$stage/rfm_job.out")
@@ -173,7 +182,7 @@ test_reframe_check() {
     check "two runs in the file ($old_id, $id)" \
         [ "$(column "$s" run_id | sort -u | wc -l)" -eq 2 ] && [ "$old_id" != "$id" ]
     check "quoted schedule in the file" grep -q ',"dynamic,4",' "$s"
-    check "committed results/ untouched" [ "$(wc -l <"$stage/results/summary.csv")" -eq 2 ]
+    check "committed reference/ untouched" [ "$(wc -l <"$stage/reference/summary.csv")" -eq 2 ]
     # The performance values are those of this run's 2-thread row.
     want_median=$(own_value "$s" "$id" 2 median)
     want_eff=$(own_value "$s" "$id" 2 efficiency)
@@ -363,8 +372,24 @@ test_make_dist() {
         check "tarball holds $f" grep -qx "ompsweep-$version/$f" "$TMP/list"
     done
     check "one top directory" [ "$(cut -d/ -f1 "$TMP/list" | sort -u)" = "ompsweep-$version" ]
+    check "tarball holds the reference run" grep -qx "ompsweep-$version/reference/runs.csv" "$TMP/list"
+    check "tarball holds no results/" [ -z "$(grep "^ompsweep-$version/results/" "$TMP/list")" ]
     make -s -C "$TMP/clone" dist >/dev/null 2>&1
     check "reproducible" [ "$(sha256sum "$tarball" | cut -d' ' -f1)" = "$sum" ]
+    # A build from the tarball (no .git) names the commit it was made of,
+    # also when unpacked inside another repository.
+    head=$(git -C "$TMP/clone" rev-parse HEAD)
+    mkdir -p "$TMP/unpacked" && tar -xzf "$tarball" -C "$TMP/unpacked"
+    u="$TMP/unpacked/ompsweep-$version"
+    check "the tarball's .commit holds the commit" [ "$(cat "$u/.commit")" = "$head" ]
+    git init -q "$TMP/unpacked" &&
+        git -C "$TMP/unpacked" -c user.name=t -c user.email=t@example.org commit -q \
+            --allow-empty -m outer
+    make -s -C "$u" OPTIMIZE=0 ARCH= binary >"$TMP/log" 2>&1
+    check "builds from the tarball ($(tail -n 1 "$TMP/log"))" [ $? -eq 0 ]
+    "$u"/build/*-o0-*/ompsweep --version >"$TMP/version" 2>&1
+    check "--version names the commit ($(head -n 1 "$TMP/version"))" \
+        grep -q "(commit $(echo "$head" | cut -c1-12), " "$TMP/version"
     # make recipe-checksums writes the tarball's sha256 into the recipes;
     # they then agree with the tarball that make dist builds, and the
     # recipes' comments name the commit to build it from.
@@ -399,6 +424,30 @@ test_make_dist() {
     check "recipe left as it was" cmp -s "$recipe" "$TMP/recipe.before"
 }
 
+# make run, make compare and make plots write into the default output
+# directory, which git ignores: a clone stays clean, and the committed
+# reference run is not theirs to write.
+test_results_apart() {
+    if ! git rev-parse --verify -q HEAD >/dev/null 2>&1; then
+        echo "  (skipped: not a git checkout)"
+        return 0
+    fi
+    c="$TMP/clone-apart"
+    git clone -q "$ROOT" "$c" && git -C "$c" checkout -q "$(git rev-parse HEAD)"
+    dir=$(make -s -n -C "$c" run | sed -n "s/.*ompsweep all .*-o '\{0,1\}\([^ ']*\)'\{0,1\}$/\1/p")
+    check "make run's output directory found ($dir)" [ -n "$dir" ]
+    check "it is ompsweep's default, results" [ "$dir" = results ]
+    check "make plots plots it" make -s -n -C "$c" plots | grep -q "bench/plots.sh '\{0,1\}$dir'\{0,1\}$"
+    check "make compare writes it" make -s -n -C "$c" compare | grep -q "bench/compare.sh --out '\{0,1\}$dir'\{0,1\}$"
+    check "nothing committed in $dir/" [ -z "$(git -C "$c" ls-files "$dir")" ]
+    check "the reference run is committed" [ -n "$(git -C "$c" ls-files reference/runs.csv)" ]
+    (cd "$c" && "$BIN" bogosort --rows 10 -t 1 -r 1 -w 0 -q -o "$dir" >/dev/null 2>&1 &&
+        mkdir -p "$dir/plots" && : >"$dir/plots/time.svg")
+    check "a study into it ran" [ -f "$c/$dir/runs.csv" ]
+    check "the clone stays clean ($(git -C "$c" status --porcelain | head -n 3 | tr '\n' ' '))" \
+        [ -z "$(git -C "$c" status --porcelain)" ]
+}
+
 run_test test_spack_recipe
 run_test test_spack_install_no_mpi
 run_test test_spack_install_mpi
@@ -407,4 +456,5 @@ run_test test_easybuild_easyconfig
 run_test test_apptainer_definition
 run_test test_lmod_modulefile
 run_test test_make_dist
+run_test test_results_apart
 finish

@@ -103,8 +103,8 @@ class OmpsweepBogosortCheck(rfm.RegressionTest):
     #: CFLAGS (a cluster with older nodes sets e.g. 'x86-64-v3').
     arch = variable(str, value='')
     #: Where ompsweep writes its tables, relative to the stage directory:
-    #: a directory of the check's own, apart from the results/ that the
-    #: sources hold (ompsweep appends to an existing summary.csv).
+    #: a directory of the check's own, apart from the reference/ run that
+    #: the sources hold (ompsweep appends to an existing summary.csv).
     output_dir = variable(str, value='rfm_ompsweep_results')
 
     # Site-specific: these figures describe one machine and mean nothing

@@ -135,9 +135,16 @@ int exec_names_fill(const struct config *cfg, size_t scale, char *variant, size_
         return rc;
     snprintf(variant, vcap, "%s",
              cfg->exec_name != NULL ? cfg->exec_name : base_name(cfg->command[0]));
-    char *text = cfg->exec_size == NULL ? default_size(cfg)
-                 : cfg->scaling == SCALING_WEAK ? exec_substitute(cfg->exec_size, (long)scale)
-                                                : strdup(cfg->exec_size);
+    char *text = cfg->exec_size == NULL ? default_size(cfg) : strdup(cfg->exec_size);
+    /* Weak scaling: each count's own problem ("--n 2000"), as bogosort's
+     * rows. Strong: one problem at every count, so the pattern stays
+     * ("-t {threads}"): the count would split the block and lose its
+     * speedup. */
+    if (text != NULL && cfg->scaling == SCALING_WEAK) {
+        char *scaled = exec_substitute(text, (long)scale);
+        free(text);
+        text = scaled;
+    }
     if (text == NULL)
         return errmsg_set(err, STATUS_NOMEM, "exec: out of memory");
     snprintf(size, scap, "%s", text);

@@ -25,8 +25,10 @@ char *exec_substitute(const char *text, long count);
 int exec_names_check(const struct config *cfg, errmsg_t *err);
 
 /* The variant (without the weak-scaling suffix, which workload_create
- * adds) and the size (under weak scaling {threads} in --size becomes
- * `scale`). Errors as exec_names_check; STATUS_NOMEM. */
+ * adds) and the size (under weak scaling {threads} in --size or in the
+ * default size becomes `scale`; under strong scaling it stays, the block
+ * being one problem at every count). Errors as exec_names_check;
+ * STATUS_NOMEM. */
 int exec_names_fill(const struct config *cfg, size_t scale, char *variant, size_t vcap,
                     char *size, size_t scap, errmsg_t *err);
 

@@ -196,6 +196,7 @@ static int append_open(struct runs_file *f, const char *path, const char *header
     f->runs = legacy_ok != NULL;
     f->schema = CSV_SCHEMA_CURRENT;
     f->lock = FILELOCK_UNTRIED;
+    output_remove_stale(path); /* a header's temporary of a killed writer */
     create_with_header(path, header);
     /* Read and write: the header is checked through this descriptor. */
     f->fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0644);

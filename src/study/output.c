@@ -1,6 +1,7 @@
 /* output: see output.h. */
 #include "study/output.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <glob.h>
 #include <signal.h>
@@ -85,15 +86,62 @@ int output_runs_files(const char *dir, output_file_fn fn, void *ctx, errmsg_t *e
     return rc;
 }
 
+/* Whether the process `name` (decimal digits) names is gone: no such
+ * process on this host. Our own, a live one (a writer at work, or a
+ * process id used again) and one we may not signal count as alive. */
+static bool process_gone(const char *name)
+{
+    char *end;
+    errno = 0;
+    long pid = strtol(name, &end, 10);
+    if (end == name || *end != '\0' || errno == ERANGE || pid <= 0 || pid == (long)getpid())
+        return false;
+    return kill((pid_t)pid, 0) != 0 && errno == ESRCH;
+}
+
+/* This host's name, "unknown" when it has none. */
+static void host_name(char *host, size_t cap)
+{
+    if (gethostname(host, cap) != 0 || host[0] == '\0')
+        snprintf(host, cap, "unknown");
+    host[cap - 1] = '\0';
+}
+
+static void remove_stale(const char *path, const char *host)
+{
+    char dir[OUTPUT_PATH_MAX], prefix[OUTPUT_PATH_MAX + OUTPUT_TMP_EXTRA];
+    const char *slash = strrchr(path, '/');
+    const char *base = slash != NULL ? slash + 1 : path;
+    int dlen = slash == NULL ? 1 : slash == path ? 1 : (int)(slash - path);
+    if ((size_t)dlen >= sizeof dir ||
+        (size_t)snprintf(prefix, sizeof prefix, "%s.tmp.%s.", base, host) >= sizeof prefix)
+        return;
+    snprintf(dir, sizeof dir, "%.*s", dlen, slash != NULL ? path : ".");
+    DIR *d = opendir(dir);
+    if (d == NULL)
+        return;
+    size_t plen = strlen(prefix);
+    for (struct dirent *e; (e = readdir(d)) != NULL;)
+        if (strncmp(e->d_name, prefix, plen) == 0 && process_gone(e->d_name + plen))
+            (void)unlinkat(dirfd(d), e->d_name, 0);
+    closedir(d);
+}
+
+void output_remove_stale(const char *path)
+{
+    char host[HOST_MAX];
+    host_name(host, sizeof host);
+    remove_stale(path, host);
+}
+
 int output_tmp_path(char *buf, size_t cap, const char *path, errmsg_t *err)
 {
     char host[HOST_MAX];
-    if (gethostname(host, sizeof host) != 0 || host[0] == '\0')
-        snprintf(host, sizeof host, "unknown");
-    host[sizeof host - 1] = '\0';
+    host_name(host, sizeof host);
     if ((size_t)snprintf(buf, cap, "%s.tmp.%s.%ld", path, host,
                          (long)getpid()) >= cap)
         return errmsg_set(err, STATUS_IO, "%s: path too long", path);
+    remove_stale(path, host);
     return STATUS_OK;
 }
 

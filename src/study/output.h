@@ -22,8 +22,16 @@ int output_path(char *buf, size_t cap, const char *dir, const char *name,
 
 /* The temporary name beside `path` that output_replace renames over it:
  * "PATH.tmp.HOST.PID". The host keeps apart two jobs on different nodes
- * with the same process id writing into one shared directory. */
+ * with the same process id writing into one shared directory. Calls
+ * output_remove_stale(path) first. */
 int output_tmp_path(char *buf, size_t cap, const char *path, errmsg_t *err);
+
+/* Remove path's temporary files (output_tmp_path) of this host's dead
+ * processes: a writer killed between writing one and its rename leaves it,
+ * and nothing else would. Other hosts' (their processes cannot be asked)
+ * and live processes' (a writer at work, or a process id used again) stay.
+ * Best effort: errors are ignored. */
+void output_remove_stale(const char *path);
 
 /* Called with each file output_runs_files finds; a status other than
  * STATUS_OK stops the walk and is returned. */

@@ -137,6 +137,8 @@ struct block_keys {
     char keys[KEYS_PER_BLOCK][RUN_KEY_DIGITS + 1];
     int nkeys;  /* distinct keys kept */
     bool more;  /* ... and there were more */
+    bool has_checksum, mixed; /* a completed run's checksum; another seen */
+    uint64_t checksum, other; /* the first one, and the first that differs */
 };
 
 /* A file already read: its identity and the name it was first given. */
@@ -209,14 +211,31 @@ static struct block_keys *find_block(struct pool *p, const struct run_row *r)
     return b;
 }
 
+/* Runs of one block computed one result at every thread count, the
+ * workloads being deterministic: a completed run with another checksum
+ * (rows of two versions or builds pooled) is remembered for a warning. */
+static void note_checksum(struct block_keys *b, const struct run_row *r)
+{
+    if (r->status != RUN_STATUS_OK)
+        return; /* no result */
+    if (!b->has_checksum) {
+        b->checksum = r->checksum;
+        b->has_checksum = true;
+    } else if (r->checksum != b->checksum && !b->mixed) {
+        b->other = r->checksum;
+        b->mixed = true;
+    }
+}
+
 static int note_key(struct pool *p, const struct run_row *r, errmsg_t *err)
 {
     char key[RUN_KEY_DIGITS + 1];
-    if (!run_key(r->run_id, key))
-        return STATUS_OK; /* not an ompsweep run id: nothing to compare */
     struct block_keys *b = find_block(p, r);
     if (b == NULL)
         return errmsg_set(err, STATUS_NOMEM, "summarize: out of memory");
+    note_checksum(b, r);
+    if (!run_key(r->run_id, key))
+        return STATUS_OK; /* not an ompsweep run id: nothing to compare */
     for (int i = 0; i < b->nkeys; i++)
         if (strcmp(b->keys[i], key) == 0)
             return STATUS_OK;
@@ -294,6 +313,12 @@ static int pool_finish(struct pool *p, errmsg_t *err)
                          "that they measured the same setup", b->label,
                          b->more ? "more than " : "", b->nkeys, b->keys[0], b->keys[1],
                          b->nkeys > 2 ? ", ..." : "");
+        if (b->mixed) /* the label cut to keep the warning within WARNING_TEXT */
+            warnings_add(p->w, "summarize: %.60s: runs of different checksums pooled "
+                         "(0x%016llx, 0x%016llx: other versions or builds?); a thread "
+                         "count mixing them is verified=false, speedups may compare "
+                         "different work", b->label, (unsigned long long)b->checksum,
+                         (unsigned long long)b->other);
     }
     if (dups > 0)
         warnings_add(p->w, "summarize: %zu run(s) appear more than once (the same "
