@@ -389,6 +389,29 @@ static void warn_oversubscribed(struct warnings *w, int most, int logical)
                      "oversubscribed, times will not scale", most, logical);
 }
 
+/* Cells of exec --launcher whose ranks x threads exceed the usable CPUs. */
+static void warn_oversubscribed_cells(struct warnings *w, const struct config *cfg,
+                                      int logical)
+{
+    char list[WARNING_TEXT / 2] = "";
+    size_t used = 0;
+    int n = 0;
+    for (int r = 0; r < cfg->nranks; r++)
+        for (int t = 0; t < cfg->nthreads; t++) {
+            long cores = (long)cfg->ranks[r] * cfg->threads[t];
+            if (cores <= logical || !config_cell_selected(cfg, cfg->ranks[r], cfg->threads[t]))
+                continue;
+            if (used + 24 < sizeof list)
+                used += (size_t)snprintf(list + used, sizeof list - used, "%s%dx%d",
+                                         n ? ", " : "", cfg->ranks[r], cfg->threads[t]);
+            n++;
+        }
+    if (n > 0)
+        warnings_add(w, "%d cell(s) (%s%s) run more ranks x threads than the %d logical "
+                     "CPUs ompsweep may use: oversubscribed, times will not scale", n,
+                     list, used + 24 >= sizeof list ? ", ..." : "", logical);
+}
+
 /* Conditions known before the sweep that make its figures suspect. */
 static void startup_warnings(struct study *st)
 {
@@ -401,6 +424,7 @@ static void startup_warnings(struct study *st)
     else if (cpu.smt && most > cpu.physical_cores)
         warnings_add(&st->warnings, "%d threads exceed the %d physical cores: "
                      "threads share cores through SMT", most, cpu.physical_cores);
+    warn_oversubscribed_cells(&st->warnings, cfg, cpu.logical);
     if (!envinfo_optimized())
         warnings_add(&st->warnings, "unoptimized build (OPTIMIZE=0): times are "
                      "not representative");
