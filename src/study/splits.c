@@ -226,7 +226,7 @@ void splits_report(FILE *out, const struct splits_table *t)
 static void put_cell(FILE *out, const struct summary_row *r)
 {
     if (r == NULL) {
-        fputs(",,,", out);
+        fputs(",,,,", out); /* ranks, threads, n, median */
         return;
     }
     fprintf(out, ",%d,%d,%zu", r->ranks, r->threads, r->t.n);

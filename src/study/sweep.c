@@ -476,6 +476,9 @@ int sweep_workload(struct sweep *s, workload_create_fn create, int nvariants,
         default: rc = run_interleaved(s, &p, err); break;
         }
     }
+    /* a signal that cut the last run still stops the study (exit 130/143) */
+    if (rc == STATUS_OK)
+        stop_requested(s);
     for (int i = 0; s->warnings != NULL && p.instances != NULL && i < p.ninstances; i++)
         if (p.instances[i].advise != NULL && p.instances[i].state != NULL)
             p.instances[i].advise(p.instances[i].state, s->warnings);

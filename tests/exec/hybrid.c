@@ -9,6 +9,8 @@
  *                     block): another split prints other digits
  *   hybrid N sleep S  the int checksum, then every rank sleeps S seconds
  *                     (for the signal and timeout tests)
+ *   hybrid N stubborn S  the same, every rank ignoring SIGTERM (only
+ *                     SIGKILL ends it)
  *
  * It also prints what reached it, for the tests to read as metrics: the
  * ranks, the threads of each rank (the smallest and largest of any rank),
@@ -19,6 +21,7 @@
 #include <mpi.h>
 #include <omp.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,7 +98,9 @@ int main(int argc, char **argv)
         printf("kernel seconds: %.6f\n", t1 - t0);
         fflush(stdout);
     }
-    if (strcmp(mode, "sleep") == 0 && argc > 3)
+    if (strcmp(mode, "stubborn") == 0)
+        signal(SIGTERM, SIG_IGN);
+    if ((strcmp(mode, "sleep") == 0 || strcmp(mode, "stubborn") == 0) && argc > 3)
         sleep((unsigned)atoi(argv[3]));
     MPI_Finalize();
     return 0;
