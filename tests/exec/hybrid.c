@@ -14,8 +14,9 @@
  *
  * It also prints what reached it, for the tests to read as metrics: the
  * ranks, the threads of each rank (the smallest and largest of any rank),
- * the CPUs of each rank's affinity mask (smallest and largest: a rank
- * pinned to one core by its launcher shows 1 however many threads it runs)
+ * the CPUs its threads may run on, the union of their affinity masks
+ * (smallest and largest of any rank: a rank pinned to one core by its
+ * launcher shows 1 however many threads it runs)
  * and OMP_SCHEDULE of rank 0. Build: mpicc -O2 -fopenmp hybrid.c */
 #define _GNU_SOURCE
 #include <mpi.h>
@@ -48,6 +49,22 @@ static void block_of(long n, int rank, int ranks, long *lo, long *hi)
     long q = n / ranks, r = n % ranks;
     *lo = rank * q + (rank < r ? rank : r);
     *hi = *lo + q + (rank < r ? 1 : 0);
+}
+
+/* The CPUs any thread of this rank may run on. */
+static long rank_cpus(void)
+{
+    cpu_set_t all;
+    CPU_ZERO(&all);
+#pragma omp parallel default(none) shared(all)
+    {
+        cpu_set_t mine;
+        if (sched_getaffinity(0, sizeof mine, &mine) == 0) {
+#pragma omp critical
+            CPU_OR(&all, &all, &mine);
+        }
+    }
+    return CPU_COUNT(&all);
 }
 
 static void report_min_max(const char *what, long mine, int rank)
@@ -87,10 +104,8 @@ int main(int argc, char **argv)
             printf("checksum: %llu\n", (unsigned long long)sum);
     }
     double t1 = MPI_Wtime();
-    cpu_set_t mask;
-    long cpus = sched_getaffinity(0, sizeof mask, &mask) == 0 ? CPU_COUNT(&mask) : 0;
     report_min_max("threads", omp_get_max_threads(), rank);
-    report_min_max("cpus", cpus, rank);
+    report_min_max("cpus", rank_cpus(), rank);
     if (rank == 0) {
         const char *sched = getenv("OMP_SCHEDULE");
         printf("ranks: %d\n", ranks);
