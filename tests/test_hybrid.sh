@@ -39,12 +39,7 @@ metric() {
 }
 
 # field FILE CORES NAME: a column of the splits.csv row of a core count.
-field() {
-    awk -v k="$2" -v name="$3" "$(cat bench/csv.awk)"'
-        { n = csv_split($0, f) }
-        NR == 1 { for (i = 1; i <= n; i++) c[f[i]] = i; next }
-        f[c["cores"]] == k { print f[c[name]] }' "$1"
-}
+field() { column_where "$1" cores "$2" "$3"; }
 
 # cells FILE: "RANKSxTHREADS" of every row, sorted and counted.
 cells() {
