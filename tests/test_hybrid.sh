@@ -243,6 +243,9 @@ test_open_mpi_words() {
         [ "$(grep -c "\[$INT\]\[1000\]\[n=[12]\]\$" "$log")" -eq 4 ]
     check "OMP_NUM_THREADS reached the program" [ "$(metric "$TMP/ompi/metrics.csv" 2 2 threads)" = "2 " ]
     check "ranks column" [ "$(cells "$TMP/ompi/runs.csv")" = "1x1:1 1x2:1 2x1:1 2x2:1 " ]
+    check "metadata: the launcher" grep -q '"launcher": "mpirun",' "$TMP/ompi/metadata.json"
+    check "metadata: which MPI" grep -q '"launcher_kind": "openmpi",' "$TMP/ompi/metadata.json"
+    check "metadata: its version line" grep -q '"launcher_version": "mpirun (Open MPI) 4.1.4",' "$TMP/ompi/metadata.json"
     check "3 cells oversubscribed on 1 CPU" grep -q 'warning: 3 cell(s) (1x2, 2x1, 2x2) run more ranks x threads than the 1 logical CPUs' "$TMP/stderr"
 }
 

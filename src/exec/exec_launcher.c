@@ -31,6 +31,12 @@ enum exec_fit exec_cell_fit(const struct exec_cell *c)
     return want <= c->cpus ? EXEC_FIT_CPUS : EXEC_FIT_OVER;
 }
 
+const char *exec_launcher_kind_name(enum exec_launcher_kind kind)
+{
+    static const char *const names[] = {"openmpi", "mpich", "intel", "srun", "custom"};
+    return names[kind];
+}
+
 const char *exec_launcher_name(const struct exec_launcher *l)
 {
     switch (l->kind) {

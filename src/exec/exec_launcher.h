@@ -60,8 +60,11 @@ enum exec_fit exec_cell_fit(const struct exec_cell *c);
 int exec_launcher_init(struct exec_launcher *l, const char *spec, errmsg_t *err);
 void exec_launcher_free(struct exec_launcher *l);
 
-/* "Open MPI mpirun", "srun", "custom command": for messages. */
+/* "Open MPI's launcher", "srun", "the --launcher command": for messages. */
 const char *exec_launcher_name(const struct exec_launcher *l);
+
+/* "openmpi", "mpich", "intel", "srun", "custom": for metadata.json. */
+const char *exec_launcher_kind_name(enum exec_launcher_kind kind);
 
 /* The command line of one run of cell c: the launcher's words, then the
  * variables of `vars` ("NAME=VALUE", passed on by name to every rank by the
