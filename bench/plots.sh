@@ -18,6 +18,13 @@
 #                         AICc choice and a retrograde peak in the legend
 #   elbow.{png,svg}       silhouette (mean +- std over folds, left axis) and
 #                         inertia (right axis) vs k, the k of each rule marked
+#   splits.{png,svg}      hybrid studies (exec --launcher): for every block that
+#                         splits a core count into ranks x threads in more
+#                         than one way, grouped bars per core count, one bar
+#                         per split: its median time over the best split's
+#                         median at that core count (the best bar is 1), bars
+#                         from min to max, the verdict of splits.csv above
+#                         each group (DIR/splits.csv; without it no verdicts)
 #   metric_NAME.{png,svg} one per metric of DIR/metrics_summary.csv (exec
 #                         --metric): its median vs threads, bars from min to
 #                         max, for the run the scaling plots show (NAME with
@@ -808,6 +815,119 @@ END {
 }
 '
 
+# Reads summary.csv (every cell's median, min, max) and, when given,
+# splits.csv (the verdicts) and writes the splits plot's gnuplot script for
+# the run the scaling plots chose (PLOTS_SELECTED_ID); exit 3 (no script)
+# when no block of that run splits a core count two ways. Grouped bars
+# rather than a ranks x threads heat map: the splits of one core count stand
+# side by side on one baseline, where lengths are compared at a glance (a
+# heat map puts them on an anti-diagonal and asks to compare colours), and
+# each bar is relative to its core count's best split, so that 1 core and
+# 64 cores share one scale.
+splits_awk='
+function bkey(w, v, s, bd, pl, z) { return w SUBSEP v SUBSEP s SUBSEP bd SUBSEP pl SUBSEP (v ~ /\+weak$/ ? "" : z) }
+function field(name) { return (name in idx) ? f[idx[name]] : "" }
+function g3(x) { return is_num(x) ? sprintf("%.3g", x + 0) : x }
+BEGIN { sel = ENVIRON["PLOTS_SELECTED_ID"]; out = ENVIRON["PLOTS_OUT"]; nb = 0 }
+FNR == 1 { pending = ""; file++; delete idx; delete col }
+!csv_record() { next }
+recline == 1 {
+    if (file == 1) header(FILENAME, "run_id workload variant schedule size ranks threads n median min max")
+    else header(FILENAME, "run_id workload variant schedule bind places size cores best_ranks best_threads p_value verdict")
+    next
+}
+file == 1 {
+    row(FILENAME, f)
+    if (f[col["run_id"]] != sel || f[col["n"]] == "0" || !is_num(f[col["median"]])) next
+    k = bkey(f[col["workload"]], f[col["variant"]], f[col["schedule"]], field("bind"), field("places"), f[col["size"]])
+    if (!(k in bidx)) {
+        bidx[k] = ++nb
+        btitle[nb] = f[col["workload"]] "/" f[col["variant"]] "  " (f[col["schedule"]] == "" ? "-" : f[col["schedule"]]) \
+            (field("bind") != "" ? "  bind=" field("bind") : "") (field("places") != "" ? "  places=" field("places") : "") \
+            "  " f[col["size"]]
+    }
+    b = bidx[k]; p = f[col["ranks"]] * f[col["threads"]]
+    if (!((b, p) in nc)) { nc[b, p] = 0; np[b]++; pl[b, np[b]] = p }
+    c = ++nc[b, p]
+    cr[b, p, c] = f[col["ranks"]]; ct[b, p, c] = f[col["threads"]]
+    cm[b, p, c] = f[col["median"]] + 0; clo[b, p, c] = f[col["min"]] + 0; chi[b, p, c] = f[col["max"]] + 0
+    cok[b, p, c] = field("verified") != "false"
+    next
+}
+{
+    row(FILENAME, f)
+    if (f[col["run_id"]] != sel) next
+    k = bkey(f[col["workload"]], f[col["variant"]], f[col["schedule"]], f[col["bind"]], f[col["places"]], f[col["size"]])
+    v = f[col["verdict"]]
+    txt = v == "best" ? "best " f[col["best_ranks"]] "x" f[col["best_threads"]] ", p = " g3(f[col["p_value"]]) \
+        : v == "tie" ? "tie, p = " g3(f[col["p_value"]]) : v == "only" ? "one split" \
+        : v == "untested" ? "untested (1 run)" : "no verified split"
+    verdict[k, f[col["cores"]] + 0] = txt
+}
+END {
+    if (failed) exit 2
+    if (pending != "") fail(FILENAME ": the last record has an unterminated quote")
+    # the blocks that split a core count two ways, their core counts ascending
+    nshow = 0; widest = 1
+    for (b = 1; b <= nb; b++) {
+        split_any = 0
+        for (i = 1; i <= np[b]; i++) if (nc[b, pl[b, i]] > 1) split_any = 1
+        if (!split_any) continue
+        show[++nshow] = b
+        for (i = 2; i <= np[b]; i++) { v = pl[b, i]; for (j = i; j > 1 && pl[b, j - 1] > v; j--) pl[b, j] = pl[b, j - 1]; pl[b, j] = v }
+        for (i = 1; i <= np[b]; i++) if (nc[b, pl[b, i]] > widest) widest = nc[b, pl[b, i]]
+    }
+    if (nshow == 0) exit 3
+    for (k in bidx) keyof[bidx[k]] = k
+    gp_common()
+    print "OUT = " gq(out)
+    print "set style fill solid 0.85 border lc rgb \"#333333\""
+    print "set ylabel \"median time / the best split at the same cores\""
+    print "set key off"
+    print "set bars small"
+    bw = 0.8 / widest
+    # the data first: gnuplot defines data blocks only at the top level
+    for (s = 1; s <= nshow; s++) {
+        b = show[s]; top[s] = 1; tics[s] = ""
+        printf "$S%d << EOD\n", s
+        for (i = 1; i <= np[b]; i++) {
+            p = pl[b, i]; n = nc[b, p]; best = 0
+            for (c = 1; c <= n; c++) if (cok[b, p, c] && (best == 0 || cm[b, p, c] < cm[b, p, best])) best = c
+            if (best == 0) best = 1
+            for (c = 1; c <= n; c++) {
+                x = i + (c - (n + 1) / 2) * bw; r = cm[b, p, best]
+                rgb = !cok[b, p, c] ? "0xd62728" : c == best ? "0x1f77b4" : "0xaec7e8"
+                printf "%.6g %.6g %.6g %.6g %.6g %s \"%dx%d%s\"\n", x, cm[b, p, c] / r, bw * 0.9, clo[b, p, c] / r, chi[b, p, c] / r, rgb, cr[b, p, c], ct[b, p, c], cok[b, p, c] ? "" : " X"
+                if (chi[b, p, c] / r > top[s]) top[s] = chi[b, p, c] / r
+            }
+            tics[s] = tics[s] (i > 1 ? ", " : "") "\"" p (p == 1 ? " core" : " cores") "\" " i
+        }
+        print "EOD"
+    }
+    print "do for [fmt in \"png svg\"] {"
+    print "    eval \"set terminal \" . (fmt eq \"png\" ? PNGTERM : SVGTERM) . \" size 1000," 480 * nshow "\""
+    print "    set output OUT . \"/splits.\" . fmt"
+    print "    set multiplot layout " nshow ",1"
+    for (s = 1; s <= nshow; s++) {
+        b = show[s]
+        print "    set title " gq("Best split per core count: " btitle[b]) " . \"\\n\" . " gq(run_label(sel) "   (bars: min to max; dark: the fastest verified split; X: unverified)")
+        print "    set xrange [0.4:" np[b] + 0.6 "]"
+        print "    set yrange [0:" top[s] * 1.22 "]"
+        print "    set xtics (" tics[s] ")"
+        print "    unset label"
+        for (i = 1; i <= np[b]; i++)
+            if ((keyof[b], pl[b, i]) in verdict)
+                printf "    set label %d %s at %d, %.6g center\n", i, gq(verdict[keyof[b], pl[b, i]]), i, top[s] * 1.13
+        printf "    plot $S%d using 1:2:3:6 with boxes lc rgb variable, \\\n", s
+        printf "        $S%d using 1:2:4:5 with yerrorbars pt 0 lc rgb \"#333333\", \\\n", s
+        printf "        $S%d using 1:5:7 with labels offset 0,0.8 font \",9\"\n", s
+    }
+    print "    unset multiplot"
+    print "    unset output"
+    print "}"
+}
+'
+
 # --compare: BASE's and NEW's summary.csv (the latest run id of each) ->
 # the gnuplot script of compare_speedup and compare_efficiency.
 compare_awk='
@@ -936,6 +1056,18 @@ if [ -s "$metrics" ]; then
     esac
 fi
 
+# The splits plot of a hybrid study (exec --launcher).
+splits=$dir/splits.csv
+do_splits=0
+set -- "$summary"
+[ -s "$splits" ] && set -- "$summary" "$splits"
+PLOTS_SELECTED_ID=$(cat "$tmp/sel") awk "$csv_awk$splits_awk" "$@" >"$tmp/splits.gp"
+case $? in
+    0) do_splits=1 ;;
+    3) ;;
+    *) exit 2 ;;
+esac
+
 # The models plot needs models.csv and model_curves.csv (ompsweep 0.3 on).
 models=$dir/models.csv
 curves=$dir/model_curves.csv
@@ -1003,10 +1135,15 @@ if [ "$do_metrics" -eq 1 ]; then
     gnuplot "$tmp/metrics.gp" >"$tmp/gnuplot.log" 2>&1 ||
         { cat "$tmp/gnuplot.log" >&2; die 1 "gnuplot failed on the metric plots"; }
 fi
+if [ "$do_splits" -eq 1 ]; then
+    gnuplot "$tmp/splits.gp" >"$tmp/gnuplot.log" 2>&1 ||
+        { cat "$tmp/gnuplot.log" >&2; die 1 "gnuplot failed on the splits plot"; }
+fi
 
 set -- time speedup efficiency
 [ "$do_models" -eq 1 ] && set -- "$@" models
 [ "$do_elbow" -eq 1 ] && set -- "$@" elbow
+[ "$do_splits" -eq 1 ] && set -- "$@" splits
 [ "$do_metrics" -eq 1 ] && set -- "$@" $(cat "$tmp/metric_names")
 for name in "$@"; do
     for ext in png svg; do
@@ -1019,6 +1156,9 @@ if [ "$do_elbow" -eq 0 ]; then # no stale elbow plot of another run
 fi
 if [ "$do_models" -eq 0 ]; then # nor a stale models plot
     rm -f "$dir/plots/models.png" "$dir/plots/models.svg"
+fi
+if [ "$do_splits" -eq 0 ]; then # nor a stale splits plot
+    rm -f "$dir/plots/splits.png" "$dir/plots/splits.svg"
 fi
 for name in "$@"; do
     for ext in png svg; do

@@ -48,7 +48,7 @@ enum option_id {
     OPT_PLACES, OPT_ORDER, OPT_ALPHA, OPT_THRESHOLD, OPT_FAIL_ON_REGRESSION, OPT_BY,
     OPT_NAME, OPT_SIZE, OPT_RESULT, OPT_TIME, OPT_WORK, OPT_TIMEOUT, OPT_SHOW_OUTPUT,
     OPT_OK_EXIT, OPT_METRIC, OPT_METRIC_BETTER, OPT_RESULT_TOLERANCE, OPT_ENV, OPT_CHDIR,
-    OPT_PROGRAM_VERSION
+    OPT_PROGRAM_VERSION, OPT_RANKS, OPT_LAUNCHER, OPT_CORES
 };
 
 static const struct option config_options[] = {
@@ -104,6 +104,9 @@ static const struct option config_options[] = {
     {"env", required_argument, NULL, OPT_ENV},
     {"chdir", required_argument, NULL, OPT_CHDIR},
     {"program-version", required_argument, NULL, OPT_PROGRAM_VERSION},
+    {"ranks", required_argument, NULL, OPT_RANKS},
+    {"launcher", required_argument, NULL, OPT_LAUNCHER},
+    {"cores", required_argument, NULL, OPT_CORES},
     {"help", no_argument, NULL, OPT_HELP},
     {"version", no_argument, NULL, OPT_VERSION},
     {NULL, 0, NULL, 0}
@@ -887,6 +890,13 @@ static int apply_exec_extra(struct config *cfg, int id, const char *arg, errmsg_
     case OPT_CHDIR: return nonempty("--chdir", arg, &cfg->exec_chdir, err);
     case OPT_PROGRAM_VERSION:
         return nonempty("--program-version", arg, &cfg->exec_program_version, err);
+    case OPT_RANKS:
+        return parse_threads_named("--ranks", arg, omp_get_num_procs(), cfg->ranks,
+                                   &cfg->nranks, err);
+    case OPT_LAUNCHER: return nonempty("--launcher", arg, &cfg->exec_launcher, err);
+    case OPT_CORES:
+        return parse_threads_named("--cores", arg, omp_get_num_procs(), cfg->cores,
+                                   &cfg->ncores, err);
     default: return OPTION_NOT_MINE;
     }
 }
@@ -927,6 +937,85 @@ static int validate_exec(struct config *cfg, errmsg_t *err)
         return errmsg_set(err, STATUS_USAGE, "--result-tolerance: needs --result REGEX "
                           "(the text whose numbers are compared)");
     return STATUS_OK;
+}
+
+/* The first hybrid option given (--ranks, --launcher, --cores), or NULL. */
+static const char *hybrid_option(const struct config *cfg)
+{
+    return cfg->nranks > 0 ? "--ranks" : cfg->exec_launcher != NULL ? "--launcher"
+           : cfg->ncores > 0 ? "--cores" : NULL;
+}
+
+/* Every divisor of the --cores counts, ascending: the ranks and threads of
+ * a fixed-node study when their lists are not given. */
+static int core_divisors(const struct config *cfg, int *out, int *count, errmsg_t *err)
+{
+    *count = 0;
+    for (int d = 1; d <= cfg->cores[cfg->ncores - 1]; d++) {
+        bool divides = false;
+        for (int i = 0; i < cfg->ncores; i++)
+            divides = divides || cfg->cores[i] % d == 0;
+        if (divides && *count == CONFIG_MAX_THREAD_COUNTS)
+            return errmsg_set(err, STATUS_USAGE, "--cores: more than %d divisors; give "
+                              "--ranks and --threads", CONFIG_MAX_THREAD_COUNTS);
+        if (divides)
+            out[(*count)++] = d;
+    }
+    return STATUS_OK;
+}
+
+bool config_cell_selected(const struct config *cfg, int ranks, int threads)
+{
+    for (int i = 0; i < cfg->ncores; i++)
+        if ((long)ranks * threads == cfg->cores[i])
+            return true;
+    return cfg->ncores == 0;
+}
+
+/* "1,2,4" of a count list. */
+static void list_text(const int *v, int n, char *buf, size_t cap)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < n && used < cap; i++)
+        used += (size_t)snprintf(buf + used, cap - used, "%s%d", i ? "," : "", v[i]);
+}
+
+/* --ranks, --launcher and --cores: exec's alone; the lists they imply. */
+static int validate_hybrid(struct config *cfg, bool threads_given, errmsg_t *err)
+{
+    const char *opt = hybrid_option(cfg);
+    if (opt == NULL)
+        return STATUS_OK;
+    if (!(cfg->workloads & WORKLOAD_EXEC))
+        return errmsg_set(err, STATUS_USAGE, "%s: only for exec (your own program "
+                          "through an MPI launcher; the built-in workloads take their "
+                          "ranks from mpirun in the MPI build, see docs/mpi.md)", opt);
+    if (cfg->nranks > 0 && cfg->exec_launcher == NULL)
+        return errmsg_set(err, STATUS_USAGE, "--ranks: needs --launcher mpirun|mpiexec|"
+                          "srun|'COMMAND with {ranks}' (what starts the ranks)");
+    int rc = cfg->ncores > 0 && !threads_given
+                 ? core_divisors(cfg, cfg->threads, &cfg->nthreads, err) : STATUS_OK;
+    if (rc == STATUS_OK && cfg->exec_launcher != NULL && cfg->nranks == 0) {
+        if (cfg->ncores > 0)
+            rc = core_divisors(cfg, cfg->ranks, &cfg->nranks, err);
+        else
+            cfg->ranks[cfg->nranks++] = 1;
+    }
+    if (rc != STATUS_OK)
+        return rc;
+    int rank_one = 1;
+    const int *ranks = cfg->nranks > 0 ? cfg->ranks : &rank_one;
+    for (int r = 0; r < (cfg->nranks > 0 ? cfg->nranks : 1); r++)
+        for (int t = 0; t < cfg->nthreads; t++)
+            if (config_cell_selected(cfg, ranks[r], cfg->threads[t]))
+                return STATUS_OK;
+    char c[256], rl[256], tl[256];
+    list_text(cfg->cores, cfg->ncores, c, sizeof c);
+    list_text(ranks, cfg->nranks > 0 ? cfg->nranks : 1, rl, sizeof rl);
+    list_text(cfg->threads, cfg->nthreads, tl, sizeof tl);
+    return errmsg_set(err, STATUS_USAGE, "--cores: no cell of ranks %.60s x threads "
+                      "%.60s has %.60s cores (ranks x threads)", rl, tl, c);
 }
 
 /* The long option without a value whose id is `val`, or NULL. */
@@ -1227,6 +1316,8 @@ int config_parse(int argc, char **argv, struct config *cfg, errmsg_t *err)
     if (!threads_given)
         default_threads(cfg, env);
     default_dimensions(cfg);
+    if ((rc = validate_hybrid(cfg, threads_given, err)) != STATUS_OK)
+        return rc;
     if ((cfg->workloads & WORKLOAD_EXEC) && ((rc = validate_exec(cfg, err)) != STATUS_OK ||
                                              (rc = exec_workload_check(cfg, err)) != STATUS_OK))
         return rc;
@@ -1274,6 +1365,8 @@ static uint64_t exec_key_options(const struct config *cfg, uint64_t h)
         h = fnv1a_item(h, "env=", cfg->exec_env[i]);
     if (cfg->exec_chdir != NULL)
         h = fnv1a_item(h, "dir=", cfg->exec_chdir);
+    if (cfg->exec_launcher != NULL) /* how the ranks start; the counts are columns */
+        h = fnv1a_item(h, "launcher=", cfg->exec_launcher);
     if (!cfg->schedules_given) {
         const char *inherited = getenv("OMP_SCHEDULE");
         h = fnv1a_item(h, "sched=runtime:", inherited != NULL ? inherited : "");
@@ -1395,7 +1488,7 @@ static const char USAGE_COMMANDS[] =
 "\n"
 
 "exec (each run: PROGRAM with OMP_NUM_THREADS and the swept OMP_SCHEDULE,\n"
-"OMP_PROC_BIND/OMP_PLACES set, {threads} in ARGs replaced by the count):\n"
+"OMP_PROC_BIND/OMP_PLACES set, {threads} and {ranks} in ARGs replaced):\n"
 "      --result REGEX     checksum of every match (of the first group, if any)\n"
 "                         in stdout; runs must agree (default: not compared);\n"
 "                         repeatable, all patterns count\n"
@@ -1409,12 +1502,20 @@ static const char USAGE_COMMANDS[] =
 "                         metrics.csv and summarized; repeatable\n"
 "      --metric-better NAME=WHICH  WHICH: higher (default) or lower is better\n"
 "      --ok-exit LIST     exit statuses besides 0 that are success: 1,3 or 1-4\n"
-"      --env NAME=VALUE   set in the program's environment ({threads} allowed);\n"
+"      --env NAME=VALUE   set in the program's environment ({threads} and\n"
+"                         {ranks} allowed);\n"
 "                         repeatable\n"
 "      --chdir DIR        run the program in DIR\n"
 "      --program-version CMD  shell command whose output names the program's\n"
 "                         version in metadata.json\n"
 "      --timeout SEC      end a run (SIGTERM, then SIGKILL) and fail the study\n"
+"      --launcher WHICH   run PROGRAM as MPI ranks: mpirun, mpiexec or srun (the\n"
+"                         variables reach every rank, each rank gets its own\n"
+"                         cores), or a command with {ranks} and {threads}\n"
+"      --ranks LIST       rank counts to sweep with --launcher (1,2,4  1-8  max;\n"
+"                         default 1): every ranks x threads cell\n"
+"      --cores LIST       only cells with ranks x threads in LIST (a fixed node);\n"
+"                         -t and --ranks default to every divisor\n"
 "      --name NAME        variant column (default: PROGRAM's file name)\n"
 "      --size TEXT        size column (default: the ARGs, paths by file name)\n"
 "      --show-output      copy PROGRAM's stdout and stderr to stderr\n"

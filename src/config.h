@@ -112,6 +112,15 @@ struct config {
     const char *exec_chdir;             /* --chdir DIR, NULL: ompsweep's */
     const char *exec_program_version;   /* --program-version CMD, NULL: none */
     bool schedules_given;               /* --schedule was on the command line */
+    /* exec through an MPI launcher (see exec/exec_launcher.h): the cells are
+     * ranks x threads; without --launcher nranks is 0 and every row has the
+     * ranks of this job (1 without MPI) */
+    const char *exec_launcher;          /* --launcher as given, NULL: none */
+    int ranks[CONFIG_MAX_THREAD_COUNTS]; /* --ranks, ascending, no duplicates */
+    int nranks;
+    int cores[CONFIG_MAX_THREAD_COUNTS]; /* --cores: only cells with ranks x
+                                            threads in it; ncores 0: all */
+    int ncores;
 
     /* summarize: the runs files named after the subcommand */
     char **inputs;
@@ -145,6 +154,10 @@ enum { CONFIG_KEY_LEN = 9 }; /* 8 hex digits and the terminator */
  * with the same key measure the same cells, which is what --resume relies
  * on, and a resumed study may add values to a sweep. */
 void config_key(const struct config *cfg, char *buf, size_t cap);
+
+/* Whether the cell of `ranks` x `threads` is swept: always, unless --cores
+ * names core counts and ranks x threads is none of them. */
+bool config_cell_selected(const struct config *cfg, int ranks, int threads);
 
 /* Print the --help text (workloads from the registry). */
 void config_usage(FILE *out);

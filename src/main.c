@@ -24,6 +24,7 @@
 #include "study/report.h"
 #include "study/resume.h"
 #include "study/signals.h"
+#include "study/splits.h"
 #include "study/sweep.h"
 #include "study/tables.h"
 #include "study/torn.h"
@@ -196,9 +197,12 @@ static int open_outputs(struct study *st, errmsg_t *err)
 /* "bogosort rows dynamic bind=close threads=2": a block in a warning. */
 static void block_label(const struct summary_row *r, char *buf, size_t cap)
 {
-    snprintf(buf, cap, "%s %s %s%s%s%s%s threads=%d", r->workload, r->variant,
+    char ranks[32] = "";
+    if (r->ranks > 1)
+        snprintf(ranks, sizeof ranks, " ranks=%d", r->ranks);
+    snprintf(buf, cap, "%s %s %s%s%s%s%s%s threads=%d", r->workload, r->variant,
              r->schedule[0] ? r->schedule : "-", r->bind[0] ? " bind=" : "", r->bind,
-             r->places[0] ? " places=" : "", r->places, r->threads);
+             r->places[0] ? " places=" : "", r->places, ranks, r->threads);
 }
 
 /* CV and timer-resolution warnings for each block of this run. */
@@ -249,8 +253,19 @@ static int metrics_tables(struct study *st, errmsg_t *err)
     return rc;
 }
 
-/* summary.csv and models.csv from the whole runs.csv; the table of this run
- * and its models on stdout. */
+/* splits.csv from every run of the file (when a block has splits). */
+static int splits_of_all(struct study *st, const struct tables_study *t, errmsg_t *err)
+{
+    struct splits_table all;
+    int rc = splits_build(t->all_runs, t->all, t->nall, &all, err);
+    if (rc == STATUS_OK)
+        rc = splits_write(st->cfg->output_dir, &all, err);
+    splits_free(&all);
+    return rc;
+}
+
+/* summary.csv, models.csv and splits.csv from the whole runs.csv; the
+ * table of this run, its models and its splits on stdout. */
 static int finish_tables(struct study *st, errmsg_t *err)
 {
     struct tables_study t;
@@ -260,12 +275,15 @@ static int finish_tables(struct study *st, errmsg_t *err)
     if (rc == STATUS_OK)
         rc = models_table_write_fitting(st->cfg->output_dir, t.all_runs, t.all, t.nall,
                                         err);
+    if (rc == STATUS_OK)
+        rc = splits_of_all(st, &t, err);
     if (rc == STATUS_OK) {
         /* runs that did not complete and were not measured again count too */
         if (t.mismatches + t.unfinished > st->sweep.mismatches)
             st->sweep.mismatches = t.mismatches + t.unfinished;
         printf("ompsweep run %s on %s\n", st->run_id, st->host);
         report_table(stdout, t.own, t.nown, &t.own_models);
+        splits_report(stdout, &t.own_splits);
         fflush(stdout);
         result_warnings(st, t.own, t.nown);
     }
@@ -371,6 +389,29 @@ static void warn_oversubscribed(struct warnings *w, int most, int logical)
                      "oversubscribed, times will not scale", most, logical);
 }
 
+/* Cells of exec --launcher whose ranks x threads exceed the usable CPUs. */
+static void warn_oversubscribed_cells(struct warnings *w, const struct config *cfg,
+                                      int logical)
+{
+    char list[WARNING_TEXT / 2] = "";
+    size_t used = 0;
+    int n = 0;
+    for (int r = 0; r < cfg->nranks; r++)
+        for (int t = 0; t < cfg->nthreads; t++) {
+            long cores = (long)cfg->ranks[r] * cfg->threads[t];
+            if (cores <= logical || !config_cell_selected(cfg, cfg->ranks[r], cfg->threads[t]))
+                continue;
+            if (used + 24 < sizeof list)
+                used += (size_t)snprintf(list + used, sizeof list - used, "%s%dx%d",
+                                         n ? ", " : "", cfg->ranks[r], cfg->threads[t]);
+            n++;
+        }
+    if (n > 0)
+        warnings_add(w, "%d cell(s) (%s%s) run more ranks x threads than the %d logical "
+                     "CPUs ompsweep may use: oversubscribed, times will not scale", n,
+                     list, used + 24 >= sizeof list ? ", ..." : "", logical);
+}
+
 /* Conditions known before the sweep that make its figures suspect. */
 static void startup_warnings(struct study *st)
 {
@@ -383,6 +424,7 @@ static void startup_warnings(struct study *st)
     else if (cpu.smt && most > cpu.physical_cores)
         warnings_add(&st->warnings, "%d threads exceed the %d physical cores: "
                      "threads share cores through SMT", most, cpu.physical_cores);
+    warn_oversubscribed_cells(&st->warnings, cfg, cpu.logical);
     if (!envinfo_optimized())
         warnings_add(&st->warnings, "unoptimized build (OPTIMIZE=0): times are "
                      "not representative");
@@ -669,17 +711,20 @@ static int run_summarize(const struct config *cfg, errmsg_t *err)
 {
     struct summary_row *sum = NULL;
     struct models_table models;
+    struct splits_table splits = {0};
     size_t nsum = 0;
     char path[OUTPUT_PATH_MAX];
     struct warnings *w = malloc(sizeof *w);
     if (w == NULL)
         return errmsg_set(err, STATUS_NOMEM, "out of memory");
     warnings_init(w);
-    int rc = tables_pool(cfg->inputs, cfg->ninputs, w, &sum, &nsum, &models, err);
+    int rc = tables_pool(cfg->inputs, cfg->ninputs, w, &sum, &nsum, &models, &splits, err);
     torn_warnings(w);
     free(w);
-    if (rc == STATUS_OK)
+    if (rc == STATUS_OK) {
         report_table(stdout, sum, nsum, &models);
+        splits_report(stdout, &splits);
+    }
     if (rc == STATUS_OK)
         rc = summarize_metrics(cfg, err);
     if (rc == STATUS_OK && cfg->output_given) {
@@ -690,8 +735,11 @@ static int run_summarize(const struct config *cfg, errmsg_t *err)
             rc = csv_summary_write(path, sum, nsum, err);
         if (rc == STATUS_OK)
             rc = models_table_write(cfg->output_dir, &models, err);
+        if (rc == STATUS_OK)
+            rc = splits_write(cfg->output_dir, &splits, err);
     }
     models_table_free(&models);
+    splits_free(&splits);
     free(sum);
     return rc;
 }

@@ -95,3 +95,12 @@ column() {
         NR == 1 { for (i = 1; i <= n; i++) if (f[i] == name) col = i; next }
         { print f[col] }' "$1"
 }
+
+# column_where FILE KEY VALUE NAME: column NAME of the rows whose column KEY
+# is VALUE, in an RFC 4180 file.
+column_where() {
+    awk -v key="$2" -v value="$3" -v name="$4" "$(cat bench/csv.awk)"'
+        { n = csv_split($0, f) }
+        NR == 1 { for (i = 1; i <= n; i++) col[f[i]] = i; next }
+        f[col[key]] == value { print f[col[name]] }' "$1"
+}

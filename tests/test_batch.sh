@@ -238,6 +238,55 @@ test_slurm_exec() {
     check_cpus "$out"
 }
 
+# hybrid.sbatch: the ranks x threads cells of tests/exec/hybrid.c, each run
+# an srun step; the shim starts a step's tasks as one MPI job (mpirun), each
+# task on CPUs of its own. Every rank must get the cell's threads and CPUs.
+HYBRID_METRICS="--metric ranks=^ranks:.([0-9]+) --metric threads=^threads:.min.([0-9]+)
+    --metric cpus_min=^cpus:.min.([0-9]+) --metric cpus_max=^cpus:.min.[0-9]+.max.([0-9]+)"
+
+# hybrid_metric DIR RANKS THREADS NAME: the values of one metric in a cell.
+hybrid_metric() {
+    awk -F, -v r="$2" -v t="$3" -v m="$4" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+        $c["ranks"] == r && $c["threads"] == t && $c["metric"] == m { print $c["value"] }' \
+        "$1/metrics.csv" | sort -u | tr '\n' ' '
+}
+
+test_slurm_hybrid() {
+    if ! command -v mpicc >/dev/null || ! command -v mpirun >/dev/null; then
+        echo "  (skipped: no mpicc/mpirun for tests/exec/hybrid.c; install openmpi-bin libopenmpi-dev)"
+        return 0
+    fi
+    prog="$TMP/hybrid"
+    [ -x "$prog" ] || mpicc -O2 -fopenmp -o "$prog" tests/exec/hybrid.c || return 0
+    out="$TMP/sh-$SHIM_MODE"
+    rm -f "$TMP/srun.log"
+    env PATH="$SHIM_PATH" SHIM_SLURM_VERSION="$SHIM_MODE" SHIM_SRUN_LOG="$TMP/srun.log" \
+        SHIM_SRUN_MPI=1 OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 \
+        OMPSWEEP="$BIN" OMPSWEEP_ARGS="-r 1 -w 0 -q $HYBRID_METRICS" RESULT='checksum: (.*)' \
+        CORES=1,$ASKED SLURM_SUBMIT_DIR="$PWD" SLURM_CPUS_ON_NODE=$ASKED SLURM_CPUS_PER_TASK=1 \
+        SLURM_JOB_ID=4251 OUT="$out" bash bench/slurm/hybrid.sbatch "$prog" 20000 >"$TMP/job.out" 2>&1
+    rc=$?
+    check "exit 0 ($(tail -n 1 "$TMP/job.out"))" [ $rc -eq 0 ]
+    check "cells 1x1, 1x2, 2x1" [ "$(awk -F, 'NR > 1 { print $10 "x" $11 }' "$out/runs.csv" | sort | tr '\n' ' ')" = "1x1 1x2 2x1 " ]
+    check "all verified" [ "$(column "$out/runs.csv" verified | sort -u)" = true ]
+    check "one checksum" [ "$(column "$out/runs.csv" checksum | sort -u | wc -l)" -eq 1 ]
+    check "bound close by the template" [ "$(column "$out/runs.csv" bind | sort -u)" = close ]
+    check "one srun step per run, each with the cell's tasks and CPUs" [ "$(grep -c \
+        -e '^srun --ntasks=1 --cpus-per-task=1 --cpu-bind=cores --export=ALL ' \
+        -e '^srun --ntasks=1 --cpus-per-task=2 --cpu-bind=cores --export=ALL ' \
+        -e '^srun --ntasks=2 --cpus-per-task=1 --cpu-bind=cores --export=ALL ' "$TMP/srun.log")" -eq 3 ]
+    for cell in 1x1 1x2 2x1; do
+        r=${cell%x*} t=${cell#*x}
+        check "$cell: $r ranks of $t threads" \
+            [ "$(hybrid_metric "$out" "$r" "$t" ranks)$(hybrid_metric "$out" "$r" "$t" threads)" = "$r $t " ]
+        check "$cell: $t CPUs for each rank" \
+            [ "$(hybrid_metric "$out" "$r" "$t" cpus_min)$(hybrid_metric "$out" "$r" "$t" cpus_max)" = "$t $t " ]
+    done
+    check "2 cores split two ways in splits.csv" \
+        [ "$(awk -F, '$9 == 2 { print $10 }' "$out/splits.csv")" = 2 ]
+    check "no oversubscription warned" [ "$(grep -c oversubscribed "$out/metadata.json")" -eq 0 ]
+}
+
 run_test test_syntax
 run_test test_slurm_warning
 for SHIM_MODE in $SHIM_MODES; do
@@ -248,6 +297,7 @@ for SHIM_MODE in $SHIM_MODES; do
     run_test test_slurm_array_shared
     run_test test_slurm_multinode
     run_test test_slurm_exec
+    run_test test_slurm_hybrid
 done
 run_test test_pbs
 run_test test_pbs_torque

@@ -162,7 +162,7 @@ test_resume() {
 test_mpi_refused() {
     [ -n "${OMPSWEEP_MPI:-}" ] || return 0
     OMPSWEEP="$OMPSWEEP_MPI" expect_usage_error \
-        "exec: not available in an MPI build (fork under MPI is unsafe); use ompsweep built without MPI=1" \
+        "exec: not available in an MPI build (fork under MPI is unsafe); use ompsweep built without MPI=1, which runs MPI programs through --launcher" \
         exec -- "$INT"
 }
 

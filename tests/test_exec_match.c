@@ -112,15 +112,19 @@ static void test_scan_and_reference(void)
     CHECK(s1.nresult == 1 && s1.matched[0] == 1);
     CHECK_MSG(s1.hash == s2.hash, "numbers masked: one checksum");
     CHECK(exec_reference_init(&ref, &err) == STATUS_OK);
-    CHECK(exec_reference_check(&ref, &s1, 1, &tol, why, sizeof why) == EXEC_SAME);
-    CHECK(exec_reference_check(&ref, &s1, 2, &tol, why, sizeof why) == EXEC_SAME);
-    CHECK(exec_reference_check(&ref, &s2, 2, &tol, why, sizeof why) == EXEC_WITHIN);
+    CHECK(exec_reference_check(&ref, &s1, "threads=1", &tol, why, sizeof why) == EXEC_SAME);
+    CHECK(exec_reference_check(&ref, &s1, "threads=2", &tol, why, sizeof why) == EXEC_SAME);
+    CHECK(exec_reference_check(&ref, &s2, "threads=2", &tol, why, sizeof why) == EXEC_WITHIN);
     CHECK_STR(why, "at threads=2 the --result text has '2.546000e-11' where the first "
                    "run (threads=1) has '2.546585e-11' (within --result-tolerance 0.001,0)");
     scan("Diff += (.*)", "MaxAbsDiff   = 2.6e-11\n", true, &s2, b2);
-    CHECK(exec_reference_check(&ref, &s2, 4, &tol, why, sizeof why) == EXEC_DIFFERENT);
+    CHECK(exec_reference_check(&ref, &s2, "threads=4", &tol, why, sizeof why) == EXEC_DIFFERENT);
     CHECK_STR(why, "at threads=4 the --result text has '2.6e-11' where the first run "
                    "(threads=1) has '2.546585e-11' (beyond --result-tolerance 0.001,0)");
+    CHECK(exec_reference_check(&ref, &s2, "ranks=2 threads=1", &tol, why, sizeof why) ==
+          EXEC_DIFFERENT);
+    CHECK_STR(why, "at ranks=2 threads=1 the --result text has '2.6e-11' where the first "
+                   "run (threads=1) has '2.546585e-11' (beyond --result-tolerance 0.001,0)");
     scan("Diff += (.*)", "MaxAbsDiff   = 2.546585e-11\n", false, &s1, b1);
     scan("Diff += (.*)", "MaxAbsDiff   = 2.546000e-11\n", false, &s2, b2);
     CHECK_MSG(s1.hash != s2.hash, "as written: two checksums");

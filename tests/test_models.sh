@@ -22,12 +22,7 @@ law_study() {
 }
 
 # field FILE MODEL NAME: column NAME of MODEL's row of models.csv.
-field() {
-    awk -v model="$2" -v name="$3" "$(cat bench/csv.awk)"'
-        { n = csv_split($0, f) }
-        NR == 1 { for (i = 1; i <= n; i++) col[f[i]] = i; next }
-        f[col["model"]] == model { print f[col[name]] }' "$1/models.csv"
-}
+field() { column_where "$1/models.csv" model "$2" "$3"; }
 
 # holds FILE MODEL PARAM TRUTH: PARAM_low <= TRUTH <= PARAM_high.
 holds() {

@@ -237,9 +237,36 @@ test_bind_places_labels() {
     done
 }
 
+# A hybrid study (exec through a launcher; `env R={ranks}` stands in for
+# mpirun, so no MPI is needed): the splits plot, one group per core count,
+# one bar per split, the verdicts of splits.csv above them.
+test_splits_plot() {
+    rendering || return
+    d="$TMP/hybrid"
+    ${CC:-cc} -O2 -fopenmp -o "$TMP/sum_int" tests/exec/sum_int.c || return
+    "$OMPSWEEP" exec --launcher 'env R={ranks}' --ranks 1,2 -t 1,2 -r 2 -w 0 -q -o "$d" \
+        --result 'checksum: (.*)' -- "$TMP/sum_int" 2000 >/dev/null 2>&1
+    check "study exit 0" [ $? -eq 0 ]
+    sh "$PLOTS" "$d" >"$TMP/out" 2>"$TMP/err"
+    check "exit 0 ($(cat "$TMP/err"))" [ $? -eq 0 ]
+    check "splits.png is a PNG" is_png "$d/plots/splits.png"
+    check "splits.png listed" grep -qxF "$d/plots/splits.png" "$TMP/out"
+    svg="$d/plots/splits.svg"
+    check "titled" grep -q 'Best split per core count: exec/sum_int' "$svg"
+    for label in '1 core' '2 cores' '4 cores' 1x1 1x2 2x1 2x2; do
+        check "names $label" grep -q ">$label<" "$svg"
+    done
+    check "the 2-core verdict of splits.csv" grep -Eq '>(tie|best 2x1|best 1x2), p = [0-9.]+<' "$svg"
+    check "one split at 1 core" grep -q '>one split<' "$svg"
+    rm -rf "$d/splits.csv"
+    sh "$PLOTS" "$d" >/dev/null 2>&1
+    check "without splits.csv: bars, no verdicts" [ -z "$(grep -E '>(tie|one split)' "$svg")" ]
+}
+
 run_test test_sweep_data
 run_test test_bind_places_labels
 run_test test_render
+run_test test_splits_plot
 run_test test_run_id_and_no_elbow
 run_test test_unverified_marked
 run_test test_law_plots

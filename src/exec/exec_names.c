@@ -11,12 +11,11 @@
 
 enum { NUMBER_TEXT = 32 };
 
-char *exec_substitute(const char *text, long count)
+char *exec_replace(const char *text, const char *key, long value)
 {
-    static const char key[] = EXEC_THREADS_PLACEHOLDER;
     char number[NUMBER_TEXT];
-    size_t n = 0, klen = sizeof key - 1;
-    int nlen = snprintf(number, sizeof number, "%ld", count);
+    size_t n = 0, klen = strlen(key);
+    int nlen = snprintf(number, sizeof number, "%ld", value);
     for (const char *p = strstr(text, key); p != NULL; p = strstr(p + klen, key))
         n++;
     char *out = malloc(strlen(text) + n * (size_t)nlen + 1), *o = out;
@@ -31,6 +30,19 @@ char *exec_substitute(const char *text, long count)
         }
     }
     *o = '\0';
+    return out;
+}
+
+char *exec_substitute(const char *text, long count)
+{
+    return exec_replace(text, EXEC_THREADS_PLACEHOLDER, count);
+}
+
+char *exec_substitute_cell(const char *text, long ranks, long threads)
+{
+    char *r = exec_replace(text, EXEC_RANKS_PLACEHOLDER, ranks);
+    char *out = r != NULL ? exec_replace(r, EXEC_THREADS_PLACEHOLDER, threads) : NULL;
+    free(r);
     return out;
 }
 

@@ -16,10 +16,19 @@
 
 /* The placeholder replaced by the thread count in the program's arguments. */
 #define EXEC_THREADS_PLACEHOLDER "{threads}"
+/* ... and by the rank count of the cell (--launcher). */
+#define EXEC_RANKS_PLACEHOLDER "{ranks}"
 
-/* text with every {threads} replaced by count; malloc'd, NULL when out of
- * memory. */
+/* text with every `key` replaced by the number `value`; malloc'd, NULL
+ * when out of memory. */
+char *exec_replace(const char *text, const char *key, long value);
+
+/* text with every {threads} replaced by count (exec_replace). */
 char *exec_substitute(const char *text, long count);
+
+/* text with every {ranks} and {threads} replaced: an argument or --env
+ * value of one ranks x threads cell. */
+char *exec_substitute_cell(const char *text, long ranks, long threads);
 
 /* STATUS_USAGE, naming --name or --size, when a column would not fit. */
 int exec_names_check(const struct config *cfg, errmsg_t *err);

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "base/openmp.h"
+#include "exec/exec_tree.h"
 #include "study/signals.h"
 
 enum {
@@ -159,27 +160,29 @@ static void read_pipe(struct watch *w, int which)
     keep_tail(which == 0 ? w->out->out_tail : w->out->tail, buf, (size_t)got);
 }
 
-/* The deadlines: --timeout, then SIGKILL after the grace period. */
+/* The deadlines: --timeout, then SIGKILL after the grace period. Each
+ * signal goes to every process of the run (an MPI launcher's ranks too). */
 static void enforce(struct watch *w, double now)
 {
     int sig = signals_pending();
     if (sig != 0 && w->out->interrupted == 0 && !w->reaped) {
         w->out->interrupted = sig;
-        kill(-w->pid, sig);
+        exec_tree_signal(w->pid, sig);
         w->kill_at = now + GRACE_SECONDS;
     }
     if (w->deadline > 0 && now >= w->deadline && !w->out->timed_out && !w->reaped) {
         w->out->timed_out = true;
-        kill(-w->pid, SIGTERM);
+        exec_tree_signal(w->pid, SIGTERM);
         w->kill_at = now + GRACE_SECONDS;
     }
     if (w->kill_at > 0 && now >= w->kill_at && !w->reaped) {
-        kill(-w->pid, SIGKILL);
+        exec_tree_signal(w->pid, SIGKILL);
         w->kill_at = 0;
     }
 }
 
-/* The program has ended: stop what it left in its group, then reap it. */
+/* The program has ended: stop what it left in its group, reap it, then
+ * end what it left elsewhere (adopted by us: see exec_tree.h). */
 static void reap(struct watch *w)
 {
     int ws;
@@ -187,6 +190,7 @@ static void reap(struct watch *w)
     kill(-w->pid, SIGKILL); /* the group outlives a zombie leader: no reuse */
     while (waitpid(w->pid, &ws, 0) < 0 && errno == EINTR)
         ;
+    exec_tree_sweep();
     double now = now_seconds();
     w->out->seconds = (w->fds[2].fd >= 0 ? ended : now) - w->started;
     w->out->exit_code = WIFEXITED(ws) ? WEXITSTATUS(ws) : -1;
@@ -293,6 +297,7 @@ int exec_proc_run(const struct exec_spawn *sp, struct exec_outcome *out, errmsg_
         free(w.line);
         return rc;
     }
+    exec_tree_adopt(); /* what outlives the program's own processes comes to us */
     exec_proc_quiet_runtime(); /* before the clock starts */
     w.pid = start_child(sp, po[1], pe[1], &w.started);
     close(po[1]), close(pe[1]);

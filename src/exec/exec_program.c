@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "base/sha256.h"
+#include "exec/exec_launcher.h"
 #include "exec/exec_proc.h"
 
 enum { READ_CHUNK = 1 << 16, DYNAMIC_MAX = 1 << 16 };
@@ -133,6 +134,26 @@ static int run_version(const struct config *cfg, struct metadata_program *p, err
     return rc;
 }
 
+/* The launcher: as given, which MPI it is, what its --version said. */
+static int describe_launcher(const struct config *cfg, struct metadata_program *p,
+                             errmsg_t *err)
+{
+    struct exec_launcher *l = malloc(sizeof *l);
+    if (l == NULL)
+        return errmsg_set(err, STATUS_NOMEM, "exec: out of memory");
+    int rc = exec_launcher_init(l, cfg->exec_launcher, err);
+    if (rc == STATUS_OK) {
+        p->has_launcher = true;
+        snprintf(p->launcher, sizeof p->launcher, "%s", cfg->exec_launcher);
+        snprintf(p->launcher_kind, sizeof p->launcher_kind, "%s",
+                 exec_launcher_kind_name(l->kind));
+        snprintf(p->launcher_version, sizeof p->launcher_version, "%s", l->version);
+    }
+    exec_launcher_free(l);
+    free(l);
+    return rc;
+}
+
 int exec_program_describe(const struct config *cfg, struct metadata_program *out,
                           errmsg_t *err)
 {
@@ -149,5 +170,7 @@ int exec_program_describe(const struct config *cfg, struct metadata_program *out
                                            sizeof out->openmp_runtime);
     if (rc == STATUS_OK && cfg->exec_program_version != NULL)
         rc = run_version(cfg, out, err);
+    if (rc == STATUS_OK && cfg->exec_launcher != NULL)
+        rc = describe_launcher(cfg, out, err);
     return rc;
 }

@@ -22,19 +22,19 @@ void exec_reference_free(struct exec_reference *r)
 }
 
 /* "at threads=2 the --result text has 'B' where the first run ... has 'A'". */
-static void describe(const struct exec_reference *r, const struct exec_diff *d, int threads,
+static void describe(const struct exec_reference *r, const struct exec_diff *d, const char *cell,
                      const struct exec_tolerance *tol, bool within, char *why, size_t cap)
 {
     char how[96] = "";
     if (tol != NULL && d->numbers)
         snprintf(how, sizeof how, " (%s --result-tolerance %g,%g)",
                  within ? "within" : "beyond", tol->rel, tol->abs);
-    snprintf(why, cap, "at threads=%d the --result text has '%s' where the first run "
-             "(threads=%d) has '%s'%s", threads, d->b, r->threads, d->a, how);
+    snprintf(why, cap, "at %s the --result text has '%s' where the first run "
+             "(%s) has '%s'%s", cell, d->b, r->cell, d->a, how);
 }
 
 enum exec_agreement exec_reference_check(struct exec_reference *r,
-                                         const struct exec_scan *s, int threads,
+                                         const struct exec_scan *s, const char *cell,
                                          const struct exec_tolerance *tol, char *why,
                                          size_t cap)
 {
@@ -42,7 +42,7 @@ enum exec_agreement exec_reference_check(struct exec_reference *r,
         memcpy(r->text, s->text, s->len + 1);
         r->len = s->len;
         r->cut = s->cut;
-        r->threads = threads;
+        snprintf(r->cell, sizeof r->cell, "%s", cell);
         r->known = true;
         return EXEC_SAME;
     }
@@ -50,6 +50,6 @@ enum exec_agreement exec_reference_check(struct exec_reference *r,
     if (exec_text_agree(r->text, r->len, s->text, s->len, NULL, &d))
         return EXEC_SAME;
     bool within = tol != NULL && exec_text_agree(r->text, r->len, s->text, s->len, tol, NULL);
-    describe(r, &d, threads, tol, within, why, cap);
+    describe(r, &d, cell, tol, within, why, cap);
     return within ? EXEC_WITHIN : EXEC_DIFFERENT;
 }

@@ -11,11 +11,13 @@
 #include "base/status.h"
 #include "exec/exec_match.h"
 
+enum { EXEC_CELL_TEXT = 48 }; /* "ranks=4096 threads=4096" */
+
 struct exec_reference {
     char *text;   /* the first run's --result matches (EXEC_TEXT_MAX + 1) */
     size_t len;
     bool known, cut;
-    int threads;  /* of the first run */
+    char cell[EXEC_CELL_TEXT]; /* of the first run: "threads=1" */
 };
 
 /* STATUS_OK or STATUS_NOMEM. */
@@ -28,12 +30,13 @@ enum exec_agreement {
     EXEC_DIFFERENT
 };
 
-/* Check the run's result text (s) at `threads` against the reference; the
- * first text checked becomes it. Unless EXEC_SAME, `why` gets "at
- * threads=2 the --result text has '1.1' where the first run (threads=1)
- * has '1.0'" (with the tolerance when there is one). */
+/* Check the run's result text (s) of the cell `cell` ("threads=2", or
+ * "ranks=2 threads=1" under --launcher) against the reference; the first
+ * text checked becomes it. Unless EXEC_SAME, `why` gets "at threads=2 the
+ * --result text has '1.1' where the first run (threads=1) has '1.0'" (with
+ * the tolerance when there is one). */
 enum exec_agreement exec_reference_check(struct exec_reference *r,
-                                         const struct exec_scan *s, int threads,
+                                         const struct exec_scan *s, const char *cell,
                                          const struct exec_tolerance *tol, char *why,
                                          size_t cap);
 

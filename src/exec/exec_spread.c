@@ -11,11 +11,12 @@
 
 enum { FIRST_CELLS = 16, STEPS_MIN = 2, LIST_TEXT = 96 };
 
-static struct exec_spread_cell *cell_of(struct exec_spread *sp, int threads,
+static struct exec_spread_cell *cell_of(struct exec_spread *sp, int ranks, int threads,
                                         const char *schedule)
 {
     for (size_t i = 0; i < sp->n; i++)
-        if (sp->cells[i].threads == threads && strcmp(sp->cells[i].schedule, schedule) == 0)
+        if (sp->cells[i].ranks == ranks && sp->cells[i].threads == threads &&
+            strcmp(sp->cells[i].schedule, schedule) == 0)
             return &sp->cells[i];
     if (sp->n == sp->cap) {
         size_t cap = sp->cap ? 2 * sp->cap : FIRST_CELLS;
@@ -26,15 +27,16 @@ static struct exec_spread_cell *cell_of(struct exec_spread *sp, int threads,
         sp->cap = cap;
     }
     struct exec_spread_cell *c = &sp->cells[sp->n++];
-    *c = (struct exec_spread_cell){.threads = threads, .min = INFINITY, .max = -INFINITY};
+    *c = (struct exec_spread_cell){.ranks = ranks, .threads = threads, .min = INFINITY,
+                                   .max = -INFINITY};
     snprintf(c->schedule, sizeof c->schedule, "%s", schedule);
     return c;
 }
 
-void exec_spread_add(struct exec_spread *sp, int threads, const char *schedule,
+void exec_spread_add(struct exec_spread *sp, int ranks, int threads, const char *schedule,
                      double seconds, double step)
 {
-    struct exec_spread_cell *c = cell_of(sp, threads, schedule);
+    struct exec_spread_cell *c = cell_of(sp, ranks, threads, schedule);
     if (c == NULL)
         return;
     c->min = fmin(c->min, seconds);
@@ -59,7 +61,10 @@ void exec_spread_advise(const struct exec_spread *sp, const char *pattern,
         const struct exec_spread_cell *c = &sp->cells[i];
         if (!coarse(c))
             continue;
-        if (used + 16 < sizeof list)
+        if (used + 24 < sizeof list && c->ranks > 0)
+            used += (size_t)snprintf(list + used, sizeof list - used, "%s%dx%d",
+                                     blocks ? "," : "", c->ranks, c->threads);
+        else if (used + 24 < sizeof list)
             used += (size_t)snprintf(list + used, sizeof list - used, "%s%d",
                                      blocks ? "," : "", c->threads);
         step = fmax(step, c->step);
@@ -68,9 +73,10 @@ void exec_spread_advise(const struct exec_spread *sp, const char *pattern,
     }
     if (blocks > 0)
         warnings_add(w, "--time '%.40s': the program prints its seconds to %g s, coarse "
-                     "against their spread (max - min %g s) at threads=%s: medians snap "
+                     "against their spread (max - min %g s) at %s%s: medians snap "
                      "to multiples of %g s; print more digits or leave --time out (wall "
-                     "clock)", pattern, step, spread, list, step);
+                     "clock)", pattern, step, spread,
+                     sp->cells[0].ranks > 0 ? "ranks x threads " : "threads=", list, step);
 }
 
 void exec_spread_free(struct exec_spread *sp)

@@ -13,8 +13,9 @@
 
 struct warnings;
 
-/* The printed times of one block (thread count and OMP_SCHEDULE). */
+/* The printed times of one block (rank and thread count, OMP_SCHEDULE). */
 struct exec_spread_cell {
+    int ranks;    /* 0: no --launcher (the threads name the block) */
     int threads;
     char schedule[32];
     double min, max, step; /* step: the coarsest resolution printed */
@@ -28,7 +29,7 @@ struct exec_spread {
 
 /* One printed time and its resolution (exec_number_resolution). Out of
  * memory only loses the warning. */
-void exec_spread_add(struct exec_spread *sp, int threads, const char *schedule,
+void exec_spread_add(struct exec_spread *sp, int ranks, int threads, const char *schedule,
                      double seconds, double step);
 
 /* One warning naming the blocks whose times are printed too coarsely. */

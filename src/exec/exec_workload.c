@@ -13,10 +13,12 @@
 #include "base/openmp.h"
 #include "base/par.h"
 #include "exec/exec_match.h"
+#include "exec/exec_launcher.h"
 #include "exec/exec_names.h"
 #include "exec/exec_proc.h"
 #include "exec/exec_reference.h"
 #include "exec/exec_spread.h"
+#include "study/envinfo.h"
 #include "study/signals.h"
 #include "study/warnings.h"
 
@@ -55,6 +57,14 @@ struct exec_state {
     cpu_set_t cpus;
     bool has_cpus;
     int threads;
+    int ranks;               /* of this block; 1 without --launcher */
+    bool launched;           /* --launcher: the program runs as MPI ranks */
+    struct exec_launcher launcher;
+    int ncpus, ncores;       /* the CPUs of `cpus` and their cores */
+    char **vars;             /* the variables the launcher passes on, this run */
+    int nvars;
+    char **run_argv;         /* the launcher's command line, this run */
+    char cell[EXEC_CELL_TEXT]; /* "threads=2", "ranks=2 threads=1" */
     char *text;              /* the scan's result text */
     struct exec_scan scan;
     struct exec_outcome outcome;
@@ -113,7 +123,8 @@ int exec_workload_check(const struct config *cfg, errmsg_t *err)
 {
     if (par_mpi_build())
         return errmsg_set(err, STATUS_USAGE, "exec: not available in an MPI build "
-                          "(fork under MPI is unsafe); use ompsweep built without MPI=1");
+                          "(fork under MPI is unsafe); use ompsweep built without MPI=1, "
+                          "which runs MPI programs through --launcher");
     struct exec_state *st = calloc(1, sizeof *st);
     if (st == NULL)
         return errmsg_set(err, STATUS_NOMEM, "exec: out of memory");
@@ -127,6 +138,9 @@ int exec_workload_check(const struct config *cfg, errmsg_t *err)
                         cfg->exec_chdir);
     if (rc == STATUS_OK)
         rc = exec_names_check(cfg, err);
+    if (rc == STATUS_OK && cfg->exec_launcher != NULL)
+        rc = exec_launcher_init(&st->launcher, cfg->exec_launcher, err);
+    exec_launcher_free(&st->launcher);
     free_patterns(st);
     free(st);
     return rc;
@@ -157,7 +171,8 @@ static int build_env(struct exec_state *st)
     while (environ[n] != NULL)
         n++;
     st->env = malloc((n + OWN_ENV_VARS + (size_t)cfg->nexec_env + 1) * sizeof *st->env);
-    if (st->env == NULL)
+    st->vars = malloc((n + OWN_ENV_VARS + (size_t)cfg->nexec_env + 1) * sizeof *st->vars);
+    if (st->env == NULL || st->vars == NULL)
         return STATUS_NOMEM;
     for (size_t i = 0; i < n; i++)
         if (!set_by_us(cfg, environ[i]))
@@ -172,27 +187,24 @@ static int build_env(struct exec_state *st)
     return STATUS_OK;
 }
 
-/* The runtime bound this process to one place at start-up when binding is
- * on; the program starts instead on every CPU of the places, as it would
- * have started without ompsweep. */
-static void place_cpus(struct exec_state *st)
+/* The program starts on the CPUs ompsweep's threads may use (see
+ * envinfo_usable_cpus), as it would have started without ompsweep: the
+ * runtime may have pinned ompsweep's main thread to one place at start-up
+ * (libgomp when it binds; LLVM's libomp under OMP_PLACES even with
+ * OMP_PROC_BIND=false), and the program would inherit that one place.
+ * Their count and cores lay a launcher's ranks out. */
+static void usable_cpus(struct exec_state *st)
 {
-    int nplaces = omp_get_num_places();
-    CPU_ZERO(&st->cpus);
-    if (omp_get_proc_bind() == omp_proc_bind_false || nplaces <= 0)
-        return;
-    for (int p = 0; p < nplaces; p++) {
-        int n = omp_get_place_num_procs(p);
-        int *ids = malloc((size_t)(n > 0 ? n : 1) * sizeof *ids);
-        if (ids == NULL)
-            return;
-        omp_get_place_proc_ids(p, ids);
-        for (int i = 0; i < n; i++)
-            if (ids[i] >= 0 && ids[i] < CPU_SETSIZE)
-                CPU_SET(ids[i], &st->cpus);
-        free(ids);
-    }
-    st->has_cpus = CPU_COUNT(&st->cpus) > 0;
+    struct envinfo_topology *topo = malloc(sizeof *topo);
+    envinfo_usable_cpus(&st->cpus);
+    st->ncpus = CPU_COUNT(&st->cpus);
+    st->has_cpus = st->ncpus > 0;
+    if (topo != NULL)
+        envinfo_topology(topo, &st->cpus);
+    st->ncores = topo != NULL ? envinfo_topology_cores(topo, &st->cpus) : 0;
+    if (st->ncores <= 0) /* unknown topology: each CPU a core */
+        st->ncores = st->ncpus;
+    free(topo);
 }
 
 /* OMP_NUM_THREADS (and OMP_SCHEDULE under --schedule) as the sweep set
@@ -207,6 +219,10 @@ static void set_block_env(struct exec_state *st)
     const char *name = k < sizeof kinds / sizeof kinds[0] ? kinds[k] : "static";
     st->threads = omp_get_max_threads();
     snprintf(st->threads_var, sizeof st->threads_var, "%s%d", ENV_THREADS, st->threads);
+    if (st->launched)
+        snprintf(st->cell, sizeof st->cell, "ranks=%d threads=%d", st->ranks, st->threads);
+    else
+        snprintf(st->cell, sizeof st->cell, "threads=%d", st->threads);
     if (!st->cfg->schedules_given)
         st->schedule[0] = '\0';
     else if (chunk > 0)
@@ -284,7 +300,7 @@ static bool failed_status(struct exec_state *st)
     const char *prog = st->cfg->command[0];
     char words[2 * TAIL_TEXT], at[64];
     last_words(o, words, sizeof words);
-    snprintf(at, sizeof at, "at threads=%d", st->threads);
+    snprintf(at, sizeof at, "at %s", st->cell);
     if (o->timed_out)
         errmsg_set(&st->why, STATUS_VERIFY, "exec: %s timed out after %g s "
                    "(--timeout) %s%s", prog, st->cfg->exec_timeout, at, words);
@@ -315,12 +331,12 @@ static void fail_output(struct exec_state *st, const struct exec_pattern *p, con
     const char *prog = st->cfg->command[0];
     if (text != NULL && text[0] != '\0')
         errmsg_set(&st->why, STATUS_VERIFY, "exec: %s: '%s' is not a number%s (from '%s' "
-                   "in the output of %s at threads=%d)", p->option, text,
+                   "in the output of %s at %s)", p->option, text,
                    p == &st->numbers[NUMBER_TIME] || p == &st->numbers[NUMBER_WORK]
-                       ? " >= 0" : "", p->text, prog, st->threads);
+                       ? " >= 0" : "", p->text, prog, st->cell);
     else
         errmsg_set(&st->why, STATUS_VERIFY, "exec: %s: '%s' matched nothing in the "
-                   "output of %s at threads=%d", p->option, p->text, prog, st->threads);
+                   "output of %s at %s", p->option, p->text, prog, st->cell);
 }
 
 /* A pattern that found nothing (or no number) makes the run fail. */
@@ -350,24 +366,47 @@ static void judge(struct exec_state *st)
         st->verdict = STATUS_OK;
 }
 
-/* The arguments and --env values of this run, {threads} replaced; false
- * when out of memory. */
+/* The variables a launcher passes on to every rank: each OMP_* of the
+ * run's environment, and --env's. */
+static void launcher_vars(struct exec_state *st)
+{
+    st->nvars = 0;
+    for (size_t i = 0; st->env[i] != NULL; i++)
+        if (strncmp(st->env[i], "OMP_", 4) == 0 ||
+            (i >= st->env_own && i < st->env_own + (size_t)st->cfg->nexec_env))
+            st->vars[st->nvars++] = st->env[i];
+}
+
+/* The launcher's command line of this run, for its cell. */
+static bool launch_line(struct exec_state *st)
+{
+    struct exec_cell cell = {st->ranks, st->threads, st->ncpus, st->ncores};
+    launcher_vars(st);
+    st->run_argv = exec_launcher_argv(&st->launcher, &cell, st->vars, st->nvars,
+                                      st->argv, st->cfg->ncommand);
+    return st->run_argv != NULL;
+}
+
+/* The arguments and --env values of this run, {ranks} and {threads}
+ * replaced (the program by its resolved path when a launcher starts it),
+ * and the launcher's command line; false when out of memory. */
 static bool build_run(struct exec_state *st)
 {
     const struct config *cfg = st->cfg;
     for (int i = 0; i < cfg->ncommand; i++) {
-        st->argv[i] = i == 0 ? cfg->command[0] : exec_substitute(cfg->command[i], st->threads);
+        st->argv[i] = i > 0 ? exec_substitute_cell(cfg->command[i], st->ranks, st->threads)
+                      : st->launched ? st->path : cfg->command[0];
         if (st->argv[i] == NULL)
             return false;
     }
     st->argv[cfg->ncommand] = NULL;
     for (int i = 0; i < cfg->nexec_env; i++) {
-        st->env_values[i] = exec_substitute(cfg->exec_env[i], st->threads);
+        st->env_values[i] = exec_substitute_cell(cfg->exec_env[i], st->ranks, st->threads);
         if (st->env_values[i] == NULL)
             return false;
         st->env[st->env_own + (size_t)i] = st->env_values[i];
     }
-    return true;
+    return !st->launched || launch_line(st);
 }
 
 static void free_run(struct exec_state *st)
@@ -380,9 +419,18 @@ static void free_run(struct exec_state *st)
         free(st->env_values[i]);
         st->env_values[i] = NULL;
     }
+    exec_launcher_argv_free(st->run_argv);
+    st->run_argv = NULL;
 }
 
 static void exec_reset_hook(void *state) { (void)state; }
+
+/* The block's rank count, for the launcher (set before its runs). */
+static void exec_ranks_hook(void *state, int ranks)
+{
+    struct exec_state *st = state;
+    st->ranks = ranks;
+}
 
 /* Timed by the sweep, but the time recorded is the program's own: fork to
  * reap, or --time's number (see exec_check_hook). */
@@ -402,7 +450,12 @@ static void exec_run_hook(void *state)
         .cpus = st->has_cpus ? &st->cpus : NULL, .dir = st->cfg->exec_chdir,
         .timeout = st->cfg->exec_timeout, .show_output = st->cfg->exec_show_output,
         .on_line = on_line, .ctx = st};
-    if (!build_run(st))
+    bool built = build_run(st);
+    if (st->launched) {
+        sp.path = st->launcher.path;
+        sp.argv = st->run_argv;
+    }
+    if (!built)
         st->verdict = errmsg_set(&st->why, STATUS_NOMEM, "exec: out of memory");
     else if ((st->verdict = exec_proc_run(&sp, &st->outcome, &st->why)) == STATUS_OK)
         judge(st);
@@ -424,7 +477,7 @@ static void read_numbers(struct exec_state *st, struct workload_result *out)
     double v = 1.0;
     if (st->numbers[NUMBER_TIME].active && exec_number(st->scan.number[NUMBER_TIME], &v)) {
         out->seconds = v;
-        exec_spread_add(&st->spread, st->threads, st->schedule, v,
+        exec_spread_add(&st->spread, st->launched ? st->ranks : 0, st->threads, st->schedule, v,
                         exec_number_resolution(st->scan.number[NUMBER_TIME]));
     }
     v = st->work_constant ? st->work_value : 1.0;
@@ -454,7 +507,7 @@ static void exec_check_hook(void *state, struct workload_result *out)
     if (out->verified && st->cfg->nexec_results > 0) {
         out->text = st->scan.text;
         out->text_cut = st->scan.cut;
-        enum exec_agreement a = exec_reference_check(&st->ref, &st->scan, st->threads,
+        enum exec_agreement a = exec_reference_check(&st->ref, &st->scan, st->cell,
                                                      tolerance(st->cfg, &tol), st->differs,
                                                      sizeof st->differs);
         st->checked++;
@@ -486,8 +539,10 @@ static void exec_destroy_hook(void *state)
     free_patterns(st);
     exec_reference_free(&st->ref);
     exec_spread_free(&st->spread);
+    exec_launcher_free(&st->launcher);
     free(st->text);
     free(st->env);
+    free(st->vars);
     free(st->argv);
     free(st);
 }
@@ -503,13 +558,17 @@ static int prepare(struct exec_state *st, const struct config *cfg, errmsg_t *er
         rc = compile_patterns(st, cfg, err);
     if (rc == STATUS_OK)
         rc = exec_reference_init(&st->ref, err);
+    st->launched = cfg->exec_launcher != NULL;
+    st->ranks = 1;
+    if (rc == STATUS_OK && st->launched)
+        rc = exec_launcher_init(&st->launcher, cfg->exec_launcher, err);
     if (rc != STATUS_OK)
         return rc;
     st->text = malloc(EXEC_TEXT_MAX + 1);
     st->argv = calloc((size_t)cfg->ncommand + 1, sizeof *st->argv);
     if (st->text == NULL || st->argv == NULL || build_env(st) != STATUS_OK)
         return errmsg_set(err, STATUS_NOMEM, "exec: out of memory");
-    place_cpus(st);
+    usable_cpus(st);
     exec_proc_quiet_runtime(); /* before the sweep's first parallel region */
     return STATUS_OK;
 }
@@ -537,6 +596,7 @@ int exec_workload_create(const struct config *cfg, int variant, size_t scale,
     w->note = cfg->nexec_results > 0 ? NULL : NOT_COMPARED;
     w->state = st;
     w->reset = exec_reset_hook;
+    w->set_ranks = cfg->exec_launcher != NULL ? exec_ranks_hook : NULL;
     w->run = exec_run_hook;
     w->outcome = exec_outcome_hook;
     w->check = exec_check_hook;

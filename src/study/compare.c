@@ -147,25 +147,7 @@ static void add_note(struct compare_row *r, const char *text)
 static int ratio_interval(const struct block *a, const struct block *b,
                           struct compare_row *r, errmsg_t *err)
 {
-    size_t n = a->n + b->n;
-    double *logs = malloc(n * sizeof *logs), est, lo, hi;
-    if (logs == NULL)
-        return errmsg_set(err, STATUS_NOMEM, "compare: out of memory");
-    bool positive = true;
-    for (size_t i = 0; i < n; i++) {
-        double t = i < a->n ? a->t[i] : b->t[i - a->n];
-        positive = positive && t > 0.0;
-        logs[i] = positive ? log(t) : 0.0;
-    }
-    int rc = STATUS_OK;
-    if (positive)
-        rc = ranktest_shift_ci(logs, a->n, logs + a->n, b->n, CI_LEVEL, &est, &lo, &hi, err);
-    if (positive && rc == STATUS_OK) {
-        r->ci_low = exp(lo);
-        r->ci_high = exp(hi);
-    }
-    free(logs);
-    return rc;
+    return ranktest_ratio_ci(a->t, a->n, b->t, b->n, CI_LEVEL, &r->ci_low, &r->ci_high, err);
 }
 
 static enum compare_verdict verdict_of(const struct compare_row *r,

@@ -377,6 +377,12 @@ static void write_program(struct object *o, const struct metadata_program *p)
     member_string(&inner, "openmp_runtime", p->elf ? p->openmp_runtime : NULL);
     if (p->has_version)
         member_string(&inner, "version", p->version);
+    if (p->has_launcher) {
+        member_string(&inner, "launcher", p->launcher);
+        member_string(&inner, "launcher_kind", p->launcher_kind);
+        member_string(&inner, "launcher_version", p->launcher_version[0] ? p->launcher_version
+                                                                         : NULL);
+    }
     member_string(&inner, "result_text", p->result_text);
     member_bool(&inner, "result_text_cut", p->result_text_cut);
     fprintf(o->out, "\n%*s}", MEMBER_INDENT, "");

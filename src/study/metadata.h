@@ -42,6 +42,10 @@ struct metadata_program {
     char openmp_runtime[256];     /* the OpenMP runtimes it links, "" none */
     bool has_version;             /* --program-version given: */
     char version[METADATA_VERSION_TEXT]; /* its output */
+    bool has_launcher;            /* --launcher given: */
+    char launcher[METADATA_VERSION_TEXT];      /* as given */
+    char launcher_kind[16];                    /* openmpi, mpich, intel, srun, custom */
+    char launcher_version[METADATA_VERSION_TEXT]; /* a preset's --version line */
     const char *result_text;      /* the first run's --result text, or NULL */
     bool result_text_cut;         /* ... of which METADATA_RESULT_TEXT bytes */
 };

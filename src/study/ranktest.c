@@ -198,3 +198,26 @@ int ranktest_shift_ci(const double *x, size_t nx, const double *y, size_t ny,
     free(d);
     return rc;
 }
+
+int ranktest_ratio_ci(const double *x, size_t nx, const double *y, size_t ny,
+                      double level, double *lo, double *hi, errmsg_t *err)
+{
+    double *logs = malloc((nx + ny) * sizeof *logs), est;
+    *lo = *hi = NAN;
+    if (logs == NULL)
+        return errmsg_set(err, STATUS_NOMEM, "ranktest: out of memory");
+    bool positive = true;
+    for (size_t i = 0; i < nx + ny; i++) {
+        double t = i < nx ? x[i] : y[i - nx];
+        positive = positive && t > 0.0;
+        logs[i] = positive ? log(t) : 0.0;
+    }
+    int rc = positive ? ranktest_shift_ci(logs, nx, logs + nx, ny, level, &est, lo, hi, err)
+                      : STATUS_OK;
+    if (positive && rc == STATUS_OK) {
+        *lo = exp(*lo);
+        *hi = exp(*hi);
+    }
+    free(logs);
+    return rc;
+}

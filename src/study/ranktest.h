@@ -44,4 +44,11 @@ int ranktest_shift_ci(const double *x, size_t nx, const double *y, size_t ny,
                       double level, double *estimate, double *lo, double *hi,
                       errmsg_t *err);
 
+/* The interval of coverage >= level of the ratio of y's times to x's (y
+ * over x): exp of ranktest_shift_ci over the log-times, so that it holds
+ * when the two differ by a factor. NAN bounds when a time is not above 0
+ * or the samples are too small for the level. STATUS_OK, or STATUS_NOMEM. */
+int ranktest_ratio_ci(const double *x, size_t nx, const double *y, size_t ny,
+                      double level, double *lo, double *hi, errmsg_t *err);
+
 #endif

@@ -24,10 +24,12 @@ struct reference {
     bool known;
 };
 
-/* One block: a workload variant under one schedule at one thread count. */
+/* One block: a workload variant under one schedule at one rank and
+ * thread count. */
 struct block {
     struct workload *w;
     const struct schedule *schedule;
+    int ranks;   /* launched by the workload, or this job's (par_size()) */
     int threads;
     struct reference *ref; /* shared by the blocks of one workload instance */
     int todo;              /* repeats not measured yet */
@@ -35,11 +37,11 @@ struct block {
 };
 
 /* The blocks of one workload, in blocked order (variants, schedules,
- * threads innermost), and what they need. */
+ * ranks, threads innermost), and what they need. */
 struct plan {
     struct block *blocks;
     int n;
-    struct workload *instances; /* nvariants x nthreads under weak scaling */
+    struct workload *instances; /* nvariants x cells under weak scaling */
     int ninstances;
     bool owned;                 /* instances were created here */
     struct reference *refs;     /* one per instance */
@@ -54,6 +56,30 @@ static void set_threads(const struct block *b)
 {
     omp_set_num_threads(b->threads);
     omp_set_schedule((omp_sched_t)b->schedule->kind, b->schedule->chunk);
+    if (b->w->set_ranks != NULL)
+        b->w->set_ranks(b->w->state, b->ranks);
+}
+
+/* Rank counts of the sweep: --ranks when the workload starts its own
+ * (exec --launcher), else this job's one. */
+static int rank_counts(const struct config *cfg)
+{
+    return cfg->nranks > 0 ? cfg->nranks : 1;
+}
+
+static int rank_count(const struct config *cfg, int i)
+{
+    return cfg->nranks > 0 ? cfg->ranks[i] : par_size();
+}
+
+/* The (ranks, threads) cells swept, --cores applied. */
+static int cells_swept(const struct config *cfg)
+{
+    int n = 0;
+    for (int r = 0; r < rank_counts(cfg); r++)
+        for (int t = 0; t < cfg->nthreads; t++)
+            n += config_cell_selected(cfg, rank_count(cfg, r), cfg->threads[t]);
+    return n;
 }
 
 static void start_row(const struct sweep *s, const struct block *b, int repeat,
@@ -69,7 +95,7 @@ static void start_row(const struct sweep *s, const struct block *b, int repeat,
     snprintf(row->bind, sizeof row->bind, "%s", s->bind);
     snprintf(row->places, sizeof row->places, "%s", s->places);
     snprintf(row->size, sizeof row->size, "%s", w->size);
-    row->ranks = par_size();
+    row->ranks = b->ranks;
     row->threads = b->threads;
     row->repeat = repeat;
 }
@@ -202,8 +228,11 @@ static void block_text(const struct sweep *s, const struct block *b, char *buf,
     const struct workload *w = b->w;
     char aff[PROGRESS_TEXT / 2];
     affinity_text(s, aff, sizeof aff);
-    snprintf(buf, cap, "%s %s %s%s %s threads=%d", w->name, w->variant,
-             schedule_column(b), aff, w->size, b->threads);
+    char ranks[32] = "";
+    if (s->cfg->nranks > 0)
+        snprintf(ranks, sizeof ranks, " ranks=%d", b->ranks);
+    snprintf(buf, cap, "%s %s %s%s %s%s threads=%d", w->name, w->variant,
+             schedule_column(b), aff, w->size, ranks, b->threads);
 }
 
 /* One progress line on stderr with the elapsed time and an estimate of the
@@ -346,23 +375,27 @@ static void plan_free(struct plan *p)
 }
 
 /* The instances: the prepared ones, or under weak scaling one per
- * (variant, thread count), all alive at once so that any order can run
- * (memory: about twice the largest problem). */
+ * (variant, rank count, thread count) of size ranks x threads, all alive
+ * at once so that any order can run (memory: about twice the largest
+ * problem). */
 static int plan_instances(struct sweep *s, workload_create_fn create, int nvariants,
                           struct workload *prepared, struct plan *p, errmsg_t *err)
 {
     const struct config *cfg = s->cfg;
+    int cells = rank_counts(cfg) * cfg->nthreads;
     p->owned = prepared == NULL;
-    p->ninstances = p->owned ? nvariants * cfg->nthreads : nvariants;
+    p->ninstances = p->owned ? nvariants * cells : nvariants;
     p->instances = p->owned ? calloc((size_t)p->ninstances, sizeof *p->instances)
                             : prepared;
     p->refs = calloc((size_t)p->ninstances, sizeof *p->refs);
     if (p->instances == NULL || p->refs == NULL)
         return errmsg_set(err, STATUS_NOMEM, "sweep: out of memory");
     for (int i = 0; p->owned && i < p->ninstances; i++) {
-        int v = i / cfg->nthreads, t = i % cfg->nthreads;
-        int rc = workload_create(create, cfg, v, (size_t)cfg->threads[t],
-                                 &p->instances[i], err);
+        int v = i / cells, r = i % cells / cfg->nthreads, t = i % cfg->nthreads;
+        if (!config_cell_selected(cfg, rank_count(cfg, r), cfg->threads[t]))
+            continue; /* not swept: no instance */
+        size_t scale = (size_t)cfg->threads[t] * (size_t)(cfg->nranks > 0 ? cfg->ranks[r] : 1);
+        int rc = workload_create(create, cfg, v, scale, &p->instances[i], err);
         if (rc != STATUS_OK)
             return rc;
     }
@@ -375,34 +408,58 @@ static int schedules_swept(const struct config *cfg, const struct workload *w)
     return w != NULL && w->fixed_schedule != NULL ? 1 : cfg->nschedules;
 }
 
-/* The instance of variant v at thread count number t. */
-static int instance_of(const struct plan *p, int nthreads, int v, int t)
+/* The instance of variant v at cell number c (rank count c / nthreads,
+ * thread count c % nthreads). */
+static int instance_of(const struct plan *p, const struct config *cfg, int v, int c)
 {
-    return p->owned ? v * nthreads + t : v;
+    return p->owned ? v * rank_counts(cfg) * cfg->nthreads + c : v;
+}
+
+/* The blocks of variant v under schedule k, one per swept cell. */
+static void plan_cells(struct sweep *s, struct plan *p, int v, int k)
+{
+    const struct config *cfg = s->cfg;
+    for (int c = 0; c < rank_counts(cfg) * cfg->nthreads; c++) {
+        int ranks = rank_count(cfg, c / cfg->nthreads), threads = cfg->threads[c % cfg->nthreads];
+        if (!config_cell_selected(cfg, ranks, threads))
+            continue;
+        int inst = instance_of(p, cfg, v, c);
+        struct block *b = &p->blocks[p->n++];
+        *b = (struct block){&p->instances[inst], &cfg->schedules[k], ranks, threads,
+                            &p->refs[inst], 0, false};
+        b->todo = repeats_to_do(s, b);
+    }
+}
+
+/* The first instance of variant v (weak scaling: of its first swept cell),
+ * for its fixed schedule. */
+static const struct workload *first_instance(const struct plan *p, const struct config *cfg,
+                                             int v)
+{
+    for (int c = 0; p->owned && c < rank_counts(cfg) * cfg->nthreads; c++)
+        if (config_cell_selected(cfg, rank_count(cfg, c / cfg->nthreads),
+                                 cfg->threads[c % cfg->nthreads]))
+            return &p->instances[instance_of(p, cfg, v, c)];
+    return &p->instances[instance_of(p, cfg, v, 0)];
 }
 
 /* The blocks in blocked order: variants, schedules (once for a workload
- * with a fixed schedule), thread counts innermost. */
+ * with a fixed schedule), rank counts, thread counts innermost; cells
+ * --cores leaves out are not swept. */
 static int plan_build(struct sweep *s, workload_create_fn create, int nvariants,
                       struct workload *prepared, struct plan *p, errmsg_t *err)
 {
     const struct config *cfg = s->cfg;
     memset(p, 0, sizeof *p);
     int rc = plan_instances(s, create, nvariants, prepared, p, err);
-    size_t most = (size_t)nvariants * (size_t)cfg->nschedules * (size_t)cfg->nthreads;
-    p->blocks = rc == STATUS_OK ? calloc(most, sizeof *p->blocks) : NULL;
+    size_t most = (size_t)nvariants * (size_t)cfg->nschedules * (size_t)cells_swept(cfg);
+    p->blocks = rc == STATUS_OK ? calloc(most > 0 ? most : 1, sizeof *p->blocks) : NULL;
     if (rc == STATUS_OK && p->blocks == NULL)
         rc = errmsg_set(err, STATUS_NOMEM, "sweep: out of memory");
     for (int v = 0; rc == STATUS_OK && v < nvariants; v++) {
-        int nk = schedules_swept(cfg, &p->instances[instance_of(p, cfg->nthreads, v, 0)]);
+        int nk = schedules_swept(cfg, first_instance(p, cfg, v));
         for (int k = 0; k < nk; k++)
-            for (int t = 0; t < cfg->nthreads; t++) {
-                int inst = instance_of(p, cfg->nthreads, v, t);
-                struct block *b = &p->blocks[p->n++];
-                *b = (struct block){&p->instances[inst], &cfg->schedules[k],
-                                    cfg->threads[t], &p->refs[inst], 0, false};
-                b->todo = repeats_to_do(s, b);
-            }
+            plan_cells(s, p, v, k);
     }
     return rc;
 }
@@ -419,6 +476,9 @@ int sweep_workload(struct sweep *s, workload_create_fn create, int nvariants,
         default: rc = run_interleaved(s, &p, err); break;
         }
     }
+    /* a signal that cut the last run still stops the study (exit 130/143) */
+    if (rc == STATUS_OK)
+        stop_requested(s);
     for (int i = 0; s->warnings != NULL && p.instances != NULL && i < p.ninstances; i++)
         if (p.instances[i].advise != NULL && p.instances[i].state != NULL)
             p.instances[i].advise(p.instances[i].state, s->warnings);
@@ -428,5 +488,5 @@ int sweep_workload(struct sweep *s, workload_create_fn create, int nvariants,
 
 int sweep_blocks(const struct config *cfg, const struct workload *w)
 {
-    return schedules_swept(cfg, w) * cfg->nthreads;
+    return schedules_swept(cfg, w) * cells_swept(cfg);
 }

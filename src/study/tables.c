@@ -107,6 +107,8 @@ int tables_study(const char *runs_path, const char *run_id, struct tables_study 
         rc = summary_acc_finish(s->own, &t->own, &t->nown, err);
     if (rc == STATUS_OK)
         rc = models_table_build(s->own, t->own, t->nown, &t->own_models, err);
+    if (rc == STATUS_OK)
+        rc = splits_build(s->own, t->own, t->nown, &t->own_splits, err);
     t->mismatches = s->mismatches;
     t->unfinished = s->unfinished;
     summary_acc_free(s->own);
@@ -124,6 +126,7 @@ void tables_study_free(struct tables_study *t)
     summary_acc_free(t->all_runs);
     t->all_runs = NULL;
     models_table_free(&t->own_models);
+    splits_free(&t->own_splits);
     t->all = t->own = NULL;
     t->nall = t->nown = 0;
 }
@@ -329,11 +332,13 @@ static int pool_finish(struct pool *p, errmsg_t *err)
 
 int tables_pool(char *const *inputs, int ninputs, struct warnings *w,
                 struct summary_row **out, size_t *count, struct models_table *models,
-                errmsg_t *err)
+                struct splits_table *splits, errmsg_t *err)
 {
     struct pool p = {.w = w};
     if (models != NULL)
         memset(models, 0, sizeof *models);
+    if (splits != NULL)
+        memset(splits, 0, sizeof *splits);
     int rc = summary_acc_new(&p.acc, false, err);
     for (int i = 0; i < ninputs && rc == STATUS_OK; i++)
         rc = pool_input(&p, inputs[i], err);
@@ -343,6 +348,8 @@ int tables_pool(char *const *inputs, int ninputs, struct warnings *w,
         rc = summary_acc_finish(p.acc, out, count, err);
     if (rc == STATUS_OK && models != NULL)
         rc = models_table_build(p.acc, *out, *count, models, err);
+    if (rc == STATUS_OK && splits != NULL)
+        rc = splits_build(p.acc, *out, *count, splits, err);
     summary_acc_free(p.acc);
     cells_free(&p.cells);
     for (size_t i = 0; i < p.nseen; i++)

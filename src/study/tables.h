@@ -10,6 +10,7 @@
 
 #include "base/status.h"
 #include "study/models_table.h"
+#include "study/splits.h"
 #include "study/stats.h"
 #include "study/warnings.h"
 
@@ -22,6 +23,7 @@ struct tables_study {
     struct summary_acc *all_runs;   /* the run times of `all`, for
                                        models_table_write_fitting */
     struct models_table own_models; /* the models of each block of `own` */
+    struct splits_table own_splits; /* the best split per core count of `own` */
     int mismatches; /* runs of run_id that failed their check, or whose
                        checksum differs from the first of their workload and
                        size: every schedule, binding, partition and strategy
@@ -31,7 +33,8 @@ struct tables_study {
 };
 
 /* Read `runs_path` once and fill *t (free with tables_study_free). Errors
- * as csv_runs_each, STATUS_NOMEM. */
+ * as csv_runs_each, STATUS_NOMEM. Build the splits of `all` (splits.csv)
+ * with splits_build(t->all_runs, t->all, t->nall, ...). */
 int tables_study(const char *runs_path, const char *run_id, struct tables_study *t,
                  errmsg_t *err);
 
@@ -47,10 +50,12 @@ void tables_study_free(struct tables_study *t);
  * ids: other options, seed or workloads, so perhaps another setup) and for
  * runs that appear more than once (a copy of a file given too). Caller
  * frees *out. Unless `models` is NULL, also the blocks' scaling models
- * (caller frees with models_table_free, also after an error). Errors as
- * csv_runs_each; STATUS_USAGE for a directory without a runs.csv. */
+ * (caller frees with models_table_free, also after an error), and unless
+ * `splits` is NULL their best splits (splits_free; they point into *out).
+ * Errors as csv_runs_each; STATUS_USAGE for a directory without a
+ * runs.csv. */
 int tables_pool(char *const *inputs, int ninputs, struct warnings *w,
                 struct summary_row **out, size_t *count, struct models_table *models,
-                errmsg_t *err);
+                struct splits_table *splits, errmsg_t *err);
 
 #endif

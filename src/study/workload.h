@@ -51,6 +51,11 @@ struct workload {
     char size[CSV_KEY_MAX];
     void *state;
     void (*reset)(void *state); /* untimed: restore the input */
+    /* Optional: the workload starts its own ranks (exec --launcher), and the
+     * sweep crosses config.ranks with the thread counts; called with a
+     * block's rank count before its runs. NULL: the ranks are this job's
+     * (par_size()), one count for every block. */
+    void (*set_ranks)(void *state, int ranks);
     void (*run)(void *state);   /* timed: the kernel alone */
     /* Optional, after every run (warmups too): STATUS_OK when the run went
      * to its end; 128 + signal when a SIGINT/SIGTERM cut it short (its time
