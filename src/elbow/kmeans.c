@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "elbow/detmath.h"
+
 /* Never contract a * b + c into an fma behind the code's back (clang does
  * by default, gcc in ISO C mode does not): the scalar and vector paths
  * then round alike under either compiler. */
@@ -61,7 +63,7 @@ static size_t seed_stride(size_t n)
 
 static int n_local_trials(int k)
 {
-    return 2 + (int)log((double)k); /* Arthur & Vassilvitskii; sklearn's */
+    return 2 + (int)detmath_log((double)k); /* Arthur & Vassilvitskii; sklearn's */
 }
 
 /* k-means++ checkpoints per candidate for n samples. */

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "elbow/detmath.h"
+
 /* Never contract a * b + c into an fma behind the code's back (clang does
  * by default, gcc in ISO C mode does not): the scalar and vector paths
  * then round alike under either compiler. */
@@ -15,15 +17,6 @@
 
 #if defined(__AVX__)
 #include <immintrin.h>
-#endif
-
-/* Whether the covariance's multiply-adds fuse: where the target has a fast
- * fma. gcc says so with FP_FAST_FMA; clang does not define it, so __FMA__
- * stands for it. */
-#if defined(FP_FAST_FMA) || defined(__FMA__)
-#define PRE_FUSED 1
-#else
-#define PRE_FUSED 0
 #endif
 
 /* Covariance register blocking: COV_BLOCK_ROWS samples times COV_BLOCK_COLS
@@ -169,15 +162,12 @@ void preprocess_scaler_free(struct preprocess_scaler *s)
 /* ------------------------------------------------------------ covariance */
 
 #if !defined(__AVX__)
-/* a * b + c, fused where the target has a fast fma (results then differ
- * from the unfused build only in the last bit, never between runs). */
+/* a * b + c, two roundings on every target: a fused multiply-add would
+ * give other bits where the target has one (x86-64-v3, native) than where
+ * it has none (x86-64, v2), and the builds would disagree. */
 static inline double mul_add(double a, double b, double c)
 {
-#if PRE_FUSED
-    return fma(a, b, c);
-#else
     return a * b + c;
-#endif
 }
 
 /* Rows i..i+COV_BLOCK_COLS-1 of the upper triangle, j >= i, updated with
@@ -257,13 +247,10 @@ enum { COV_PANEL_ROWS = COV_PANEL_BLOCKS * COV_BLOCK_ROWS,
 _Static_assert(COV_TILE_VECS == 3, "covariance_upper_avx's leftovers are 1 or 2");
 _Static_assert(COV_TILE_ROWS == COV_LANES, "a tile's rows are one feature block");
 
+/* mul_add on 4 lanes: a multiply, then an add, never fused. */
 static inline __m256d vmul_add(__m256d a, __m256d b, __m256d c)
 {
-#if PRE_FUSED
-    return _mm256_fmadd_pd(a, b, c);
-#else
     return _mm256_add_pd(_mm256_mul_pd(a, b), c);
-#endif
 }
 
 /* Rows COV_LANES ib.. (COV_TILE_ROWS of them) x feature blocks jb..jb+nv-1
@@ -492,13 +479,13 @@ static void ql_step(double *zt, int n, double *diag, double *off, int l,
                     int m)
 {
     double g = (diag[l + 1] - diag[l]) / (2.0 * off[l]);
-    double r = hypot(g, 1.0);
+    double r = detmath_hypot(g, 1.0);
     g = diag[m] - diag[l] + off[l] / (g + copysign(r, g));
     double s = 1.0, c = 1.0, p = 0.0;
     int i;
     for (i = m - 1; i >= l; i--) {
         double f = s * off[i], b = c * off[i];
-        off[i + 1] = r = hypot(f, g);
+        off[i + 1] = r = detmath_hypot(f, g);
         if (r == 0.0) { /* underflow: deflate and retry this block */
             diag[i + 1] -= p;
             off[m] = 0.0;
