@@ -337,6 +337,52 @@ static inline void seed_block_d2g(const struct kmeans_data *kd,
     }
 }
 
+#else
+/* d == 2 on any other target: the same operations in plain C, the
+ * SEED_PARTS lanes of each partial sum written out, so that the compiler
+ * vectorises them at its own width (2 or 4 doubles) while every lane
+ * still adds the same samples in the same order: the bits of
+ * seed_block_any and of the AVX-512 version. g as there. */
+static inline void seed_block_d2g(const struct kmeans_data *kd,
+                                  const struct seed_step *st, int t0, int g,
+                                  size_t i0, size_t end, double *cum)
+{
+    const size_t n = kd->n, end8 = i0 + (end - i0) / SEED_PARTS * SEED_PARTS;
+    const double *restrict x = kd->xs, *restrict y = kd->xs + n;
+    const double *restrict closest = st->closest;
+    double cx[SEED_GROUP], cy[SEED_GROUP], part[SEED_GROUP][SEED_PARTS];
+    for (int q = 0; q < g; q++) {
+        cx[q] = x[st->cand[t0 + q]];
+        cy[q] = y[st->cand[t0 + q]];
+        for (int l = 0; l < SEED_PARTS; l++)
+            part[q][l] = 0.0;
+    }
+    for (size_t i = i0; i < end8; i += SEED_PARTS) {
+        double cl[SEED_PARTS];
+        for (int l = 0; l < SEED_PARTS; l++)
+            cl[l] = closest != NULL ? closest[i + l] : HUGE_VAL;
+        for (int q = 0; q < g; q++) {
+            double *restrict out = st->buf[t0 + q] + i;
+            for (int l = 0; l < SEED_PARTS; l++) {
+                double dx = x[i + l] - cx[q], dy = y[i + l] - cy[q];
+                double s = dx * dx + dy * dy;
+                double m = s < cl[l] ? s : cl[l];
+                out[l] = m;
+                part[q][l] += m;
+            }
+        }
+    }
+    for (int q = 0; q < g; q++) {
+        double *buf = st->buf[t0 + q];
+        for (size_t i = end8; i < end; i++)
+            buf[i] = seed_min(kd, st->closest, i, st->cand[t0 + q]);
+        cum[t0 + q] += seed_block_sum(part[q], buf + end8, end - end8);
+    }
+}
+#endif
+
+/* d == 2: candidates [t0, t1) of a step over block [i0, end), up to
+ * SEED_GROUP at a time, each group size compiled on its own. */
 static void seed_block_d2(const struct kmeans_data *kd, const struct seed_step *st,
                           int t0, int t1, size_t i0, size_t end, double *cum)
 {
@@ -347,7 +393,6 @@ static void seed_block_d2(const struct kmeans_data *kd, const struct seed_step *
     default: seed_block_d2g(kd, st, t0, SEED_GROUP, i0, end, cum); break;
     }
 }
-#endif
 
 /* A step's pass: every candidate's minima, checkpoints and potential. */
 static void seed_pass(const struct kmeans_data *kd, const struct seed_step *st)
@@ -358,12 +403,10 @@ static void seed_pass(const struct kmeans_data *kd, const struct seed_step *st)
         size_t end = n - i0 < SEED_BLOCK ? n : i0 + SEED_BLOCK;
         for (int t0 = 0; t0 < st->count; t0 += SEED_GROUP) {
             int t1 = st->count - t0 < SEED_GROUP ? st->count : t0 + SEED_GROUP;
-#if defined(__AVX512F__)
             if (kd->d == 2) {
                 seed_block_d2(kd, st, t0, t1, i0, end, cum);
                 continue;
             }
-#endif
             seed_block_any(kd, st, t0, t1, i0, end, cum);
         }
         for (int t = 0; t < st->count; t++)
