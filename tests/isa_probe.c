@@ -8,7 +8,9 @@
  * bogosort` record.
  *
  * Usage: isa_probe THREADS. Prints "bogosort rows 0x..." (the default
- * partition), then "elbow over-k 0x..." and "elbow tasks 0x...". Exit 1
+ * partition), then "elbow over-k 0x..." and "elbow tasks 0x...", and
+ * "elbow-wide over-k 0x...": make_blobs of 60 x 2000 (3 centres), whose
+ * PCA goes through the Gram matrix (fewer samples than features). Exit 1
  * on an error or a failed verification. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,23 +45,26 @@ static int probe_bogosort(void)
     return ok ? 0 : 1;
 }
 
-static int probe_elbow(const double *x, enum elbow_strategy strategy,
-                       int threads)
+/* The wide problem: fewer samples than features. */
+enum { WIDE_SAMPLES = 60, WIDE_FEATURES = 2000, WIDE_CENTERS = 3, WIDE_K_MAX = 5 };
+
+static int probe_elbow(const char *name, const double *x, size_t n, int d,
+                       int k_max, enum elbow_strategy strategy, int threads)
 {
     const struct elbow_params p = {
-        .k_min = K_MIN, .k_max = K_MAX, .folds = FOLDS, .n_init = N_INIT,
+        .k_min = K_MIN, .k_max = k_max, .folds = FOLDS, .n_init = N_INIT,
         .max_iter = MAX_ITER, .pca = PCA, .tol = TOL, .scale = true,
         .seed = SEED, .strategy = strategy, .max_threads = threads,
-        .rank = 0, .nranks = 1};
+        .rank = 0, .nranks = 1, .cancel = NULL};
     struct elbow e;
     errmsg_t err;
-    if (elbow_init(&e, x, SAMPLES, FEATURES, &p, &err) != STATUS_OK) {
+    if (elbow_init(&e, x, n, d, &p, &err) != STATUS_OK) {
         fprintf(stderr, "isa_probe: %s\n", err.text);
         return 1;
     }
     elbow_run(&e);
     bool ok = elbow_verify(&e);
-    printf("elbow %s 0x%016llx\n", elbow_strategy_names[strategy],
+    printf("%s %s 0x%016llx\n", name, elbow_strategy_names[strategy],
            (unsigned long long)elbow_checksum(&e));
     elbow_free(&e);
     return ok ? 0 : 1;
@@ -74,17 +79,21 @@ int main(int argc, char **argv)
     }
     omp_set_num_threads(threads);
     const struct blobs_params bp = {SAMPLES, FEATURES, CENTERS, CLUSTER_STD, SEED};
-    double *x;
-    int *labels;
+    const struct blobs_params wp = {WIDE_SAMPLES, WIDE_FEATURES, WIDE_CENTERS,
+                                    CLUSTER_STD, SEED};
+    double *x = NULL, *wide = NULL;
+    int *labels = NULL, *wide_labels = NULL;
     errmsg_t err;
-    if (blobs_make(&bp, &x, &labels, &err) != STATUS_OK) {
+    if (blobs_make(&bp, &x, &labels, &err) != STATUS_OK ||
+        blobs_make(&wp, &wide, &wide_labels, &err) != STATUS_OK) {
         fprintf(stderr, "isa_probe: %s\n", err.text);
         return 1;
     }
     int rc = probe_bogosort();
-    rc |= probe_elbow(x, ELBOW_OVER_K, threads);
-    rc |= probe_elbow(x, ELBOW_TASKS, threads);
-    free(x);
-    free(labels);
+    rc |= probe_elbow("elbow", x, SAMPLES, FEATURES, K_MAX, ELBOW_OVER_K, threads);
+    rc |= probe_elbow("elbow", x, SAMPLES, FEATURES, K_MAX, ELBOW_TASKS, threads);
+    rc |= probe_elbow("elbow-wide", wide, WIDE_SAMPLES, WIDE_FEATURES, WIDE_K_MAX,
+                      ELBOW_OVER_K, threads);
+    free(x), free(labels), free(wide), free(wide_labels);
     return rc;
 }
