@@ -97,8 +97,9 @@ endif
 # and the kernels it links, compiled into the build directory of those
 # knobs, so each costs the kernels' objects only (and the portable and
 # native ones share valgrind's and this build's). x86-64-v4 (AVX-512) runs
-# where the CPU has it and is compiled only elsewhere; the other compiler
-# (portable and native) joins where it compiles OpenMP code.
+# where the CPU has it and is compiled only elsewhere; the other compiler's
+# native build (where contraction would show) joins where it compiles
+# OpenMP code.
 ISA_KERNELS := base/rng base/status base/par elbow/detmath elbow/nprandom \
                elbow/blobs elbow/preprocess elbow/kmeans elbow/silhouette \
                elbow/rules elbow/elbow bogosort/bogosort
@@ -112,7 +113,9 @@ ifeq ($(MPI)$(SANITIZE)$(TSAN),000)
   ISA_CCS     = $(CC) $(if $(ISA_ALT_OK),$(ISA_ALT_CC))
   isa_arch    = $(if $(filter generic,$(1)),,$(1))
   isa_probe   = build/$(notdir $(1))-o$(OPTIMIZE)-d$(DEBUG)-s0-t0-m0-a$(2)/tests/isa_probe
-  isa_arches  = $(if $(filter $(1),$(CC)),$(ISA_ARCHES),native generic)
+  isa_arches  = $(if $(filter $(1),$(CC)),$(ISA_ARCHES),native)
+  # each probe's kernels compile in parallel, unless make already does
+  ISA_JOBS    = $(if $(findstring jobserver,$(MAKEFLAGS)),,-j$(shell nproc 2>/dev/null || echo 2))
   ISA_LIST    = $(foreach c,$(ISA_CCS),$(foreach a,$(call isa_arches,$(c)),$(notdir $(c)):$(a)=$(call isa_probe,$(c),$(a))))
   ISA_NOTES   = $(if $(ISA_X86),$(if $(ISA_V4),,x86-64-v4 (the AVX-512 paths) compiled but not run: this CPU has no avx512f.)) \
                 $(if $(ISA_ALT_OK),,$(ISA_ALT_CC) not compared: it cannot compile an OpenMP program here.)
@@ -160,7 +163,7 @@ $(BUILD)/tests/isa_probe: $(BUILD)/tests/isa_probe.o $(ISA_KERNELS:%=$(BUILD)/%.
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(ALL_LDLIBS)
 
 isa-probes:
-	@$(foreach c,$(ISA_CCS),$(foreach a,$(call isa_arches,$(c)),$(MAKE) --no-print-directory \
+	@$(foreach c,$(ISA_CCS),$(foreach a,$(call isa_arches,$(c)),$(MAKE) --no-print-directory $(ISA_JOBS) \
 	    CC=$(c) ARCH=$(call isa_arch,$(a)) $(if $(filter $(c),$(CC)),,OPENMP_FLAGS=-fopenmp) \
 	    isa-probe &&)) true
 	@$(if $(ISA_X86),$(if $(ISA_V4),,$(CC) $(ALL_CPPFLAGS) $(REQ_CFLAGS) $(PIN_CFLAGS) \

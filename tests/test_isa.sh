@@ -1,8 +1,9 @@
 # The same answer on every node: builds for other targets (x86-64,
-# x86-64-v2, -v3, native) and by the other compiler compute this build's
-# checksums, the pinned ones, for bogosort, both elbow strategies and an
-# elbow of wide data (its PCA through the Gram matrix) at 1 and 2 threads. make test builds their probes (tests/isa_probe.c, the
-# kernels alone; see ISA_KERNELS in the Makefile) and names them in
+# x86-64-v2, -v3, native) and the other compiler's native build compute
+# this build's checksums, the pinned ones, for bogosort, both elbow
+# strategies and an elbow of wide data (its PCA through the Gram matrix)
+# at 1 and 2 threads. make test builds their probes (tests/isa_probe.c,
+# the kernels alone; see ISA_KERNELS in the Makefile) and names them in
 # OMPSWEEP_ISA ("compiler:target=path ..."); what it could not run is in
 # OMPSWEEP_ISA_NOTES, printed here (see docs/elbow.md).
 . tests/lib.sh
