@@ -67,8 +67,15 @@ ifeq ($(MPI),1)
   REQ_CPPFLAGS += -DOMPSWEEP_MPI=1
 endif
 
+# The same answer on every node: no multiply-add contraction (gcc's ISO C
+# default; clang contracts by default), so that builds for targets with and
+# without FMA round alike. After the user's CFLAGS, so that no flag given
+# for speed changes the results (docs/elbow.md, "The same answer on every
+# node"); -ffast-math stops the build (src/elbow/detmath.c).
+PIN_CFLAGS := -ffp-contract=off
+
 ALL_CPPFLAGS = $(REQ_CPPFLAGS) $(CPPFLAGS)
-ALL_CFLAGS   = $(REQ_CFLAGS) $(CFLAGS)
+ALL_CFLAGS   = $(REQ_CFLAGS) $(CFLAGS) $(PIN_CFLAGS)
 ALL_LDFLAGS  = $(REQ_LDFLAGS) $(LDFLAGS)
 ALL_LDLIBS   = $(REQ_LDLIBS) $(LDLIBS)
 
@@ -88,6 +95,36 @@ ifeq ($(shell command -v valgrind >/dev/null 2>&1 && echo 1)$(MPI)$(SANITIZE)$(T
   TEST_VG := $(VG_BUILD)/ompsweep
 endif
 
+# make test compares the results of builds for other targets and for the
+# other compiler with this one's (tests/test_isa.sh): tests/isa_probe.c
+# and the kernels it links, compiled into the build directory of those
+# knobs, so each costs the kernels' objects only (and the portable and
+# native ones share valgrind's and this build's). x86-64-v4 (AVX-512) runs
+# where the CPU has it and is compiled only elsewhere; the other compiler's
+# native build (where contraction would show) joins where it compiles
+# OpenMP code.
+ISA_KERNELS := base/rng base/status base/par elbow/detmath elbow/nprandom \
+               elbow/blobs elbow/preprocess elbow/kmeans elbow/silhouette \
+               elbow/rules elbow/elbow bogosort/bogosort
+ifeq ($(MPI)$(SANITIZE)$(TSAN),000)
+  ISA_X86    := $(filter x86_64,$(shell uname -m))
+  ISA_V4      = $(if $(shell grep -qw avx512f /proc/cpuinfo 2>/dev/null && echo y),x86-64-v4)
+  ISA_ARCHES  = native generic $(if $(ISA_X86),x86-64-v2 x86-64-v3 $(ISA_V4))
+  ISA_ALT_CC := $(if $(findstring clang,$(notdir $(CC))),gcc,clang)
+  ISA_ALT_OK  = $(shell echo 'int main(void){return 0;}' | \
+                  $(ISA_ALT_CC) -fopenmp -x c -o /dev/null - 2>/dev/null && echo y)
+  ISA_CCS     = $(CC) $(if $(ISA_ALT_OK),$(ISA_ALT_CC))
+  isa_arch    = $(if $(filter generic,$(1)),,$(1))
+  isa_probe   = build/$(notdir $(1))-o$(OPTIMIZE)-d$(DEBUG)-s0-t0-m0-a$(2)/tests/isa_probe
+  isa_arches  = $(if $(filter $(1),$(CC)),$(ISA_ARCHES),native)
+  # each probe's kernels compile in parallel, unless make already does
+  ISA_JOBS    = $(if $(findstring jobserver,$(MAKEFLAGS)),,-j$(shell nproc 2>/dev/null || echo 2))
+  ISA_LIST    = $(foreach c,$(ISA_CCS),$(foreach a,$(call isa_arches,$(c)),$(notdir $(c)):$(a)=$(call isa_probe,$(c),$(a))))
+  ISA_NOTES   = $(if $(ISA_X86),$(if $(ISA_V4),,x86-64-v4 (the AVX-512 paths) compiled but not run: this CPU has no avx512f.)) \
+                $(if $(ISA_ALT_OK),,$(ISA_ALT_CC) not compared: it cannot compile an OpenMP program here.)
+  TEST_ISA   := isa-probes
+endif
+
 # Sources: src/main.c and src/config.c (the program's face) and one folder
 # per layer (see the README's Layout section).
 SRCS      := $(wildcard src/*.c src/*/*.c)
@@ -102,7 +139,7 @@ TEST_BINS := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
 BUILD_INFO = -DOMPSWEEP_VERSION='"$(VERSION)"' -DOMPSWEEP_GIT_COMMIT='"$(GIT_COMMIT)"' \
              -DOMPSWEEP_CFLAGS='"$(strip $(ALL_CFLAGS))"'
 
-.PHONY: all run test clean ompsweep compare plots fuzz binary micro
+.PHONY: all run test clean ompsweep compare plots fuzz binary micro isa-probe isa-probes
 all: ompsweep
 
 # Phony so that switching knobs always refreshes ./ompsweep from the build
@@ -121,6 +158,19 @@ ifneq ($(strip $(ARCH)),)
 $(VG_BUILD)/ompsweep: FORCE
 	@$(MAKE) --no-print-directory ARCH= binary
 endif
+
+# The probe of the knobs in force, and those of every target and compiler
+# that make test compares (see ISA_KERNELS).
+isa-probe: $(BUILD)/tests/isa_probe
+$(BUILD)/tests/isa_probe: $(BUILD)/tests/isa_probe.o $(ISA_KERNELS:%=$(BUILD)/%.o)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(ALL_LDLIBS)
+
+isa-probes:
+	@$(foreach c,$(ISA_CCS),$(foreach a,$(call isa_arches,$(c)),$(MAKE) --no-print-directory $(ISA_JOBS) \
+	    CC=$(c) ARCH=$(call isa_arch,$(a)) $(if $(filter $(c),$(CC)),,OPENMP_FLAGS=-fopenmp) \
+	    isa-probe &&)) true
+	@$(if $(ISA_X86),$(if $(ISA_V4),,$(CC) $(ALL_CPPFLAGS) $(REQ_CFLAGS) $(PIN_CFLAGS) \
+	    -march=x86-64-v4 -fsyntax-only src/elbow/kmeans.c src/elbow/silhouette.c src/elbow/preprocess.c))
 
 $(BUILD)/ompsweep: $(BUILD)/main.o $(BUILD)/libompsweep.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(ALL_LDLIBS)
@@ -168,8 +218,9 @@ RESULTS ?= results
 run: ompsweep
 	./ompsweep all --repeats 11 -o '$(RESULTS)'
 
-test: ompsweep $(TEST_BINS) $(TEST_MPI) $(TEST_VG)
+test: ompsweep $(TEST_BINS) $(TEST_MPI) $(TEST_VG) $(TEST_ISA)
 	@$(TEST_ENV) OMPSWEEP=$(BUILD)/ompsweep OMPSWEEP_MPI=$(TEST_MPI) OMPSWEEP_VALGRIND=$(TEST_VG) \
+	    OMPSWEEP_ISA='$(if $(TEST_ISA),$(ISA_LIST))' OMPSWEEP_ISA_NOTES='$(if $(TEST_ISA),$(strip $(ISA_NOTES)))' \
 	    TEST_BIN_DIR=$(BUILD)/tests sh tests/run.sh
 
 # ompsweep against the Python/joblib peer of the source notebook, side by

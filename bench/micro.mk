@@ -18,14 +18,14 @@ WARN         := -Wall -Wextra -Wpedantic -Wshadow -Wformat=2
 REQ_CPPFLAGS := -Isrc -D_GNU_SOURCE -MMD -MP
 REQ_CFLAGS   := -std=c11 -O3 $(if $(strip $(ARCH)),-march=$(ARCH)) $(OPENMP_FLAGS) $(WARN)
 ALL_CPPFLAGS  = $(REQ_CPPFLAGS) $(CPPFLAGS)
-ALL_CFLAGS    = $(REQ_CFLAGS) $(CFLAGS)
+ALL_CFLAGS    = $(REQ_CFLAGS) $(CFLAGS) -ffp-contract=off
 ALL_LDFLAGS   = $(OPENMP_FLAGS) $(LDFLAGS)
 ALL_LDLIBS    = -lm $(LDLIBS)
 
 OUT     := build/micro/$(notdir $(CC))
 # The kernel modules the benchmarks link, by their path under src/.
-KERNELS := base/rng base/status elbow/nprandom elbow/blobs elbow/preprocess \
-           elbow/kmeans elbow/silhouette bogosort/bogosort
+KERNELS := base/rng base/status elbow/detmath elbow/nprandom elbow/blobs \
+           elbow/preprocess elbow/kmeans elbow/silhouette bogosort/bogosort
 BENCHES := micro_kmeans micro_silhouette micro_covariance micro_shuffle
 
 LIB  := $(OUT)/libkernels.a

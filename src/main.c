@@ -105,6 +105,8 @@ static int setup_workloads(struct study *st, errmsg_t *err)
             int rc = workload_create(registry[i].create, st->cfg, v, 1, &st->w[i][v], err);
             if (rc != STATUS_OK)
                 return rc;
+            if (st->w[i][v].warning != NULL && par_root())
+                warnings_add(&st->warnings, "%s", st->w[i][v].warning);
         }
     }
     return STATUS_OK;

@@ -148,7 +148,7 @@ static void test_params_checked_against_data(void)
     double x[20 * 2] = {0};
     struct elbow e;
     errmsg_t err;
-    struct elbow_params p = {2, 5, 5, 1, 10, 2, 1e-4, true, 1, ELBOW_OVER_K, 1, 0, 0};
+    struct elbow_params p = {2, 5, 5, 1, 10, 2, 1e-4, true, 1, ELBOW_OVER_K, 1, 0, 0, NULL};
     p.k_max = 20;
     CHECK(elbow_init(&e, x, 20, 2, &p, &err) == STATUS_USAGE);
     CHECK_STR(err.text, "--k-max: 20 must be below the 20 samples of the data");

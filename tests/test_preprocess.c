@@ -223,6 +223,100 @@ static int fold_reference(const struct preprocess_split *sp, bool scale,
     return rc;
 }
 
+static const char WIDE_FIXTURE[] = "tests/fixtures/pipeline_pca_wide.txt";
+
+/* |a - b| <= tol * max(|b|, 1), element by element, for two fits: means,
+ * variances, components and the projections of X (n x d). */
+static void check_same_pca(const struct preprocess_pca *a,
+                           const struct preprocess_pca *b, const double *X,
+                           size_t n, double tol)
+{
+    const size_t d = (size_t)a->d, nc = (size_t)a->ncomp;
+    double *pa = malloc(n * nc * sizeof *pa), *pb = malloc(n * nc * sizeof *pb);
+    CHECK(pa != NULL && pb != NULL);
+    if (pa != NULL && pb != NULL) {
+        CHECK(memcmp(a->mean, b->mean, d * sizeof *a->mean) == 0);
+        CHECK(count_far(a->explained_variance, b->explained_variance, nc, tol) == 0);
+        CHECK(count_far(a->explained_variance_ratio, b->explained_variance_ratio,
+                        nc, tol) == 0);
+        CHECK(count_far(a->components, b->components, nc * d, tol) == 0);
+        preprocess_pca_apply(a, X, n, pa);
+        preprocess_pca_apply(b, X, n, pb);
+        CHECK(count_far(pa, pb, n * nc, tol) == 0);
+    }
+    free(pa);
+    free(pb);
+}
+
+/* Fewer samples than features (24 x 120): PCA(2) through the Gram matrix
+ * matches scikit-learn and the d x d covariance's answer within 1e-12. */
+static void test_pca_wide_gram(void)
+{
+    size_t n, d, r, c;
+    double *Xs = harness_fixture(WIDE_FIXTURE, "scaled", &n, &d);
+    double *comp = harness_fixture(WIDE_FIXTURE, "pca2.components", &r, &c);
+    double *var = harness_fixture(WIDE_FIXTURE, "pca2.explained_variance", &r, &c);
+    double *proj = harness_fixture(WIDE_FIXTURE, "pca2.transform", &r, &c);
+    double *out = malloc(n * 2 * sizeof *out);
+    struct preprocess_pca gram, cov, autop;
+    CHECK(n < d);
+    if (Xs && comp && var && proj && out &&
+        preprocess_pca_fit_with(&gram, Xs, n, (int)d, 2, PREPROCESS_PCA_GRAM, NULL) == 0 &&
+        preprocess_pca_fit_with(&cov, Xs, n, (int)d, 2, PREPROCESS_PCA_COVARIANCE, NULL) == 0 &&
+        preprocess_pca_fit(&autop, Xs, n, (int)d, 2, NULL) == 0) {
+        check_same_pca(&gram, &cov, Xs, n, REL_TOL);
+        CHECK(memcmp(autop.components, gram.components, 2 * d * sizeof *comp) == 0);
+        CHECK(count_far(gram.components, comp, 2 * d, REL_TOL) == 0);
+        CHECK(count_far(gram.explained_variance, var, 2, REL_TOL) == 0);
+        preprocess_pca_apply(&gram, Xs, n, out);
+        CHECK(count_far(out, proj, n * 2, REL_TOL) == 0);
+        preprocess_pca_free(&gram);
+        preprocess_pca_free(&cov);
+        preprocess_pca_free(&autop);
+    } else {
+        CHECK(0);
+    }
+    free(Xs), free(comp), free(var), free(proj), free(out);
+}
+
+/* The Gram path on tall data too (the 40 x 7 fixture, a constant column,
+ * 2 and 3 components): the covariance's answer within 1e-12. */
+static void test_pca_gram_on_tall_data(void)
+{
+    size_t n, d;
+    double *Xs = fx_read("scaler.transform", &n, &d);
+    for (int nc = 2; Xs != NULL && nc <= 3; nc++) {
+        struct preprocess_pca gram, cov;
+        if (preprocess_pca_fit_with(&gram, Xs, n, (int)d, nc, PREPROCESS_PCA_GRAM, NULL) != 0 ||
+            preprocess_pca_fit_with(&cov, Xs, n, (int)d, nc, PREPROCESS_PCA_COVARIANCE, NULL) != 0) {
+            CHECK(0);
+            break;
+        }
+        check_same_pca(&gram, &cov, Xs, n, REL_TOL);
+        preprocess_pca_free(&gram);
+        preprocess_pca_free(&cov);
+    }
+    free(Xs);
+}
+
+/* More components than the data's rank (3 points span a plane): the Gram
+ * path's third component is a unit vector orthogonal to the first two. */
+static void test_pca_gram_past_rank(void)
+{
+    const double X[3 * 4] = {1, 2, 0, 5, -1, 0, 3, 2, 0, 4, 1, -1};
+    struct preprocess_pca p;
+    CHECK(preprocess_pca_fit_with(&p, X, 3, 4, 3, PREPROCESS_PCA_GRAM, NULL) == 0);
+    for (int a = 0; a < 3; a++)
+        for (int b = 0; b < 3; b++) {
+            double dot = 0.0;
+            for (int f = 0; f < 4; f++)
+                dot += p.components[a * 4 + f] * p.components[b * 4 + f];
+            CHECK_NEAR(dot, a == b ? 1.0 : 0.0, 1e-12);
+        }
+    CHECK(p.explained_variance[2] < 1e-12 * p.explained_variance[0]);
+    preprocess_pca_free(&p);
+}
+
 /* preprocess_fold equals the separate steps bit for bit: test block first,
  * inside and last, sizes off the vector and block widths, with and without
  * the scaler and the PCA. */
@@ -244,7 +338,7 @@ static void test_fold_matches_separate_steps(void)
     for (int b = 0; b < 3; b++)
         for (int c = 0; c < 3; c++)
             for (int scale = 0; scale <= 1; scale++) {
-                const struct preprocess_split sp = {X, n, begins[b], sizes[b], d};
+                const struct preprocess_split sp = {X, n, begins[b], sizes[b], d, NULL};
                 const size_t nt = n - sizes[b];
                 const size_t cols = ncomps[c] > 0 ? (size_t)ncomps[c] : (size_t)d;
                 double *scr = ncomps[c] == 13 ? malloc(big * sizeof *scr) : scratch;
@@ -263,7 +357,7 @@ static void test_fold_matches_separate_steps(void)
                     free(scr);
             }
     errmsg_t err;
-    const struct preprocess_split tiny = {X, 3, 1, 2, d};
+    const struct preprocess_split tiny = {X, 3, 1, 2, d, NULL};
     CHECK(preprocess_fold(&tiny, true, 1, scratch, got, got + big, &err) ==
           STATUS_USAGE); /* one training row: no PCA */
 done:
@@ -283,7 +377,7 @@ static void test_fold_zero_projection_keeps_sign(void)
         for (int scale = 0; scale <= 1; scale++) {
             for (int i = 0; i < 12; i++)
                 X[i] = i < 2 ? 0.0 : sign * base[i / 2][i % 2];
-            const struct preprocess_split sp = {X, 6, 5, 1, 2};
+            const struct preprocess_split sp = {X, 6, 5, 1, 2, NULL};
             CHECK(fold_reference(&sp, scale, 2, want, want + 10) == STATUS_OK);
             CHECK(preprocess_fold(&sp, scale, 2, scratch, got, got + 10, NULL) ==
                   STATUS_OK);
@@ -300,6 +394,9 @@ int main(void)
     RUN(test_pca3_matches_sklearn);
     RUN(test_pca_errors);
     RUN(test_pca_eigenpairs);
+    RUN(test_pca_wide_gram);
+    RUN(test_pca_gram_on_tall_data);
+    RUN(test_pca_gram_past_rank);
     RUN(test_fold_matches_separate_steps);
     RUN(test_fold_zero_projection_keeps_sign);
     return harness_report();

@@ -185,13 +185,13 @@ static void test_scores_match_one_at_a_time(void)
     multi_data();
     const int *labels[NL] = {ML[0], ML[1], ML[2], ML[3]};
     double got[NL], one;
-    CHECK(silhouette_scores(MX, MN, MD, NL, labels, MK, got, NULL) == STATUS_OK);
+    CHECK(silhouette_scores(MX, MN, MD, NL, labels, MK, got, NULL, NULL) == STATUS_OK);
     for (int l = 0; l < NL; l++) {
         CHECK(silhouette_score(MX, MN, MD, labels[l], MK[l], &one, NULL) ==
               STATUS_OK);
         CHECK_NEAR(got[l], one, TOL);
         CHECK(silhouette_scores(MX, MN, MD, 1, &labels[l], &MK[l], got + l,
-                                NULL) == STATUS_OK);
+                                NULL, NULL) == STATUS_OK);
         CHECK(memcmp(&got[l], &one, sizeof one) == 0);
     }
 }
@@ -206,16 +206,16 @@ static void test_scores_undefined_and_errors(void)
     const int k[3] = {MK[1], 1, MK[3]};
     double got[3], one;
     errmsg_t err;
-    CHECK(silhouette_scores(MX, MN, MD, 3, labels, k, got, &err) == STATUS_OK);
+    CHECK(silhouette_scores(MX, MN, MD, 3, labels, k, got, NULL, &err) == STATUS_OK);
     CHECK(isnan(got[1]));
     CHECK(silhouette_score(MX, MN, MD, ML[3], MK[3], &one, NULL) == STATUS_OK);
     CHECK_NEAR(got[2], one, TOL);
     const int small[3] = {MK[1], 1, 4}; /* ML[3] has labels up to 11 */
-    CHECK(silhouette_scores(MX, MN, MD, 3, labels, small, got, &err) ==
+    CHECK(silhouette_scores(MX, MN, MD, 3, labels, small, got, NULL, &err) ==
           STATUS_USAGE);
     CHECK(strstr(err.text, "(labeling 2)") != NULL);
     CHECK(isnan(got[0]) && isnan(got[2]));
-    CHECK(silhouette_scores(MX, MN, 0, 3, labels, k, got, &err) == STATUS_USAGE);
+    CHECK(silhouette_scores(MX, MN, 0, 3, labels, k, got, NULL, &err) == STATUS_USAGE);
 }
 
 /* Two random labelings of 800 samples: their joint groups (about 400)
@@ -238,7 +238,7 @@ static void test_scores_many_groups(void)
     const int *labels[3] = {a, b, c};
     const int k[3] = {K, K, KC};
     double got[3], one;
-    CHECK(silhouette_scores(X, N, 3, 3, labels, k, got, NULL) == STATUS_OK);
+    CHECK(silhouette_scores(X, N, 3, 3, labels, k, got, NULL, NULL) == STATUS_OK);
     for (int l = 0; l < 3; l++) {
         CHECK(silhouette_score(X, N, 3, labels[l], k[l], &one, NULL) == STATUS_OK);
         CHECK(memcmp(&got[l], &one, sizeof one) == 0);

@@ -50,7 +50,7 @@ static void lloyd_step(const struct kmeans_data *kd, int k,
                        struct kmeans_work *w, int *labels)
 {
     prepare_centres(w->centers, k, kd->d, w->cnorm, w->cmul);
-    (void)assign(kd, k, w->cnorm, w->cmul, labels);
+    (void)assign(kd, k, w->cnorm, w->cmul, labels, w->cancel);
     centre_sums(kd, k, labels, w->centers_new, w->weight, w->sets);
     (void)relocate_empty(kd, k, w->centers, w->centers_new, w->weight,
                          labels, w->dist);
@@ -91,7 +91,7 @@ static void bench_lloyd(const struct kmeans_data *kd, struct kmeans_work *w,
             memcpy(w->centers, seeds, (size_t)k * 2 * sizeof *seeds);
             double t0 = micro_now();
             prepare_centres(w->centers, k, kd->d, w->cnorm, w->cmul);
-            (void)assign(kd, k, w->cnorm, w->cmul, labels);
+            (void)assign(kd, k, w->cnorm, w->cmul, labels, w->cancel);
             double t1 = micro_now();
             lloyd_step(kd, k, w, labels);
             double t2 = micro_now();
@@ -121,6 +121,9 @@ int main(void)
         fprintf(stderr, "micro_kmeans: set-up failed\n");
         return 1;
     }
+    /* a flag that is never set, as the elbow's: the polls are timed too */
+    static atomic_int never;
+    w.cancel = &never;
     int *labels = malloc(f.n_train * sizeof *labels);
     double cc[64];
     if (labels == NULL)

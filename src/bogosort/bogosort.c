@@ -17,6 +17,14 @@ const char *const bogosort_partition_names[BOGOSORT_PARTITION_COUNT] = {"chunks"
 #define BOGOSORT_INPUT_DOMAIN (1ULL << 63)
 #define BOGOSORT_DRAW_LIMIT (1ULL << 48) /* keeps rejections below 2^-16 */
 enum { PERM_LANE_BITS = 8, BYTE_ROW_MAX = UINT8_MAX, FACT8 = 40320 };
+/* Cancellation (base/cancel.h): the flag is polled before every row, and
+ * within the rows wider than the table every CANCEL_POLL shuffles (about
+ * 35 ms at their rate; one compare a word, lost in their cost). Table rows
+ * are not polled within: one takes 8! / (m1! m2! ...) <= 40320 shuffles
+ * on average, about 0.1 ms, and it runs past 10^8 shuffles (a quarter of
+ * a second) with probability below e^-2400; a poll each word there cost
+ * 7% of the shuffle rate (make micro). */
+#define CANCEL_POLL ((uint64_t)1 << 20)
 static const uint64_t CHECKSUM_MULT = 0x9e3779b97f4a7c15ULL;
 
 struct bogosort_plan bogosort_plan_for(size_t cols)
@@ -123,7 +131,7 @@ static inline uint64_t peel_digit(uint64_t *r, uint64_t digits)
  * gives the swap indices j_i of the digit that peeling c! would give (the
  * same high halves, the same low half left). */
 static uint64_t sort_row_wide(int *row, const struct bogosort_plan *plan,
-                              rng_t *rng)
+                              rng_t *rng, const atomic_int *cancel)
 {
     int pristine[BOGOSORT_MAX_COLS], lanes[BOGOSORT_MAX_COLS];
     size_t cols = plan->cols;
@@ -131,7 +139,12 @@ static uint64_t sort_row_wide(int *row, const struct bogosort_plan *plan,
         return 0;
     memcpy(pristine, row, cols * sizeof *row);
     uint64_t threshold = -plan->bound % plan->bound;
-    for (uint64_t count = 0;;) {
+    for (uint64_t count = 0, poll = CANCEL_POLL;;) {
+        if (count >= poll) {
+            if (cancel_requested(cancel))
+                return count;
+            poll += CANCEL_POLL;
+        }
         uint64_t r = draw_word(rng, plan->bound, threshold);
         for (int s = 0; s < plan->per_draw; s++) {
             memcpy(lanes, pristine, cols * sizeof *lanes);
@@ -289,10 +302,12 @@ static void sort_one(struct bogosort *b, size_t i)
 {
     int local[BOGOSORT_MAX_COLS];
     int *row = b->matrix + i * b->cols;
+    if (cancel_requested(b->cancel))
+        return; /* the run is cut: leave the rest */
     memcpy(local, row, b->cols * sizeof *local);
     rng_t rng = rng_stream(b->seed, i);
     b->shuffles[i] = b->perms != NULL ? sort_row_table(local, b, &rng)
-                                      : sort_row_wide(local, &b->plan, &rng);
+                                      : sort_row_wide(local, &b->plan, &rng, b->cancel);
     memcpy(row, local, b->cols * sizeof *local);
 }
 
@@ -431,6 +446,35 @@ bool bogosort_verify(const struct bogosort *b, uint64_t *checksum,
     *checksum = h;
     *shuffles = total;
     return ok;
+}
+
+/* c! / (m_1! m_2! ...) for a row, the inverse of the probability that a
+ * shuffle of it is sorted. */
+static double arrangements(const int *row, size_t cols)
+{
+    int v[BOGOSORT_MAX_COLS];
+    memcpy(v, row, cols * sizeof *v);
+    insertion_sort(v, cols);
+    double n = 1.0;
+    for (size_t i = 1, run = 1; i <= cols; i++) {
+        n *= (double)i;
+        run = i < cols && v[i] == v[i - 1] ? run + 1 : 1;
+        n /= (double)run; /* divides out run! one factor at a time */
+    }
+    return n;
+}
+
+double bogosort_expected_shuffles(const struct bogosort *b, double *longest_row)
+{
+    double total = 0.0;
+    *longest_row = 0.0;
+    for (size_t i = b->share_begin; i < b->share_end; i++) {
+        const int *row = b->input + i * b->cols;
+        double e = row_sorted(row, b->cols) ? 0.0 : arrangements(row, b->cols);
+        total += e;
+        *longest_row = e > *longest_row ? e : *longest_row;
+    }
+    return total;
 }
 
 void bogosort_free(struct bogosort *b)

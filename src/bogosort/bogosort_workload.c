@@ -9,6 +9,15 @@
 
 #include "base/par.h"
 #include "bogosort/bogosort.h"
+#include "study/signals.h"
+
+enum { ESTIMATE_TEXT = 256, DURATION_TEXT = 32 };
+
+/* The kernel and the warning of its expected run time, if any. */
+struct bogosort_state {
+    struct bogosort b; /* first: the hooks' state is the kernel's */
+    char warning[ESTIMATE_TEXT];
+};
 
 static void bogosort_reset_hook(void *state) { bogosort_reset(state); }
 static void bogosort_run_hook(void *state) { bogosort_run(state); }
@@ -48,32 +57,72 @@ static void bogosort_destroy_hook(void *state)
     free(state);
 }
 
+/* The study's expected kernel time: every variant, thread count, warmup
+ * and repeat, a run at t threads taking the longer of total / t and the
+ * longest row (rows are not split), at the nominal rate. */
+static double study_seconds(const struct config *cfg, const struct bogosort *b,
+                            double total, double longest)
+{
+    double rate = b->cols > BOGOSORT_TABLE_COLS ? BOGOSORT_NOMINAL_RATE_WIDE
+                                                : BOGOSORT_NOMINAL_RATE;
+    double seconds = 0.0;
+    for (int t = 0; t < cfg->nthreads; t++) {
+        double run = total / cfg->threads[t];
+        seconds += (cfg->warmup + cfg->repeats) * (run > longest ? run : longest);
+    }
+    return seconds * bogosort_workload_variants(cfg) / rate;
+}
+
+/* A warning when the study is expected to take over a minute. */
+static void estimate(const struct config *cfg, struct bogosort_state *s)
+{
+    double longest, total = bogosort_expected_shuffles(&s->b, &longest);
+    double seconds = study_seconds(cfg, &s->b, total, longest);
+    if (seconds <= WORKLOAD_WARN_SECONDS)
+        return;
+    char text[DURATION_TEXT];
+    workload_duration_text(seconds, text, sizeof text);
+    snprintf(s->warning, sizeof s->warning,
+             "bogosort %zux%zu: about %.3g shuffles a run (a row of %zu values "
+             "takes %zu!/(m1! m2! ...) on average), so about %s of kernel time "
+             "at %.3g shuffles/s a thread; SIGINT or SIGTERM stops it",
+             s->b.rows, s->b.cols, total, s->b.cols, s->b.cols, text,
+             s->b.cols > BOGOSORT_TABLE_COLS ? BOGOSORT_NOMINAL_RATE_WIDE
+                                             : BOGOSORT_NOMINAL_RATE);
+}
+
 int bogosort_workload_variants(const struct config *cfg) { return cfg->npartitions; }
 
 int bogosort_workload_create(const struct config *cfg, int variant, size_t scale,
                              struct workload *w, errmsg_t *err)
 {
     enum bogosort_partition partition = cfg->partitions[variant];
-    struct bogosort *b = malloc(sizeof *b);
-    if (b == NULL)
+    struct bogosort_state *s = calloc(1, sizeof *s);
+    if (s == NULL)
         return errmsg_set(err, STATUS_NOMEM, "bogosort: out of memory");
+    struct bogosort *b = &s->b;
     int rc = bogosort_init(b, cfg->rows * scale, cfg->cols, cfg->max_value,
                            cfg->seed, partition, err);
     if (rc == STATUS_OK)
         bogosort_share(b, par_rank(), par_size());
     if (rc != STATUS_OK) {
-        free(b);
+        free(s);
         return rc;
     }
+    b->cancel = signals_flag();
+    if (variant == 0) /* one estimate for the whole study */
+        estimate(cfg, s);
     w->name = "bogosort";
     snprintf(w->variant, sizeof w->variant, "%s", bogosort_partition_names[partition]);
     /* chunks ignores --schedule: one static block per thread. */
     w->fixed_schedule = partition == BOGOSORT_CHUNKS ? "block" : NULL;
     snprintf(w->size, sizeof w->size, "%zux%zu", b->rows, b->cols);
-    w->state = b;
+    w->state = s;
     w->reset = bogosort_reset_hook;
     w->run = bogosort_run_hook;
+    w->outcome = workload_cut_outcome;
     w->check = bogosort_check_hook;
+    w->warning = s->warning[0] != '\0' ? s->warning : NULL;
     w->report = NULL;
     w->destroy = bogosort_destroy_hook;
     return STATUS_OK;

@@ -9,6 +9,7 @@
 
 #include "base/openmp.h"
 #include "base/par.h"
+#include "elbow/detmath.h"
 #include "elbow/preprocess.h"
 #include "elbow/rules.h"
 #include "elbow/silhouette.h"
@@ -132,7 +133,7 @@ static int prepare_fold(struct elbow *e, struct elbow_fold *fo)
     if (scratch == NULL)
         return STATUS_USAGE; /* more threads than elbow_init was told */
     const struct preprocess_split sp = {e->x, e->n, fo->test_begin,
-                                        fo->n_test, e->d};
+                                        fo->n_test, e->d, e->p.cancel};
     int rc = preprocess_fold(&sp, e->p.scale, e->p.pca, scratch, fo->train,
                              fo->test, &err);
     scratch_give(e, scratch);
@@ -201,7 +202,7 @@ static void score_fold(struct elbow *e, int f)
         }
         errmsg_t err;
         rc = silhouette_scores(fo->test, fo->n_test, e->dim, nk, labels, k,
-                               scores, &err);
+                               scores, e->p.cancel, &err);
     }
     double share = (omp_get_wtime() - t0) / nk;
     for (int ki = 0; ki < nk; ki++) {
@@ -550,6 +551,43 @@ int elbow_gather(struct elbow *e)
     return rc == 0 ? STATUS_OK : STATUS_NOMEM;
 }
 
+/* Estimate ------------------------------------------------------------- */
+
+/* Preprocessing of a fold with n training rows: the covariance or Gram
+ * matrix and its eigensolve (see elbow_expected_seconds). */
+static double fold_seconds(const struct elbow *e, double n)
+{
+    if (e->p.pca == 0)
+        return 0.0;
+    const double d = e->d, small = n < d ? n : d, big = n < d ? d : n;
+    return small * small * big / 2.0 / ELBOW_NOMINAL_MULADDS +
+           9.0 * small * small * small / ELBOW_NOMINAL_EIGEN_OPS;
+}
+
+/* The fits of one fold: every k, every restart. */
+static double fits_seconds(const struct elbow *e, double n)
+{
+    double pairs = 0.0;
+    for (int k = e->p.k_min; k <= e->p.k_max; k++) {
+        double seeding = 1.0 + (k - 1.0) * (2.0 + floor(detmath_log(k)));
+        pairs += e->p.n_init * n * e->dim * (seeding + ELBOW_NOMINAL_ITERATIONS * k);
+    }
+    return pairs / ELBOW_NOMINAL_PAIRS;
+}
+
+double elbow_expected_seconds(const struct elbow *e)
+{
+    double seconds = 0.0;
+    for (int f = 0; f < e->p.folds; f++) {
+        size_t begin, test;
+        elbow_fold_bounds(e->n, e->p.folds, f, &begin, &test);
+        const double train = (double)(e->n - test), held = (double)test;
+        seconds += fold_seconds(e, train) + fits_seconds(e, train) +
+                   held * held / 2.0 * e->dim / ELBOW_NOMINAL_SIL_PAIRS;
+    }
+    return seconds;
+}
+
 /* Curve, checksum, rules ------------------------------------------------- */
 
 void elbow_curve(const struct elbow *e, struct elbow_point *out)
@@ -675,6 +713,7 @@ static int alloc_threads(struct elbow *e, size_t max_train, errmsg_t *err)
     for (int i = 0; i < e->p.max_threads; i++) {
         struct elbow_thread *t = &e->threads[i];
         int rc = kmeans_work_init(&t->work, max_train, e->p.k_max, e->dim, err);
+        t->work.cancel = e->p.cancel;
         if (rc == STATUS_OK)
             rc = result_alloc(&t->cand, e->p.k_max, e->dim, max_train);
         if (rc == STATUS_OK)

@@ -21,6 +21,7 @@
 #ifndef OMPSWEEP_ELBOW_ELBOW_H
 #define OMPSWEEP_ELBOW_ELBOW_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -48,6 +49,10 @@ struct elbow_params {
     enum elbow_strategy strategy;
     int max_threads; /* largest thread count the kernel will run with */
     int rank, nranks; /* this process among the MPI ranks; nranks 0 = 1 */
+    /* NULL, or a flag (base/cancel.h) polled throughout elbow_run: once it
+     * is set the run stops within a second or so, e->status becomes
+     * CANCEL_STATUS and the results are incomplete. */
+    const atomic_int *cancel;
 };
 
 /* One k of the curve (fold means; std with ddof 0, as GridSearchCV). */
@@ -118,6 +123,25 @@ bool elbow_verify(const struct elbow *e);
 
 /* The k chosen by each rule (RULE_COUNT entries; 0 when undefined). */
 void elbow_choose(const struct elbow_point *curve, int nk, int *chosen);
+
+/* The expected kernel time of one run at one thread, for an estimate up
+ * front: preprocessing (n d^2 / 2 multiply-adds and 9 d^3 eigensolver
+ * operations a fold, or n^2 d / 2 and 9 n^3 from the Gram matrix when
+ * n < d), k-means (seeding, ELBOW_NOMINAL_ITERATIONS Lloyd iterations a
+ * fit) and the silhouette's pairs, at the nominal rates below. A rough
+ * figure (the iterations depend on the data): good to a factor of a few. */
+double elbow_expected_seconds(const struct elbow *e);
+
+/* Nominal rates of one thread, after make micro on a 2 GHz AMD EPYC
+ * (Zen 1) core (docs/performance-elbow.md): covariance multiply-adds,
+ * eigensolver operations, k-means sample-centre pairs (seeding 7e8/s,
+ * Lloyd 1.2-1.6e9/s), silhouette pairs (all k at once, about 3e9
+ * labelings a second, so about 3e8 pairs/s for 13 k). */
+#define ELBOW_NOMINAL_MULADDS 4.0e9
+#define ELBOW_NOMINAL_EIGEN_OPS 1.0e9
+#define ELBOW_NOMINAL_PAIRS 1.0e9
+#define ELBOW_NOMINAL_SIL_PAIRS 3.0e8
+#define ELBOW_NOMINAL_ITERATIONS 10
 
 void elbow_free(struct elbow *e);
 

@@ -12,12 +12,15 @@
 #include "elbow/dataset.h"
 #include "elbow/elbow.h"
 #include "elbow/elbow_output.h"
+#include "study/signals.h"
 
 enum { FEATURES_LIMIT = 100000 }; /* as --features */
+enum { ESTIMATE_TEXT = 256, DURATION_TEXT = 32 };
 
 struct elbow_state {
     struct elbow e;
     struct dataset data;
+    char warning[ESTIMATE_TEXT]; /* the expected run time, if long */
 };
 
 static void elbow_reset_hook(void *state) { (void)state; /* input is read-only */ }
@@ -73,8 +76,27 @@ static struct elbow_params elbow_params_of(const struct config *cfg,
         .n_init = cfg->n_init, .max_iter = cfg->max_iter, .pca = cfg->pca,
         .tol = cfg->tol, .scale = !cfg->no_scale, .seed = cfg->seed,
         .strategy = strategy, .max_threads = cfg->threads[cfg->nthreads - 1],
-        .rank = par_rank(), .nranks = par_size()};
+        .rank = par_rank(), .nranks = par_size(), .cancel = signals_flag()};
     return p;
+}
+
+/* A warning when the study is expected to take over a minute: every
+ * variant, thread count (taken to scale perfectly), warmup and repeat. */
+static void estimate(const struct config *cfg, struct elbow_state *s)
+{
+    double run = elbow_expected_seconds(&s->e), seconds = 0.0;
+    for (int t = 0; t < cfg->nthreads; t++)
+        seconds += (cfg->warmup + cfg->repeats) * run / cfg->threads[t];
+    seconds *= cfg->nstrategies;
+    if (seconds <= WORKLOAD_WARN_SECONDS)
+        return;
+    char one[DURATION_TEXT], all[DURATION_TEXT];
+    workload_duration_text(run, one, sizeof one);
+    workload_duration_text(seconds, all, sizeof all);
+    snprintf(s->warning, sizeof s->warning,
+             "elbow %zux%zu: expected about %s a run at 1 thread and %s of "
+             "kernel time in all (a rough estimate); SIGINT or SIGTERM stops it",
+             s->data.n, s->data.d, one, all);
 }
 
 static void elbow_describe(enum elbow_strategy strategy, const struct elbow_state *s,
@@ -88,7 +110,9 @@ static void elbow_describe(enum elbow_strategy strategy, const struct elbow_stat
     w->state = (void *)s;
     w->reset = elbow_reset_hook;
     w->run = elbow_run_hook;
+    w->outcome = workload_cut_outcome;
     w->check = elbow_check_hook;
+    w->warning = s->warning[0] != '\0' ? s->warning : NULL;
     w->report = elbow_report_hook;
     w->destroy = elbow_destroy_hook;
 }
@@ -117,6 +141,8 @@ int elbow_workload_create(const struct config *cfg, int variant, size_t scale,
         free(s);
         return rc;
     }
+    if (variant == 0) /* one estimate for the whole study */
+        estimate(cfg, s);
     elbow_describe(strategy, s, w);
     return STATUS_OK;
 }

@@ -12,6 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/cancel.h"
+#include "elbow/detmath.h"
+
 /* Never contract a * b + c into an fma behind the code's back (clang does
  * by default, gcc in ISO C mode does not): the scalar and vector paths
  * then round alike under either compiler. */
@@ -61,7 +64,7 @@ static size_t seed_stride(size_t n)
 
 static int n_local_trials(int k)
 {
-    return 2 + (int)log((double)k); /* Arthur & Vassilvitskii; sklearn's */
+    return 2 + (int)detmath_log((double)k); /* Arthur & Vassilvitskii; sklearn's */
 }
 
 /* k-means++ checkpoints per candidate for n samples. */
@@ -243,6 +246,7 @@ struct seed_step {
     double *const *buf, *const *ck;
     double *pot;
     int count;
+    const atomic_int *cancel; /* polled every SEED_BLOCK samples */
 };
 
 /* Squared distance of sample i to sample c, features in order (the first
@@ -335,6 +339,52 @@ static inline void seed_block_d2g(const struct kmeans_data *kd,
     }
 }
 
+#else
+/* d == 2 on any other target: the same operations in plain C, the
+ * SEED_PARTS lanes of each partial sum written out, so that the compiler
+ * vectorises them at its own width (2 or 4 doubles) while every lane
+ * still adds the same samples in the same order: the bits of
+ * seed_block_any and of the AVX-512 version. g as there. */
+static inline void seed_block_d2g(const struct kmeans_data *kd,
+                                  const struct seed_step *st, int t0, int g,
+                                  size_t i0, size_t end, double *cum)
+{
+    const size_t n = kd->n, end8 = i0 + (end - i0) / SEED_PARTS * SEED_PARTS;
+    const double *restrict x = kd->xs, *restrict y = kd->xs + n;
+    const double *restrict closest = st->closest;
+    double cx[SEED_GROUP], cy[SEED_GROUP], part[SEED_GROUP][SEED_PARTS];
+    for (int q = 0; q < g; q++) {
+        cx[q] = x[st->cand[t0 + q]];
+        cy[q] = y[st->cand[t0 + q]];
+        for (int l = 0; l < SEED_PARTS; l++)
+            part[q][l] = 0.0;
+    }
+    for (size_t i = i0; i < end8; i += SEED_PARTS) {
+        double cl[SEED_PARTS];
+        for (int l = 0; l < SEED_PARTS; l++)
+            cl[l] = closest != NULL ? closest[i + l] : HUGE_VAL;
+        for (int q = 0; q < g; q++) {
+            double *restrict out = st->buf[t0 + q] + i;
+            for (int l = 0; l < SEED_PARTS; l++) {
+                double dx = x[i + l] - cx[q], dy = y[i + l] - cy[q];
+                double s = dx * dx + dy * dy;
+                double m = s < cl[l] ? s : cl[l];
+                out[l] = m;
+                part[q][l] += m;
+            }
+        }
+    }
+    for (int q = 0; q < g; q++) {
+        double *buf = st->buf[t0 + q];
+        for (size_t i = end8; i < end; i++)
+            buf[i] = seed_min(kd, st->closest, i, st->cand[t0 + q]);
+        cum[t0 + q] += seed_block_sum(part[q], buf + end8, end - end8);
+    }
+}
+#endif
+
+/* d == 2: candidates [t0, t1) of a step over block [i0, end), up to
+ * SEED_GROUP at a time, each group size compiled on its own. */
 static void seed_block_d2(const struct kmeans_data *kd, const struct seed_step *st,
                           int t0, int t1, size_t i0, size_t end, double *cum)
 {
@@ -345,23 +395,20 @@ static void seed_block_d2(const struct kmeans_data *kd, const struct seed_step *
     default: seed_block_d2g(kd, st, t0, SEED_GROUP, i0, end, cum); break;
     }
 }
-#endif
 
 /* A step's pass: every candidate's minima, checkpoints and potential. */
 static void seed_pass(const struct kmeans_data *kd, const struct seed_step *st)
 {
     const size_t n = kd->n;
     double cum[SEED_TRIALS_MAX] = {0.0};
-    for (size_t i0 = 0; i0 < n; i0 += SEED_BLOCK) {
+    for (size_t i0 = 0; i0 < n && !cancel_requested(st->cancel); i0 += SEED_BLOCK) {
         size_t end = n - i0 < SEED_BLOCK ? n : i0 + SEED_BLOCK;
         for (int t0 = 0; t0 < st->count; t0 += SEED_GROUP) {
             int t1 = st->count - t0 < SEED_GROUP ? st->count : t0 + SEED_GROUP;
-#if defined(__AVX512F__)
             if (kd->d == 2) {
                 seed_block_d2(kd, st, t0, t1, i0, end, cum);
                 continue;
             }
-#endif
             seed_block_any(kd, st, t0, t1, i0, end, cum);
         }
         for (int t = 0; t < st->count; t++)
@@ -413,8 +460,8 @@ static void copy_sample(const struct kmeans_data *kd, size_t i, double *c)
 /* Greedy k-means++ into cc (k x d, centred); indices optional. A step's
  * candidates write to every buffer but the previous winner's, which they
  * read as the closest distances; the winner is the lowest potential, the
- * first on ties (argmin). */
-static void seed_centres(const struct kmeans_data *kd, int k, rng_t *rng,
+ * first on ties (argmin). False when the flag cut it short. */
+static bool seed_centres(const struct kmeans_data *kd, int k, rng_t *rng,
                          struct kmeans_work *w, double *cc, int *indices)
 {
     const size_t n = kd->n, d = (size_t)kd->d, nb = seed_blocks(n);
@@ -425,14 +472,16 @@ static void seed_centres(const struct kmeans_data *kd, int k, rng_t *rng,
     w->cand[0] = chosen;
     buf[0] = w->seed_buf;
     ck[0] = w->ck;
-    struct seed_step st = {NULL, w->cand, buf, ck, pot, 1};
+    struct seed_step st = {NULL, w->cand, buf, ck, pot, 1, w->cancel};
     seed_pass(kd, &st);
     for (int c = 0;; c++) {
+        if (cancel_requested(w->cancel))
+            return false;
         copy_sample(kd, chosen, cc + (size_t)c * d);
         if (indices != NULL)
             indices[c] = (int)chosen;
         if (c + 1 == k)
-            return;
+            return true;
         const double *closest = w->seed_buf + win * stride, *wck = w->ck + win * nb;
         double total = wck[nb - 1];
         for (int t = 0; t < trials; t++) {
@@ -441,7 +490,7 @@ static void seed_centres(const struct kmeans_data *kd, int k, rng_t *rng,
             ck[t] = w->ck + b * nb;
             w->cand[t] = seed_search(n, closest, wck, rng_uniform(rng) * total);
         }
-        st = (struct seed_step){closest, w->cand, buf, ck, pot, trials};
+        st = (struct seed_step){closest, w->cand, buf, ck, pot, trials, w->cancel};
         seed_pass(kd, &st);
         int best = 0;
         for (int t = 1; t < trials; t++)
@@ -469,7 +518,8 @@ int kmeans_plusplus(const struct kmeans_data *kd, int k, rng_t *rng,
     int rc = check_fit_args(kd, k, w, err);
     if (rc != STATUS_OK)
         return rc;
-    seed_centres(kd, k, rng, w, w->centers, indices);
+    if (!seed_centres(kd, k, rng, w, w->centers, indices))
+        return errmsg_set(err, CANCEL_STATUS, "k-means: stopped");
     uncentre(kd, w->centers, k, centers);
     return STATUS_OK;
 }
@@ -732,14 +782,15 @@ static void reduce_sets(const double *sets, int k, double *sums,
 }
 
 /* E step: label every sample with its nearest centre (prepared by
- * prepare_centres). Returns how many labels changed. */
+ * prepare_centres). Returns how many labels changed. Stops, polling every
+ * ASSIGN_BLOCK samples, when the flag is set. */
 static size_t assign(const struct kmeans_data *kd, int k, const double *cnorm,
-                     const double *cmul, int *labels)
+                     const double *cmul, int *labels, const atomic_int *cancel)
 {
     const size_t n = kd->n;
     int lab[ASSIGN_BLOCK];
     size_t changed = 0;
-    for (size_t i0 = 0; i0 < n; i0 += ASSIGN_BLOCK) {
+    for (size_t i0 = 0; i0 < n && !cancel_requested(cancel); i0 += ASSIGN_BLOCK) {
         size_t m = n - i0 < ASSIGN_BLOCK ? n - i0 : ASSIGN_BLOCK;
         if (kd->d == 2) {
             const double *x = kd->xs + i0, *y = kd->xs + n + i0;
@@ -891,7 +942,9 @@ static void lloyd_run(const struct kmeans_data *kd, int k, int max_iter,
         labels[i] = -1;
     for (it = 0; it < max_iter; it++) {
         prepare_centres(cc, k, kd->d, w->cnorm, w->cmul);
-        size_t changed = assign(kd, k, w->cnorm, w->cmul, labels);
+        size_t changed = assign(kd, k, w->cnorm, w->cmul, labels, w->cancel);
+        if (cancel_requested(w->cancel))
+            break; /* the caller reports it */
         if (changed == 0 && !relocated) {
             strict = true; /* centres unchanged: cc stays */
             break;
@@ -911,7 +964,7 @@ static void lloyd_run(const struct kmeans_data *kd, int k, int max_iter,
     res->n_iter = it < max_iter ? it + 1 : max_iter;
     if (!strict) { /* labels from the final centres, as sklearn */
         prepare_centres(cc, k, kd->d, w->cnorm, w->cmul);
-        (void)assign(kd, k, w->cnorm, w->cmul, labels);
+        (void)assign(kd, k, w->cnorm, w->cmul, labels, w->cancel);
     }
     res->inertia = inertia(kd, cc, labels);
     uncentre(kd, cc, k, res->centers);
@@ -929,7 +982,9 @@ int kmeans_lloyd(const struct kmeans_data *kd, const double *init, int k,
         for (size_t f = 0; f < d; f++)
             w->centers[j * d + f] = init[j * d + f] - kd->mean[f];
     lloyd_run(kd, k, max_iter, tol_abs, w, res);
-    return STATUS_OK;
+    return cancel_requested(w->cancel)
+               ? errmsg_set(err, CANCEL_STATUS, "k-means: stopped")
+               : STATUS_OK;
 }
 
 int kmeans_single(const struct kmeans_data *kd, int k, int max_iter,
@@ -939,9 +994,11 @@ int kmeans_single(const struct kmeans_data *kd, int k, int max_iter,
     int rc = check_run_args(kd, k, max_iter, w, err);
     if (rc != STATUS_OK)
         return rc;
-    seed_centres(kd, k, rng, w, w->centers, NULL);
-    lloyd_run(kd, k, max_iter, tol_abs, w, res);
-    return STATUS_OK;
+    if (seed_centres(kd, k, rng, w, w->centers, NULL))
+        lloyd_run(kd, k, max_iter, tol_abs, w, res);
+    return cancel_requested(w->cancel)
+               ? errmsg_set(err, CANCEL_STATUS, "k-means: stopped")
+               : STATUS_OK;
 }
 
 /* -------------------------------------------------------------- restarts */

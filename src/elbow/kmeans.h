@@ -19,6 +19,7 @@
 #ifndef OMPSWEEP_ELBOW_KMEANS_H
 #define OMPSWEEP_ELBOW_KMEANS_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -55,6 +56,10 @@ struct kmeans_work {
                                              next ones, -2 x centres */
     double *cnorm, *weight;               /* kmax */
     double *sets;                         /* partial centre sums */
+    /* NULL (kmeans_work_init's), or a flag (base/cancel.h) that the fits
+     * poll every seeding block and Lloyd block; once it is set they stop
+     * and return CANCEL_STATUS, their result incomplete. */
+    const atomic_int *cancel;
 };
 
 /* One fit's output. The caller owns both arrays. */

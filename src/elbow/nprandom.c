@@ -8,6 +8,8 @@
 
 #include <math.h>
 
+#include "elbow/detmath.h"
+
 #if defined(__clang__)
 #pragma clang fp contract(off)
 #elif defined(__GNUC__)
@@ -104,8 +106,9 @@ double nprandom_gauss(struct nprandom *r)
         const double x2sq = x2 * x2;
         r2 = x1sq + x2sq;
     } while (r2 >= 1.0 || r2 == 0.0);
-    /* Same operation order as numpy: sqrt(-2 log(r2) / r2). */
-    const double f = sqrt(-2.0 * log(r2) / r2);
+    /* Same operation order as numpy: sqrt(-2 log(r2) / r2), with a
+     * correctly rounded log of our own (libm's depends on the CPU). */
+    const double f = sqrt(-2.0 * detmath_log(r2) / r2);
     r->gauss = f * x1;
     r->has_gauss = 1;
     return f * x2;

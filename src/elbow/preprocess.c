@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/cancel.h"
+#include "elbow/detmath.h"
+
 /* Never contract a * b + c into an fma behind the code's back (clang does
  * by default, gcc in ISO C mode does not): the scalar and vector paths
  * then round alike under either compiler. */
@@ -17,21 +20,15 @@
 #include <immintrin.h>
 #endif
 
-/* Whether the covariance's multiply-adds fuse: where the target has a fast
- * fma. gcc says so with FP_FAST_FMA; clang does not define it, so __FMA__
- * stands for it. */
-#if defined(FP_FAST_FMA) || defined(__FMA__)
-#define PRE_FUSED 1
-#else
-#define PRE_FUSED 0
-#endif
-
 /* Covariance register blocking: COV_BLOCK_ROWS samples times COV_BLOCK_COLS
  * covariance rows per pass, so each load feeds several products and the
  * d x d triangle is swept n / COV_BLOCK_ROWS times, not n times. */
 enum { COV_BLOCK_ROWS = 8, COV_BLOCK_COLS = 4 }; /* cov_rows4 unrolls 4 */
 /* Implicit QL converges in 1-2 sweeps per eigenvalue; this only stops NaN. */
 enum { QL_MAX_SWEEPS = 60 };
+/* A Gram eigenvalue below NULL_VARIANCE n eps times the trace is rounding
+ * noise of a zero one. */
+enum { NULL_VARIANCE = 64 };
 /* Samples projected together (independent sums) by project_rows: groups
  * of 4 (a vector) side by side. */
 enum { PROJ_GROUPS = 2, PROJ_SAMPLES = 4 * PROJ_GROUPS };
@@ -65,12 +62,13 @@ static struct row_ranges test_rows(const struct preprocess_split *sp)
 
 /* Column means of the rows of X (d columns) in rr, n of them. */
 static void column_mean(const double *X, struct row_ranges rr, size_t n,
-                        int d, double *mean)
+                        int d, double *mean, const atomic_int *cancel)
 {
     for (int f = 0; f < d; f++)
         mean[f] = 0.0;
     for (int part = 0; part < 2; part++)
-        for (size_t i = rr.part[part].begin; i < rr.part[part].end; i++)
+        for (size_t i = rr.part[part].begin;
+             i < rr.part[part].end && !cancel_requested(cancel); i++)
             for (int f = 0; f < d; f++)
                 mean[f] += X[i * (size_t)d + f];
     for (int f = 0; f < d; f++)
@@ -81,13 +79,15 @@ static void column_mean(const double *X, struct row_ranges rr, size_t n,
  * (Chan, Golub & LeVeque), as scikit-learn's _incremental_mean_and_var
  * computes them on a first fit. `corr` is scratch of length d. */
 static void column_mean_var(const double *X, struct row_ranges rr, size_t n,
-                            int d, double *mean, double *var, double *corr)
+                            int d, double *mean, double *var, double *corr,
+                            const atomic_int *cancel)
 {
-    column_mean(X, rr, n, d, mean);
+    column_mean(X, rr, n, d, mean, cancel);
     for (int f = 0; f < d; f++)
         var[f] = corr[f] = 0.0;
     for (int part = 0; part < 2; part++)
-        for (size_t i = rr.part[part].begin; i < rr.part[part].end; i++)
+        for (size_t i = rr.part[part].begin;
+             i < rr.part[part].end && !cancel_requested(cancel); i++)
             for (int f = 0; f < d; f++) {
                 double t = X[i * (size_t)d + f] - mean[f];
                 corr[f] += t;
@@ -100,7 +100,7 @@ static void column_mean_var(const double *X, struct row_ranges rr, size_t n,
 /* The scaler fitted on the n rows of X in rr. */
 static int scaler_fit_rows(struct preprocess_scaler *s, const double *X,
                            struct row_ranges rr, size_t n, int d,
-                           errmsg_t *err)
+                           const atomic_int *cancel, errmsg_t *err)
 {
     memset(s, 0, sizeof *s);
     if (n < 1 || d < 1)
@@ -114,7 +114,7 @@ static int scaler_fit_rows(struct preprocess_scaler *s, const double *X,
     s->mean = block;
     s->var = block + d;
     s->scale = block + 2 * (size_t)d;
-    column_mean_var(X, rr, n, d, s->mean, s->var, s->scale);
+    column_mean_var(X, rr, n, d, s->mean, s->var, s->scale, cancel);
 
     const double nd = (double)n;
     for (int f = 0; f < d; f++) {
@@ -130,18 +130,19 @@ static int scaler_fit_rows(struct preprocess_scaler *s, const double *X,
 int preprocess_scaler_fit(struct preprocess_scaler *s, const double *X,
                           size_t n, int d, errmsg_t *err)
 {
-    return scaler_fit_rows(s, X, all_rows(n), n, d, err);
+    return scaler_fit_rows(s, X, all_rows(n), n, d, NULL, err);
 }
 
 /* Rows of X in rr, scaled by s (copied if s is NULL), into out in order;
  * their column sums added to sum unless it is NULL. */
 static void scale_rows(const double *X, struct row_ranges rr, int d,
                        const struct preprocess_scaler *s, double *out,
-                       double *sum)
+                       double *sum, const atomic_int *cancel)
 {
     const size_t du = (size_t)d;
     for (int part = 0; part < 2; part++)
-        for (size_t i = rr.part[part].begin; i < rr.part[part].end;
+        for (size_t i = rr.part[part].begin;
+             i < rr.part[part].end && !cancel_requested(cancel);
              i++, out += du) {
             const double *x = X + i * du;
             if (s != NULL)
@@ -157,7 +158,7 @@ static void scale_rows(const double *X, struct row_ranges rr, int d,
 void preprocess_scaler_apply(const struct preprocess_scaler *s,
                              const double *X, size_t n, double *out)
 {
-    scale_rows(X, all_rows(n), s->d, s, out, NULL);
+    scale_rows(X, all_rows(n), s->d, s, out, NULL, NULL);
 }
 
 void preprocess_scaler_free(struct preprocess_scaler *s)
@@ -169,15 +170,12 @@ void preprocess_scaler_free(struct preprocess_scaler *s)
 /* ------------------------------------------------------------ covariance */
 
 #if !defined(__AVX__)
-/* a * b + c, fused where the target has a fast fma (results then differ
- * from the unfused build only in the last bit, never between runs). */
+/* a * b + c, two roundings on every target: a fused multiply-add would
+ * give other bits where the target has one (x86-64-v3, native) than where
+ * it has none (x86-64, v2), and the builds would disagree. */
 static inline double mul_add(double a, double b, double c)
 {
-#if PRE_FUSED
-    return fma(a, b, c);
-#else
     return a * b + c;
-#endif
 }
 
 /* Rows i..i+COV_BLOCK_COLS-1 of the upper triangle, j >= i, updated with
@@ -223,17 +221,19 @@ static void cov_row1(double *cov, const double *blk, size_t d, size_t i)
  * blocks of COV_BLOCK_ROWS, centred into blk (zero-padded past n, which adds
  * exact zeros); the inner loops over j are contiguous and vectorise. */
 static void covariance_upper(const double *X, const double *mean, size_t n,
-                             int d, double *cov, double *blk)
+                             int d, double *cov, double *blk,
+                             const atomic_int *cancel)
 {
     const size_t du = (size_t)d;
     memset(cov, 0, du * du * sizeof *cov);
-    for (size_t r0 = 0; r0 < n; r0 += COV_BLOCK_ROWS) {
+    for (size_t r0 = 0; r0 < n && !cancel_requested(cancel); r0 += COV_BLOCK_ROWS) {
         for (size_t r = 0; r < COV_BLOCK_ROWS; r++)
             for (size_t f = 0; f < du; f++)
                 blk[r * du + f] =
                     r0 + r < n ? X[(r0 + r) * du + f] - mean[f] : 0.0;
-        size_t i = 0;
-        for (; i + COV_BLOCK_COLS <= du; i += COV_BLOCK_COLS)
+        size_t i = 0; /* a poll every COV_BLOCK_COLS rows: 32 d products */
+        for (; i + COV_BLOCK_COLS <= du && !cancel_requested(cancel);
+             i += COV_BLOCK_COLS)
             cov_rows4(cov, blk, du, i);
         for (; i < du; i++)
             cov_row1(cov, blk, du, i);
@@ -257,13 +257,10 @@ enum { COV_PANEL_ROWS = COV_PANEL_BLOCKS * COV_BLOCK_ROWS,
 _Static_assert(COV_TILE_VECS == 3, "covariance_upper_avx's leftovers are 1 or 2");
 _Static_assert(COV_TILE_ROWS == COV_LANES, "a tile's rows are one feature block");
 
+/* mul_add on 4 lanes: a multiply, then an add, never fused. */
 static inline __m256d vmul_add(__m256d a, __m256d b, __m256d c)
 {
-#if PRE_FUSED
-    return _mm256_fmadd_pd(a, b, c);
-#else
     return _mm256_add_pd(_mm256_mul_pd(a, b), c);
-#endif
 }
 
 /* Rows COV_LANES ib.. (COV_TILE_ROWS of them) x feature blocks jb..jb+nv-1
@@ -331,16 +328,16 @@ static size_t cov_pack(const double *X, const double *mean, size_t du,
 /* covariance_upper with AVX; scratch holds cov_scratch(d) doubles. */
 static void covariance_upper_avx(const double *X, const double *mean,
                                  size_t n, int d, double *cov,
-                                 double *scratch)
+                                 double *scratch, const atomic_int *cancel)
 {
     const size_t du = (size_t)d;
     const size_t fb = (du + COV_LANES - 1) / COV_LANES, dp = fb * COV_LANES;
     double *cp = scratch, *packed = scratch + dp * dp;
     memset(cp, 0, dp * dp * sizeof *cp);
-    for (size_t r0 = 0; r0 < n; r0 += COV_PANEL_ROWS) {
+    for (size_t r0 = 0; r0 < n && !cancel_requested(cancel); r0 += COV_PANEL_ROWS) {
         size_t rows = n - r0 < COV_PANEL_ROWS ? n - r0 : COV_PANEL_ROWS;
         size_t blocks = cov_pack(X, mean, du, fb, r0, rows, packed);
-        for (size_t ib = 0; ib < fb; ib++) {
+        for (size_t ib = 0; ib < fb && !cancel_requested(cancel); ib++) {
             size_t jb = ib; /* the diagonal tile's entries below the
                                diagonal land in the ignored lower triangle */
             for (; jb + COV_TILE_VECS <= fb; jb += COV_TILE_VECS)
@@ -372,14 +369,15 @@ static size_t cov_scratch(size_t d)
 #endif
 }
 
-/* Upper triangle of cov = X_c^T X_c, the AVX kernel where built. */
+/* Upper triangle of cov = X_c^T X_c, the AVX kernel where built. Left
+ * incomplete when the flag is set. */
 static void covariance(const double *X, const double *mean, size_t n, int d,
-                       double *cov, double *scratch)
+                       double *cov, double *scratch, const atomic_int *cancel)
 {
 #if defined(__AVX__)
-    covariance_upper_avx(X, mean, n, d, cov, scratch);
+    covariance_upper_avx(X, mean, n, d, cov, scratch, cancel);
 #else
-    covariance_upper(X, mean, n, d, cov, scratch);
+    covariance_upper(X, mean, n, d, cov, scratch, cancel);
 #endif
 }
 
@@ -387,8 +385,10 @@ static void covariance(const double *X, const double *mean, size_t n, int d,
 
 /* Householder reduction of the symmetric z (n x n, row-major, lower triangle
  * used) to tridiagonal form: diagonal in diag, subdiagonal in off[1..n-1].
- * Leaves the reflectors in z and h_i in diag for accumulate_reflectors. */
-static void householder_reduce(double *z, int n, double *diag, double *off)
+ * Leaves the reflectors in z and h_i in diag for accumulate_reflectors.
+ * Polls the flag every row j of step i (O(i) work each). */
+static void householder_reduce(double *z, int n, double *diag, double *off,
+                               const atomic_int *cancel)
 {
 #define Z(i, j) z[(size_t)(i) * (size_t)n + (size_t)(j)]
     for (int i = n - 1; i > 0; i--) {
@@ -412,6 +412,8 @@ static void householder_reduce(double *z, int n, double *diag, double *off)
         Z(i, l) = f - g;
         f = 0.0;
         for (int j = 0; j < i; j++) {
+            if (cancel_requested(cancel))
+                return;
             Z(j, i) = Z(i, j) / h;
             g = 0.0;
             for (int k = 0; k <= j; k++)
@@ -438,12 +440,12 @@ static void householder_reduce(double *z, int n, double *diag, double *off)
  * off is shifted down so off[i] couples i and i+1. g: n doubles of
  * scratch. */
 static void accumulate_reflectors(double *z, int n, double *diag, double *off,
-                                  double *g)
+                                  double *g, const atomic_int *cancel)
 {
     const size_t nu = (size_t)n;
     diag[0] = 0.0;
     off[0] = 0.0;
-    for (size_t i = 0; i < nu; i++) {
+    for (size_t i = 0; i < nu && !cancel_requested(cancel); i++) {
         double *zi = z + i * nu;
         if (diag[i] != 0.0) {
             /* g_j = sum_k zi[k] z[k][j] (k ascending), then z[k][j] -=
@@ -456,8 +458,10 @@ static void accumulate_reflectors(double *z, int n, double *diag, double *off,
                 const double *zk = z + k * nu;
                 for (size_t j = 0; j < i; j++)
                     g[j] += zi[k] * zk[j];
+                if (cancel_requested(cancel))
+                    return;
             }
-            for (size_t k = 0; k < i; k++) {
+            for (size_t k = 0; k < i && !cancel_requested(cancel); k++) {
                 double *zk = z + k * nu;
                 const double zki = zk[i];
                 for (size_t j = 0; j < i; j++)
@@ -487,18 +491,21 @@ static void rotate_rows(double *restrict u, double *restrict v, int n,
 }
 
 /* One implicit-shift QL step on the block l..m of the tridiagonal matrix,
- * rotating the eigenvectors, rows of zt (n x n), along. */
+ * rotating the eigenvectors, rows of zt (n x n), along; it stops between
+ * rotations (O(n) each) when the flag is set. */
 static void ql_step(double *zt, int n, double *diag, double *off, int l,
-                    int m)
+                    int m, const atomic_int *cancel)
 {
     double g = (diag[l + 1] - diag[l]) / (2.0 * off[l]);
-    double r = hypot(g, 1.0);
+    double r = detmath_hypot(g, 1.0);
     g = diag[m] - diag[l] + off[l] / (g + copysign(r, g));
     double s = 1.0, c = 1.0, p = 0.0;
     int i;
     for (i = m - 1; i >= l; i--) {
+        if (cancel_requested(cancel))
+            return;
         double f = s * off[i], b = c * off[i];
-        off[i + 1] = r = hypot(f, g);
+        off[i + 1] = r = detmath_hypot(f, g);
         if (r == 0.0) { /* underflow: deflate and retry this block */
             diag[i + 1] -= p;
             off[m] = 0.0;
@@ -521,11 +528,14 @@ static void ql_step(double *zt, int n, double *diag, double *off, int l,
 /* Eigen-decomposition of the tridiagonal (diag, off) with implicit QL;
  * zt holds Q transposed on entry and the eigenvectors (rows) on return:
  * the rotations then run along rows. Returns -1 if an eigenvalue does not
- * converge (NaN input). */
-static int tridiagonal_ql(double *zt, int n, double *diag, double *off)
+ * converge (NaN input), -2 when the flag stopped it. */
+static int tridiagonal_ql(double *zt, int n, double *diag, double *off,
+                          const atomic_int *cancel)
 {
     for (int l = 0; l < n; l++) {
         for (int sweep = 0;; sweep++) {
+            if (cancel_requested(cancel))
+                return -2;
             int m;
             for (m = l; m < n - 1; m++) {
                 double dd = fabs(diag[m]) + fabs(diag[m + 1]);
@@ -536,16 +546,16 @@ static int tridiagonal_ql(double *zt, int n, double *diag, double *off)
                 break;
             if (sweep == QL_MAX_SWEEPS || !isfinite(off[m]))
                 return -1;
-            ql_step(zt, n, diag, off, l, m);
+            ql_step(zt, n, diag, off, l, m, cancel);
         }
     }
     return 0;
 }
 
 /* In-place transpose of the square z (n x n). */
-static void transpose(double *z, size_t n)
+static void transpose(double *z, size_t n, const atomic_int *cancel)
 {
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n && !cancel_requested(cancel); i++)
         for (size_t j = 0; j < i; j++) {
             double t = z[i * n + j];
             z[i * n + j] = z[j * n + i];
@@ -571,23 +581,29 @@ static int pca_alloc(struct preprocess_pca *p, int d, int ncomp)
     return 0;
 }
 
-/* Copy the ncomp eigenvectors of largest eigenvalue (rows of zt) into
- * p->components, by descending eigenvalue (lower index first on ties). */
-static void pca_pick(struct preprocess_pca *p, const double *zt,
-                     double *eigval, double total, double n_minus_1)
+/* The eigenvalue of component c (eigval[best]), as a variance, and its
+ * share of the total variance. */
+static void pca_variance(struct preprocess_pca *p, int c, double eigval,
+                         double total, double n_minus_1)
 {
-    const size_t d = (size_t)p->d;
-    for (int c = 0; c < p->ncomp; c++) {
-        size_t best = 0;
-        for (size_t j = 1; j < d; j++)
-            if (eigval[j] > eigval[best])
-                best = j;
-        double ev = eigval[best] > 0.0 ? eigval[best] / n_minus_1 : 0.0;
-        p->explained_variance[c] = ev;
-        p->explained_variance_ratio[c] = total > 0.0 ? ev / total : 0.0;
-        memcpy(p->components + (size_t)c * d, zt + best * d,
-               d * sizeof *zt);
-        eigval[best] = -INFINITY;
+    double ev = eigval > 0.0 ? eigval / n_minus_1 : 0.0;
+    p->explained_variance[c] = ev;
+    p->explained_variance_ratio[c] = total > 0.0 ? ev / total : 0.0;
+}
+
+/* Indices of the ncomp largest of eigval[0..m) into best, descending (the
+ * lower index first on ties); their values into val. eigval is consumed. */
+static void top_eigen(double *eigval, size_t m, int ncomp, size_t *best,
+                      double *val)
+{
+    for (int c = 0; c < ncomp; c++) {
+        size_t b = 0;
+        for (size_t j = 1; j < m; j++)
+            if (eigval[j] > eigval[b])
+                b = j;
+        best[c] = b;
+        val[c] = eigval[b];
+        eigval[b] = -INFINITY;
     }
 }
 
@@ -681,29 +697,37 @@ static void pca_orient(struct preprocess_pca *p, double *proj, size_t n)
     }
 }
 
-/* Eigen-decompose the covariance whose upper triangle is in cov (d x d,
- * unnormalised) and fill p's components and variances. cov is destroyed;
- * work holds 3d doubles. */
-static int pca_solve(struct preprocess_pca *p, double *cov, double *work,
-                     size_t n)
+/* Eigenpairs of the symmetric z (m x m, upper triangle given; destroyed):
+ * eigenvalues in work[0..m), eigenvectors as the rows of z. work holds 3m
+ * doubles. Returns 0, -1 when an eigenvalue does not converge (NaN data),
+ * -2 when the flag stopped it. */
+static int sym_eigen(double *z, size_t m, double *work, const atomic_int *cancel)
 {
-    const int d = p->d;
-    const size_t du = (size_t)d;
-    double total = 0.0;
-    for (size_t i = 0; i < du; i++) {
-        total += cov[i * du + i];
+    for (size_t i = 0; i < m && !cancel_requested(cancel); i++)
         for (size_t j = 0; j < i; j++)
-            cov[i * du + j] = cov[j * du + i];
-    }
-    double *diag = work, *off = work + du;
-    householder_reduce(cov, d, diag, off);
-    accumulate_reflectors(cov, d, diag, off, work + 2 * du);
-    transpose(cov, du);
-    if (tridiagonal_ql(cov, d, diag, off) != 0)
-        return -1;
-    const double n_minus_1 = (double)(n - 1);
-    pca_pick(p, cov, diag, total / n_minus_1, n_minus_1);
-    return 0;
+            z[i * m + j] = z[j * m + i];
+    double *diag = work, *off = work + m;
+    householder_reduce(z, (int)m, diag, off, cancel);
+    accumulate_reflectors(z, (int)m, diag, off, work + 2 * m, cancel);
+    transpose(z, m, cancel);
+    return cancel_requested(cancel) ? -2 : tridiagonal_ql(z, (int)m, diag, off, cancel);
+}
+
+static double trace(const double *z, size_t m)
+{
+    double total = 0.0;
+    for (size_t i = 0; i < m; i++)
+        total += z[i * m + i];
+    return total;
+}
+
+/* sym_eigen's failure as a status. */
+static int eigen_status(int rc, errmsg_t *err)
+{
+    if (rc == -2)
+        return errmsg_set(err, CANCEL_STATUS, "PCA: stopped");
+    return errmsg_set(err, STATUS_USAGE,
+                      "PCA: eigensolver did not converge (non-finite data?)");
 }
 
 static int pca_check(size_t n, int d, int ncomp, errmsg_t *err)
@@ -718,44 +742,190 @@ static int pca_check(size_t n, int d, int ncomp, errmsg_t *err)
     return STATUS_OK;
 }
 
-/* Components and variances of X (n x p->d) whose column means are in
- * p->mean; the signs are left to the caller. On error p is freed. */
-static int pca_fit_centred(struct preprocess_pca *p, const double *X,
-                           size_t n, errmsg_t *err)
+/* Components and variances of X (n x d) from the d x d covariance. */
+static int pca_by_covariance(struct preprocess_pca *p, const double *X,
+                             size_t n, const atomic_int *cancel, errmsg_t *err)
 {
-    const size_t du = (size_t)p->d;
+    const size_t du = (size_t)p->d, nc = (size_t)p->ncomp;
     double *cov = malloc((du * du + cov_scratch(du)) * sizeof *cov);
-    if (cov == NULL) {
-        preprocess_pca_free(p);
-        return errmsg_set(err, STATUS_NOMEM, "PCA: out of memory (d=%d)", p->d);
+    size_t *best = malloc(nc * sizeof *best);
+    double *val = malloc(nc * sizeof *val);
+    int rc = STATUS_OK;
+    if (cov == NULL || best == NULL || val == NULL)
+        rc = errmsg_set(err, STATUS_NOMEM, "PCA: out of memory (d=%d)", p->d);
+    if (rc == STATUS_OK) {
+        double *scratch = cov + du * du; /* covariance, then 3d eigen work */
+        covariance(X, p->mean, n, p->d, cov, scratch, cancel);
+        const double total = trace(cov, du);
+        int erc = sym_eigen(cov, du, scratch, cancel);
+        if (erc != 0)
+            rc = eigen_status(erc, err);
+        else
+            top_eigen(scratch, du, p->ncomp, best, val);
+        for (size_t c = 0; rc == STATUS_OK && c < nc; c++) {
+            pca_variance(p, (int)c, val[c], total / (double)(n - 1), (double)(n - 1));
+            memcpy(p->components + c * du, cov + best[c] * du, du * sizeof *cov);
+        }
     }
-    double *scratch = cov + du * du; /* covariance, then 3d eigen work */
-    covariance(X, p->mean, n, p->d, cov, scratch);
-    int rc = pca_solve(p, cov, scratch, n);
     free(cov);
-    if (rc != 0) {
-        preprocess_pca_free(p);
-        return errmsg_set(err, STATUS_USAGE,
-                          "PCA: eigensolver did not converge (non-finite data?)");
+    free(best);
+    free(val);
+    return rc;
+}
+
+/* Component c when X_c^T u vanishes (more components than the data's
+ * rank): of the unit vectors e_f made orthogonal to the components before
+ * it, the longest (the first on ties), normalised. */
+static void null_component(struct preprocess_pca *p, int c, double *v)
+{
+    const size_t d = (size_t)p->d;
+    size_t best = 0;
+    double best_norm = -1.0;
+    for (size_t pass = 0; pass < 2; pass++) /* find it, then build it */
+        for (size_t f = pass == 0 ? 0 : best; f < (pass == 0 ? d : best + 1); f++) {
+            double norm = 0.0;
+            for (size_t g = 0; g < d; g++)
+                v[g] = g == f ? 1.0 : 0.0;
+            for (int b = 0; b < c; b++) {
+                const double *w = p->components + (size_t)b * d, dot = w[f];
+                for (size_t g = 0; g < d; g++)
+                    v[g] -= dot * w[g];
+            }
+            for (size_t g = 0; g < d; g++)
+                norm += v[g] * v[g];
+            if (pass == 0 && norm > best_norm)
+                best = f, best_norm = norm;
+        }
+    double norm = sqrt(best_norm);
+    for (size_t f = 0; f < d; f++)
+        v[f] /= norm;
+}
+
+/* Component c = X_c^T u / |X_c^T u| from xt = X_c^T (d x n) and the unit
+ * eigenvector u (n) of the Gram matrix, sums in index order. |X_c^T u|^2
+ * is u's eigenvalue; one within rounding of 0 against the total (the
+ * Gram matrix's trace) has no direction of its own: null_component. */
+static void gram_component(struct preprocess_pca *p, int c, const double *xt,
+                           size_t n, const double *u, double total)
+{
+    const size_t d = (size_t)p->d;
+    double *v = p->components + (size_t)c * d, norm = 0.0;
+    for (size_t f = 0; f < d; f++) {
+        double s = 0.0;
+        for (size_t i = 0; i < n; i++)
+            s += xt[f * n + i] * u[i];
+        v[f] = s;
+        norm += s * s;
     }
-    return STATUS_OK;
+    if (norm <= NULL_VARIANCE * (double)n * DBL_EPSILON * total) {
+        null_component(p, c, v);
+        return;
+    }
+    norm = sqrt(norm);
+    for (size_t f = 0; f < d; f++)
+        v[f] /= norm;
+}
+
+/* xt (d x n) = (X - mean)^T, the rows of X polled one by one. */
+static void centre_transposed(const double *X, const double *mean, size_t n,
+                              size_t d, double *xt, const atomic_int *cancel)
+{
+    for (size_t i = 0; i < n && !cancel_requested(cancel); i++)
+        for (size_t f = 0; f < d; f++)
+            xt[f * n + i] = X[i * d + f] - mean[f];
+}
+
+/* The same from the n x n Gram matrix X_c X_c^T, which has the covariance's
+ * nonzero eigenvalues: n^2 d / 2 products and an n x n eigensolve instead
+ * of n d^2 / 2 and d x d. The Gram matrix is the covariance kernel's sum
+ * over the columns of X_c^T (mean 0), so every build forms it alike. */
+static int pca_by_gram(struct preprocess_pca *p, const double *X, size_t n,
+                       const atomic_int *cancel, errmsg_t *err)
+{
+    const size_t du = (size_t)p->d, nc = (size_t)p->ncomp;
+    /* calloc: a cut centre_transposed leaves no byte undefined */
+    double *xt = calloc(du * n, sizeof *xt), *zero = calloc(n, sizeof *zero);
+    double *g = malloc((n * n + cov_scratch(n)) * sizeof *g);
+    size_t *best = malloc(nc * sizeof *best);
+    double *val = malloc(nc * sizeof *val);
+    int rc = STATUS_OK;
+    if (xt == NULL || zero == NULL || g == NULL || best == NULL || val == NULL)
+        rc = errmsg_set(err, STATUS_NOMEM, "PCA: out of memory (n=%zu d=%d)", n, p->d);
+    if (rc == STATUS_OK) {
+        double *scratch = g + n * n;
+        centre_transposed(X, p->mean, n, du, xt, cancel);
+        covariance(xt, zero, du, (int)n, g, scratch, cancel);
+        const double total = trace(g, n);
+        int erc = sym_eigen(g, n, scratch, cancel);
+        if (erc != 0)
+            rc = eigen_status(erc, err);
+        if (rc == STATUS_OK)
+            top_eigen(scratch, n, p->ncomp, best, val);
+        for (size_t c = 0; rc == STATUS_OK && c < nc && !cancel_requested(cancel); c++) {
+            pca_variance(p, (int)c, val[c], total / (double)(n - 1), (double)(n - 1));
+            gram_component(p, (int)c, xt, n, g + best[c] * n, total);
+        }
+    }
+    free(xt);
+    free(zero);
+    free(g);
+    free(best);
+    free(val);
+    return rc;
+}
+
+/* Components and variances of X (n x p->d) whose column means are in
+ * p->mean, by `method`; the signs are left to the caller. On error p is
+ * freed. */
+static int pca_fit_centred(struct preprocess_pca *p, const double *X, size_t n,
+                           enum preprocess_pca_method method,
+                           const atomic_int *cancel, errmsg_t *err)
+{
+    bool gram = method == PREPROCESS_PCA_GRAM ||
+                (method == PREPROCESS_PCA_AUTO && n < (size_t)p->d);
+    int rc = gram ? pca_by_gram(p, X, n, cancel, err)
+                  : pca_by_covariance(p, X, n, cancel, err);
+    if (rc == STATUS_OK && cancel_requested(cancel))
+        rc = errmsg_set(err, CANCEL_STATUS, "PCA: stopped");
+    if (rc != STATUS_OK)
+        preprocess_pca_free(p);
+    return rc;
+}
+
+/* out (n x ncomp) = projections of X's rows, a poll every PROJ_SAMPLES. */
+static void pca_apply_rows(const struct preprocess_pca *p, const double *X,
+                           size_t n, double *out, const atomic_int *cancel)
+{
+    const size_t d = (size_t)p->d, nc = (size_t)p->ncomp;
+    double proj[PROJ_SAMPLES];
+    for (size_t i = 0; i < n && !cancel_requested(cancel); i += PROJ_SAMPLES) {
+        size_t m = n - i < PROJ_SAMPLES ? n - i : PROJ_SAMPLES;
+        for (size_t c = 0; c < nc; c++) {
+            project_rows(X, d, i, m, p->mean, p->components + c * d, proj);
+            for (size_t q = 0; q < m; q++)
+                out[(i + q) * nc + c] = proj[q];
+        }
+    }
 }
 
 /* pca_fit_centred, then the projections of X's n rows into proj
  * (n x ncomp), by which the components are oriented (pca_orient). */
 static int pca_fit_project(struct preprocess_pca *p, const double *X,
-                           size_t n, double *proj, errmsg_t *err)
+                           size_t n, double *proj,
+                           enum preprocess_pca_method method,
+                           const atomic_int *cancel, errmsg_t *err)
 {
-    int rc = pca_fit_centred(p, X, n, err);
+    int rc = pca_fit_centred(p, X, n, method, cancel, err);
     if (rc == STATUS_OK) {
-        preprocess_pca_apply(p, X, n, proj);
+        pca_apply_rows(p, X, n, proj, cancel);
         pca_orient(p, proj, n);
     }
     return rc;
 }
 
-int preprocess_pca_fit(struct preprocess_pca *p, const double *X, size_t n,
-                       int d, int ncomp, errmsg_t *err)
+int preprocess_pca_fit_with(struct preprocess_pca *p, const double *X,
+                            size_t n, int d, int ncomp,
+                            enum preprocess_pca_method method, errmsg_t *err)
 {
     memset(p, 0, sizeof *p);
     int rc = pca_check(n, d, ncomp, err);
@@ -766,25 +936,22 @@ int preprocess_pca_fit(struct preprocess_pca *p, const double *X, size_t n,
         free(proj);
         return errmsg_set(err, STATUS_NOMEM, "PCA: out of memory (d=%d)", d);
     }
-    column_mean(X, all_rows(n), n, d, p->mean);
-    rc = pca_fit_project(p, X, n, proj, err);
+    column_mean(X, all_rows(n), n, d, p->mean, NULL);
+    rc = pca_fit_project(p, X, n, proj, method, NULL, err);
     free(proj);
     return rc;
+}
+
+int preprocess_pca_fit(struct preprocess_pca *p, const double *X, size_t n,
+                       int d, int ncomp, errmsg_t *err)
+{
+    return preprocess_pca_fit_with(p, X, n, d, ncomp, PREPROCESS_PCA_AUTO, err);
 }
 
 void preprocess_pca_apply(const struct preprocess_pca *p, const double *X,
                           size_t n, double *out)
 {
-    const size_t d = (size_t)p->d, nc = (size_t)p->ncomp;
-    double proj[PROJ_SAMPLES];
-    for (size_t i = 0; i < n; i += PROJ_SAMPLES) {
-        size_t m = n - i < PROJ_SAMPLES ? n - i : PROJ_SAMPLES;
-        for (size_t c = 0; c < nc; c++) {
-            project_rows(X, d, i, m, p->mean, p->components + c * d, proj);
-            for (size_t q = 0; q < m; q++)
-                out[(i + q) * nc + c] = proj[q];
-        }
-    }
+    pca_apply_rows(p, X, n, out, NULL);
 }
 
 void preprocess_pca_free(struct preprocess_pca *p)
@@ -809,25 +976,28 @@ static int fold_pca(struct preprocess_pca *p, const struct preprocess_split *sp,
     const size_t n_train = sp->n - sp->n_test;
     for (int f = 0; f < sp->d; f++)
         p->mean[f] /= (double)n_train;
-    int rc = pca_fit_project(p, scratch, n_train, train_out, err);
+    int rc = pca_fit_project(p, scratch, n_train, train_out,
+                             PREPROCESS_PCA_AUTO, sp->cancel, err);
     if (rc != STATUS_OK)
         return rc;
-    preprocess_pca_apply(p, scratch + n_train * (size_t)sp->d, sp->n_test,
-                         test_out);
+    pca_apply_rows(p, scratch + n_train * (size_t)sp->d, sp->n_test, test_out,
+                   sp->cancel);
     preprocess_pca_free(p);
     return STATUS_OK;
 }
 
-int preprocess_fold(const struct preprocess_split *sp, bool scale, int ncomp,
-                    double *scratch, double *train_out, double *test_out,
-                    errmsg_t *err)
+/* preprocess_fold's work; the caller checks the flag at its end. */
+static int fold_steps(const struct preprocess_split *sp, bool scale, int ncomp,
+                      double *scratch, double *train_out, double *test_out,
+                      errmsg_t *err)
 {
     const size_t n_train = sp->n - sp->n_test;
     struct preprocess_scaler s = {0};
     struct preprocess_pca p = {0};
     int rc = ncomp > 0 ? pca_check(n_train, sp->d, ncomp, err) : STATUS_OK;
     if (rc == STATUS_OK && scale)
-        rc = scaler_fit_rows(&s, sp->X, train_rows(sp), n_train, sp->d, err);
+        rc = scaler_fit_rows(&s, sp->X, train_rows(sp), n_train, sp->d,
+                             sp->cancel, err);
     if (rc == STATUS_OK && ncomp > 0 && pca_alloc(&p, sp->d, ncomp) != 0)
         rc = errmsg_set(err, STATUS_NOMEM, "PCA: out of memory (d=%d)", sp->d);
     if (rc != STATUS_OK) {
@@ -836,15 +1006,25 @@ int preprocess_fold(const struct preprocess_split *sp, bool scale, int ncomp,
     }
     const struct preprocess_scaler *sc = scale ? &s : NULL;
     if (ncomp == 0) {
-        scale_rows(sp->X, train_rows(sp), sp->d, sc, train_out, NULL);
-        scale_rows(sp->X, test_rows(sp), sp->d, sc, test_out, NULL);
+        scale_rows(sp->X, train_rows(sp), sp->d, sc, train_out, NULL, sp->cancel);
+        scale_rows(sp->X, test_rows(sp), sp->d, sc, test_out, NULL, sp->cancel);
         preprocess_scaler_free(&s);
         return STATUS_OK;
     }
     memset(p.mean, 0, (size_t)sp->d * sizeof *p.mean);
-    scale_rows(sp->X, train_rows(sp), sp->d, sc, scratch, p.mean);
+    scale_rows(sp->X, train_rows(sp), sp->d, sc, scratch, p.mean, sp->cancel);
     scale_rows(sp->X, test_rows(sp), sp->d, sc,
-               scratch + n_train * (size_t)sp->d, NULL);
+               scratch + n_train * (size_t)sp->d, NULL, sp->cancel);
     preprocess_scaler_free(&s);
     return fold_pca(&p, sp, scratch, train_out, test_out, err);
+}
+
+int preprocess_fold(const struct preprocess_split *sp, bool scale, int ncomp,
+                    double *scratch, double *train_out, double *test_out,
+                    errmsg_t *err)
+{
+    int rc = fold_steps(sp, scale, ncomp, scratch, train_out, test_out, err);
+    if (rc == STATUS_OK && cancel_requested(sp->cancel))
+        rc = errmsg_set(err, CANCEL_STATUS, "preprocessing: stopped");
+    return rc;
 }

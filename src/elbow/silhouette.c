@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/cancel.h"
+
 /* Never contract a * b + c into an fma behind the code's back (clang does
  * by default, gcc in ISO C mode does not): the scalar and vector paths
  * then round alike under either compiler. */
@@ -43,6 +45,7 @@ struct sil {
     size_t *orig;   /* n: original index of each sorted position */
     double *sums;   /* symmetric pass: m x n, sums[c * n + p]; else m */
     int symmetric;  /* 1: each pair once, credited to both samples */
+    const atomic_int *cancel; /* polled every row of the passes */
 };
 
 /* ------------------------------------------------------------- kernels */
@@ -202,7 +205,7 @@ static void pass_symmetric(struct sil *S)
 {
     const size_t n = S->n;
     double buf[TILE];
-    for (size_t p = 0; p + 1 < n; p++) {
+    for (size_t p = 0; p + 1 < n && !cancel_requested(S->cancel); p++) {
         double *col = S->sums + (size_t)S->cl[p] * n;
         for (size_t j0 = p + 1; j0 < n; j0 += TILE) {
             size_t m = n - j0 < TILE ? n - j0 : TILE;
@@ -250,7 +253,7 @@ static void pass_streaming(struct sil *S, double *s)
 {
     const size_t n = S->n;
     double buf[TILE];
-    for (size_t p = 0; p < n; p++) {
+    for (size_t p = 0; p < n && !cancel_requested(S->cancel); p++) {
         memset(S->sums, 0, (size_t)S->m * sizeof *S->sums);
         for (size_t j0 = 0; j0 < n; j0 += TILE) {
             size_t m = n - j0 < TILE ? n - j0 : TILE;
@@ -349,8 +352,11 @@ static void sort_by_cluster(struct sil *S, const double *X, const int *labels,
 
 /* ---------------------------------------------------------------- API */
 
-int silhouette_samples(const double *X, size_t n, int d, const int *labels,
-                       int k, double *s, errmsg_t *err)
+/* silhouette_samples, polling `cancel` every row of the pass: then
+ * CANCEL_STATUS, s incomplete. */
+static int samples_polled(const double *X, size_t n, int d, const int *labels,
+                          int k, double *s, const atomic_int *cancel,
+                          errmsg_t *err)
 {
     if (d < 1 || k < 1)
         return errmsg_set(err, STATUS_USAGE,
@@ -367,6 +373,7 @@ int silhouette_samples(const double *X, size_t n, int d, const int *labels,
         rc = errmsg_set(err, STATUS_NOMEM,
                         "silhouette: out of memory (n=%zu clusters=%d)", n, m);
     if (rc == STATUS_OK) {
+        S.cancel = cancel;
         sort_by_cluster(&S, X, labels, k, count);
         if (S.symmetric) {
             pass_symmetric(&S);
@@ -378,17 +385,27 @@ int silhouette_samples(const double *X, size_t n, int d, const int *labels,
     }
     sil_free(&S);
     free(count);
+    if (rc == STATUS_OK && cancel_requested(cancel))
+        rc = errmsg_set(err, CANCEL_STATUS, "silhouette: stopped");
     return rc;
 }
 
-int silhouette_score(const double *X, size_t n, int d, const int *labels,
-                     int k, double *score, errmsg_t *err)
+int silhouette_samples(const double *X, size_t n, int d, const int *labels,
+                       int k, double *s, errmsg_t *err)
+{
+    return samples_polled(X, n, d, labels, k, s, NULL, err);
+}
+
+/* silhouette_score, polling `cancel` (see samples_polled). */
+static int score_polled(const double *X, size_t n, int d, const int *labels,
+                        int k, double *score, const atomic_int *cancel,
+                        errmsg_t *err)
 {
     *score = NAN;
     double *s = malloc((n ? n : 1) * sizeof *s);
     if (s == NULL)
         return errmsg_set(err, STATUS_NOMEM, "silhouette: out of memory");
-    int rc = silhouette_samples(X, n, d, labels, k, s, err);
+    int rc = samples_polled(X, n, d, labels, k, s, cancel, err);
     if (rc == STATUS_OK) {
         double total = 0.0;
         for (size_t i = 0; i < n; i++)
@@ -397,6 +414,12 @@ int silhouette_score(const double *X, size_t n, int d, const int *labels,
     }
     free(s);
     return rc;
+}
+
+int silhouette_score(const double *X, size_t n, int d, const int *labels,
+                     int k, double *score, errmsg_t *err)
+{
+    return score_polled(X, n, d, labels, k, score, NULL, err);
 }
 
 /* ---------------------------------------------- several labelings at once */
@@ -512,7 +535,7 @@ static void multi_free(struct sil_multi *w)
 static int score_joint(const double *X, size_t n, int d,
                        const int *const *labels, const int *k,
                        const unsigned char *use, int nl, const int *group,
-                       int groups, double *scores)
+                       int groups, double *scores, const atomic_int *cancel)
 {
     int kmax = 1;
     for (int l = 0; l < nl; l++)
@@ -529,6 +552,7 @@ static int score_joint(const double *X, size_t n, int d,
         sil_alloc(&S, n, (size_t)d, groups, 1) == 0) {
         for (size_t i = 0; i < n; i++)
             count[group[i]]++;
+        S.cancel = cancel;
         sort_by_cluster(&S, X, group, groups, count);
         pass_symmetric(&S);
         for (int l = 0; l < nl; l++)
@@ -568,7 +592,7 @@ static int check_labelings(size_t n, int d, int nl, const int *const *labels,
 
 int silhouette_scores(const double *X, size_t n, int d, int nl,
                       const int *const *labels, const int *k, double *scores,
-                      errmsg_t *err)
+                      const atomic_int *cancel, errmsg_t *err)
 {
     for (int l = 0; l < nl; l++)
         scores[l] = NAN;
@@ -585,13 +609,15 @@ int silhouette_scores(const double *X, size_t n, int d, int nl,
         int groups = joint_groups(labels, k, use, first, nl, n, group, key, &end);
         if (groups > 1)
             rc = score_joint(X, n, d, labels + first, k + first, use + first,
-                             end - first, group, groups, scores + first);
+                             end - first, group, groups, scores + first, cancel);
         else if (groups == 0) /* too many clusters for a joint pass */
-            rc = silhouette_score(X, n, d, labels[first], k[first],
-                                  &scores[first], err);
+            rc = score_polled(X, n, d, labels[first], k[first],
+                              &scores[first], cancel, err);
     }
     if (rc == STATUS_NOMEM)
         errmsg_set(err, rc, "silhouette: out of memory (n=%zu)", n);
+    if (rc == STATUS_OK && cancel_requested(cancel))
+        rc = errmsg_set(err, CANCEL_STATUS, "silhouette: stopped");
     free(use);
     free(group);
     free(key);

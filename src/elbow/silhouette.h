@@ -18,6 +18,7 @@
 #ifndef OMPSWEEP_ELBOW_SILHOUETTE_H
 #define OMPSWEEP_ELBOW_SILHOUETTE_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 
 #include "base/status.h"
@@ -54,10 +55,12 @@ int silhouette_score(const double *X, size_t n, int d, const int *labels,
  * clusters gives silhouette_score's bits. Deterministic: the runs and the
  * order of every sum depend on the input alone.
  * scores[l] is NaN for a labeling whose distinct labels are not 2..n-1.
+ * cancel: NULL, or a flag (base/cancel.h) polled every row of the pair
+ * passes; once it is set the pass stops and CANCEL_STATUS is returned.
  * Errors, scores all NaN: STATUS_USAGE (d < 1, a k[l] < 1, a label outside
  * its range), STATUS_NOMEM. */
 int silhouette_scores(const double *X, size_t n, int d, int nl,
                       const int *const *labels, const int *k, double *scores,
-                      errmsg_t *err);
+                      const atomic_int *cancel, errmsg_t *err);
 
 #endif

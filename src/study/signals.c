@@ -6,12 +6,15 @@
 
 enum { SIGNAL_EXIT_BASE = 128 };
 
-static volatile sig_atomic_t signals_caught;
+/* A handler may store to a lock-free atomic (C11 7.14.1.1); the kernels'
+ * threads read it (base/cancel.h) without a data race. */
+_Static_assert(ATOMIC_INT_LOCK_FREE == 2, "the signal flag must be lock-free");
+static atomic_int signals_caught;
 
 static void on_signal(int sig)
 {
-    if (signals_caught == 0)
-        signals_caught = sig;
+    int none = 0;
+    atomic_compare_exchange_strong(&signals_caught, &none, sig);
 }
 
 int signals_install(void)
@@ -25,6 +28,8 @@ int signals_install(void)
     return 0;
 }
 
-int signals_pending(void) { return signals_caught; }
+int signals_pending(void) { return atomic_load(&signals_caught); }
+
+const atomic_int *signals_flag(void) { return &signals_caught; }
 
 int signals_exit_status(int sig) { return SIGNAL_EXIT_BASE + sig; }

@@ -123,8 +123,12 @@ static enum run_fate run_fate(struct sweep *s, struct workload *w)
     int rc = w->outcome != NULL ? w->outcome(w->state, &why) : STATUS_OK;
     if (rc == STATUS_OK)
         return RUN_DONE;
-    if (rc == STATUS_SIGINT || rc == STATUS_SIGTERM)
+    if (rc == STATUS_SIGINT || rc == STATUS_SIGTERM) {
+        /* the study stops here, even after its last cell */
+        if (s->interrupted == 0)
+            s->interrupted = rc == STATUS_SIGINT ? SIGINT : SIGTERM;
         return RUN_CUT;
+    }
     s->failed = rc;
     s->failure = why;
     return RUN_FAILED;

@@ -65,6 +65,10 @@ struct workload {
     int (*outcome)(void *state, errmsg_t *err);
     void (*check)(void *state, struct workload_result *out); /* untimed */
     const char *note; /* appended to progress lines, or NULL */
+    /* Optional: a warning found at creation (an expected run time over a
+     * minute), which the caller prints and keeps; NULL when none. Owned by
+     * the state. */
+    const char *warning;
     /* Optional, after the sweep: write workload-specific tables and print
      * their summary (elbow.csv). NULL when there is nothing to report. */
     int (*report)(void *state, const struct config *cfg, const char *run_id,
@@ -92,6 +96,18 @@ int workload_create(workload_create_fn create, const struct config *cfg,
                     int variant, size_t scale, struct workload *w, errmsg_t *err);
 
 void workload_destroy(struct workload *w);
+
+/* Seconds as a person reads them ("3.2 minutes", "6.1 days"), for the
+ * expected run times of warnings. */
+void workload_duration_text(double seconds, char *buf, size_t cap);
+
+/* Whether a study's expected kernel time is worth a warning up front. */
+#define WORKLOAD_WARN_SECONDS 60.0
+
+/* For an outcome hook of a kernel that polls the cancel flag: 128 + the
+ * signal when one came (on any rank, so that all drop the run), else
+ * STATUS_OK. */
+int workload_cut_outcome(void *state, errmsg_t *err);
 
 /* For check hooks under MPI: rank 0 learned the result; every rank gets it,
  * so that all agree. Does nothing in a single process. */
