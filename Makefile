@@ -127,7 +127,7 @@ endif
 
 # Sources: src/main.c and src/config.c (the program's face) and one folder
 # per layer (see the README's Layout section).
-SRCS      := $(wildcard src/*.c src/*/*.c)
+SRCS      := $(wildcard src/*.c src/*/*.c src/*/*/*.c)
 LIB_SRCS  := $(filter-out src/main.c,$(SRCS))
 LIB_OBJS  := $(LIB_SRCS:src/%.c=$(BUILD)/%.o)
 OBJ_DIRS  := $(sort $(dir $(LIB_OBJS))) $(BUILD)/tests/
@@ -189,8 +189,8 @@ $(BUILD)/flags.stamp: FORCE | $(OBJ_DIRS)
 
 # Only envinfo.o sees the build facts; its stamp changes (and rebuilds it)
 # only when they do, e.g. after a commit.
-$(BUILD)/study/envinfo.o: ALL_CPPFLAGS += $(BUILD_INFO)
-$(BUILD)/study/envinfo.o: $(BUILD)/buildinfo.stamp
+$(BUILD)/study/record/envinfo.o: ALL_CPPFLAGS += $(BUILD_INFO)
+$(BUILD)/study/record/envinfo.o: $(BUILD)/buildinfo.stamp
 $(BUILD)/buildinfo.stamp: FORCE | $(OBJ_DIRS)
 	@echo '$(BUILD_INFO)' | cmp -s - $@ || echo '$(BUILD_INFO)' > $@
 
@@ -246,7 +246,7 @@ clean:
 # Keep test objects between runs (they are intermediate files to make).
 .SECONDARY:
 
--include $(wildcard $(BUILD)/*.d $(BUILD)/*/*.d)
+-include $(wildcard $(BUILD)/*.d $(BUILD)/*/*.d $(BUILD)/*/*/*.d)
 
 # ---------------------------------------------------------------------------
 # Installing and releasing (GNU conventions; every path can be overridden):

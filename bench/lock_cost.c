@@ -4,7 +4,7 @@
  *
  * Appends ROWS rows of runs.csv size to DIR/lock_cost.csv, one write(2)
  * each, in three ways side by side: unlocked, under flock and under fcntl
- * record locks (through src/study/filelock.c, as ompsweep takes them). The
+ * record locks (through src/study/record/filelock.c, as ompsweep takes them). The
  * ways alternate over ROUNDS rounds so that drift on a shared machine hits
  * them alike; the median round of each is printed as microseconds per row
  * and as a ratio to the unlocked append. Uncontended: one process. */
@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "study/filelock.h"
+#include "study/record/filelock.h"
 
 enum { WAYS = 3, ROUNDS_MAX = 99, ROW_BYTES = 160 };
 

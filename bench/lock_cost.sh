@@ -26,7 +26,7 @@ mkdir -p "$B" "$DIR"
 [ -x "$BIN" ] || make ompsweep >/dev/null
 
 cc -O2 -std=c11 -D_GNU_SOURCE -Isrc -Wall -Wextra -o "$B/lock_cost" \
-    bench/lock_cost.c src/study/filelock.c src/base/status.c
+    bench/lock_cost.c src/study/record/filelock.c src/base/status.c
 cc -shared -fPIC -o "$B/noflock.so" tests/shim/noflock.c
 cc -shared -fPIC -o "$B/nofcntllock.so" tests/shim/nofcntllock.c -ldl
 

@@ -15,8 +15,8 @@
 #include "base/openmp.h"
 #include "exec/exec_workload.h"
 #include "registry.h"
-#include "study/affinity.h"
-#include "study/envinfo.h"
+#include "study/record/affinity.h"
+#include "study/record/envinfo.h"
 
 /* Accepted ranges, in one place so the messages and --help agree. */
 #define ROWS_MAX 1000000000L

@@ -13,7 +13,7 @@
 #include "bogosort/bogosort.h"
 #include "elbow/elbow.h"
 #include "elbow/rules.h"
-#include "study/compare.h"
+#include "study/analyze/compare.h"
 
 enum {
     CONFIG_MAX_THREAD_COUNTS = 256, /* entries in one sweep */
@@ -29,7 +29,7 @@ enum config_action {
 };
 
 enum scaling { SCALING_STRONG, SCALING_WEAK };
-/* The order of the timed runs of a sweep (see study/sweep.h). */
+/* The order of the timed runs of a sweep (see study/run/sweep.h). */
 enum order { ORDER_INTERLEAVED, ORDER_RANDOM, ORDER_BLOCKED, ORDER_COUNT };
 /* Mirrors omp_sched_t so that headers need not include omp.h. */
 enum schedule_kind { SCHEDULE_STATIC = 1, SCHEDULE_DYNAMIC = 2, SCHEDULE_GUIDED = 3 };
@@ -59,7 +59,7 @@ struct config {
     const char *tag; /* NULL when not given */
     /* Sweep dimensions beyond threads, each value once, in the order given.
      * binds/places: 0 values = the environment's OMP_PROC_BIND/OMP_PLACES;
-     * given values run in re-executed children (see study/child.h). */
+     * given values run in re-executed children (see study/run/child.h). */
     struct schedule schedules[CONFIG_MAX_VALUES];
     int nschedules;
     const char *binds[CONFIG_MAX_VALUES];

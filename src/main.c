@@ -12,24 +12,24 @@
 #include "base/status.h"
 #include "config.h"
 #include "registry.h"
-#include "study/affinity.h"
-#include "study/child.h"
-#include "study/compare.h"
-#include "study/csv.h"
-#include "study/envinfo.h"
-#include "study/filelock.h"
-#include "study/metadata.h"
-#include "study/metrics.h"
-#include "study/output.h"
-#include "study/report.h"
-#include "study/resume.h"
-#include "study/signals.h"
-#include "study/splits.h"
-#include "study/sweep.h"
-#include "study/tables.h"
-#include "study/torn.h"
-#include "study/warnings.h"
-#include "study/workload.h"
+#include "study/record/affinity.h"
+#include "study/run/child.h"
+#include "study/analyze/compare.h"
+#include "study/record/csv.h"
+#include "study/record/envinfo.h"
+#include "study/record/filelock.h"
+#include "study/record/metadata.h"
+#include "study/analyze/metrics.h"
+#include "study/record/output.h"
+#include "study/analyze/report.h"
+#include "study/run/resume.h"
+#include "base/signals.h"
+#include "study/analyze/splits.h"
+#include "study/run/sweep.h"
+#include "study/analyze/tables.h"
+#include "study/record/torn.h"
+#include "study/record/warnings.h"
+#include "study/run/workload.h"
 
 static const double CV_WARN = 0.05; /* coefficient of variation worth a warning */
 /* STREAM asks for runs of at least 20 clock ticks; we ask for 100 (1%). */
@@ -273,7 +273,7 @@ static int finish_tables(struct study *st, errmsg_t *err)
     struct tables_study t;
     int rc = tables_study(st->runs_path, st->run_id, &t, err);
     if (rc == STATUS_OK)
-        rc = csv_summary_write(st->summary_path, t.all, t.nall, err);
+        rc = summary_write(st->summary_path, t.all, t.nall, err);
     if (rc == STATUS_OK)
         rc = models_table_write_fitting(st->cfg->output_dir, t.all_runs, t.all, t.nall,
                                         err);
@@ -734,7 +734,7 @@ static int run_summarize(const struct config *cfg, errmsg_t *err)
         if (rc == STATUS_OK)
             rc = output_prepare(cfg->output_dir, err);
         if (rc == STATUS_OK)
-            rc = csv_summary_write(path, sum, nsum, err);
+            rc = summary_write(path, sum, nsum, err);
         if (rc == STATUS_OK)
             rc = models_table_write(cfg->output_dir, &models, err);
         if (rc == STATUS_OK)

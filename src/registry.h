@@ -8,8 +8,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "study/metadata.h"
-#include "study/workload.h"
+#include "study/record/metadata.h"
+#include "study/run/workload.h"
 
 /* Row indices of the table, in the order a study runs them. */
 enum registry_id { REGISTRY_BOGOSORT, REGISTRY_ELBOW, REGISTRY_EXEC, REGISTRY_COUNT };

@@ -6,7 +6,7 @@
 #include <sched.h>
 
 #include "harness.h"
-#include "study/envinfo.h"
+#include "study/record/envinfo.h"
 
 static inline cpu_set_t cpus_of(const char *list)
 {

@@ -8,9 +8,9 @@
 
 #include "cpulist.h"
 #include "harness.h"
-#include "study/affinity.h"
-#include "study/envinfo.h"
-#include "study/warnings.h"
+#include "study/record/affinity.h"
+#include "study/record/envinfo.h"
+#include "study/record/warnings.h"
 
 enum { MAX_TEAM = 8 };
 

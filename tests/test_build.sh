@@ -81,7 +81,7 @@ test_clang_and_arch() {
 }
 
 test_no_openmp_stops() {
-    cc -std=c11 -Isrc -D_GNU_SOURCE -c src/study/sweep.c -o "$TMP/sweep.o" 2>"$TMP/err"
+    cc -std=c11 -Isrc -D_GNU_SOURCE -c src/study/run/sweep.c -o "$TMP/sweep.o" 2>"$TMP/err"
     check "compiling without the OpenMP flag fails" [ $? -ne 0 ]
     check "with our message" grep -q "ompsweep needs OpenMP" "$TMP/err"
 }

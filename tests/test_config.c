@@ -3,7 +3,7 @@
 #include <stdlib.h>
 
 #include "config.h"
-#include "study/affinity.h"
+#include "study/record/affinity.h"
 #include "registry.h"
 #include "harness.h"
 

@@ -9,7 +9,7 @@
 
 #include "cpulist.h"
 #include "harness.h"
-#include "study/envinfo.h"
+#include "study/record/envinfo.h"
 
 static void test_cpu(void)
 {

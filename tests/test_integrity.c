@@ -10,13 +10,13 @@
 #include <unistd.h>
 
 #include "harness.h"
-#include "study/cells.h"
-#include "study/csv.h"
-#include "study/envinfo.h"
-#include "study/resume.h"
-#include "study/summary.h"
-#include "study/tables.h"
-#include "study/torn.h"
+#include "study/analyze/cells.h"
+#include "study/record/csv.h"
+#include "study/record/envinfo.h"
+#include "study/run/resume.h"
+#include "study/analyze/summary.h"
+#include "study/analyze/tables.h"
+#include "study/record/torn.h"
 
 static const char ELBOW_HEADER[] = "run_id,k,silhouette_mean,seconds";
 

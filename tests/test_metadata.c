@@ -11,8 +11,8 @@
 #include <unistd.h>
 
 #include "harness.h"
-#include "study/envinfo.h"
-#include "study/metadata.h"
+#include "study/record/envinfo.h"
+#include "study/record/metadata.h"
 
 enum {
     TMPDIR_CAP = 64, /* the mkdtemp template below, with room to spare */

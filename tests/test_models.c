@@ -9,9 +9,9 @@
 
 #include "base/rng.h"
 #include "harness.h"
-#include "study/models.h"
-#include "study/models_table.h"
-#include "study/summary.h"
+#include "study/analyze/models.h"
+#include "study/analyze/models_table.h"
+#include "study/analyze/summary.h"
 
 enum {
     SEEDS = 200,      /* synthetic studies per coverage test */

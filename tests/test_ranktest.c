@@ -5,7 +5,7 @@
 #include <stdlib.h>
 
 #include "harness.h"
-#include "study/ranktest.h"
+#include "study/analyze/ranktest.h"
 
 static const char FIXTURE[] = "tests/fixtures/compare_ranktest.txt";
 static const double TOL = 1e-9;

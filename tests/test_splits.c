@@ -1,4 +1,4 @@
-/* Tests of the best split per core count (study/splits.c) on runs built
+/* Tests of the best split per core count (study/analyze/splits.c) on runs built
  * here: which cell is best and which the runner-up, the ratio and the
  * Mann-Whitney p-value (against ranktest directly and, for separated
  * samples, the exact value 2 / C(m + n, m)), each verdict, unverified cells
@@ -10,8 +10,8 @@
 #include <unistd.h>
 
 #include "harness.h"
-#include "study/splits.h"
-#include "study/summary.h"
+#include "study/analyze/splits.h"
+#include "study/analyze/summary.h"
 
 enum { MAX_RUNS = 256 };
 

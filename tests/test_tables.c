@@ -5,10 +5,10 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "study/csv.h"
+#include "study/record/csv.h"
 #include "harness.h"
-#include "study/stats.h"
-#include "study/summary.h"
+#include "study/analyze/stats.h"
+#include "study/analyze/summary.h"
 
 static void test_median_and_spread(void)
 {
@@ -342,7 +342,7 @@ static void test_summary_file(void)
     size_t n;
     errmsg_t err;
     CHECK(summary_build(runs, 2, true, &rows, &n, &err) == STATUS_OK);
-    CHECK(csv_summary_write(path, rows, n, &err) == STATUS_OK);
+    CHECK(summary_write(path, rows, n, &err) == STATUS_OK);
     free(rows);
     FILE *in = fopen(path, "r");
     char line[512];
@@ -353,7 +353,7 @@ static void test_summary_file(void)
     CHECK(lines == 3);
     CHECK_STR(line, "a,bogosort,rows,\"dynamic,4\",,,1000x8,1,2,1,0.5,0.5,0.5,0.5,,,,,"
                     "2,1,0,0,true\n");
-    CHECK(csv_summary_write("/nonexistent/dir/summary.csv", rows, 0, &err) == STATUS_IO);
+    CHECK(summary_write("/nonexistent/dir/summary.csv", rows, 0, &err) == STATUS_IO);
     unlink(path);
 }
 

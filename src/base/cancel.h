@@ -1,6 +1,6 @@
 /* cancel: the flag a long kernel polls so that a run can be stopped
  * (SIGINT, SIGTERM) without waiting for its end. The harness owns the flag
- * (study/signals.c sets it from the signal handler: a lock-free atomic, as
+ * (base/signals.c sets it from the signal handler: a lock-free atomic, as
  * C11 allows there) and hands kernels a pointer to it through their
  * parameters; kernels only read it, and never learn why it was set.
  *

@@ -9,7 +9,7 @@
 
 #include "base/par.h"
 #include "bogosort/bogosort.h"
-#include "study/signals.h"
+#include "base/signals.h"
 
 enum { ESTIMATE_TEXT = 256, DURATION_TEXT = 32 };
 

@@ -4,8 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "study/csv.h"
-#include "study/output.h"
+#include "study/record/csv.h"
+#include "study/record/output.h"
 
 static const char CURVE_HEADER[] =
     "run_id,k,silhouette_mean,silhouette_std,inertia_mean,n_iter_mean,seconds";

@@ -12,7 +12,7 @@
 #include "elbow/dataset.h"
 #include "elbow/elbow.h"
 #include "elbow/elbow_output.h"
-#include "study/signals.h"
+#include "base/signals.h"
 
 enum { FEATURES_LIMIT = 100000 }; /* as --features */
 enum { ESTIMATE_TEXT = 256, DURATION_TEXT = 32 };

@@ -8,7 +8,7 @@
 
 #include "base/status.h"
 #include "config.h"
-#include "study/workload.h"
+#include "study/run/workload.h"
 
 /* A workload_variants_fn: one variant per --parallel value. */
 int elbow_workload_variants(const struct config *cfg);

@@ -6,8 +6,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "study/csv.h"
-#include "study/summary.h"
+#include "study/record/csv.h"
+#include "study/analyze/summary.h"
 
 enum { NUMBER_TEXT = 32 };
 

@@ -17,7 +17,7 @@
 
 #include "base/openmp.h"
 #include "exec/exec_tree.h"
-#include "study/signals.h"
+#include "base/signals.h"
 
 enum {
     EXEC_FAILED = 127,   /* exit status of a child whose execve failed */

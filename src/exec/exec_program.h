@@ -10,7 +10,7 @@
 
 #include "base/status.h"
 #include "config.h"
-#include "study/metadata.h"
+#include "study/record/metadata.h"
 
 /* Fill *out for cfg's program (untimed; runs --program-version's command
  * with /bin/sh -c in --chdir's directory). STATUS_USAGE when the program

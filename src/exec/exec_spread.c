@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "study/warnings.h"
+#include "study/record/warnings.h"
 
 enum { FIRST_CELLS = 16, STEPS_MIN = 2, LIST_TEXT = 96 };
 

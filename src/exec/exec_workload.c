@@ -18,9 +18,9 @@
 #include "exec/exec_proc.h"
 #include "exec/exec_reference.h"
 #include "exec/exec_spread.h"
-#include "study/envinfo.h"
-#include "study/signals.h"
-#include "study/warnings.h"
+#include "study/record/envinfo.h"
+#include "base/signals.h"
+#include "study/record/warnings.h"
 
 extern char **environ;
 
@@ -70,7 +70,7 @@ struct exec_state {
     struct exec_outcome outcome;
     struct exec_reference ref;
     struct exec_spread spread;
-    struct workload_metric metrics[CONFIG_MAX_VALUES];
+    struct metric_value metrics[CONFIG_MAX_VALUES];
     char differs[ERRMSG_MAX]; /* how this run's result differs from the first */
     int within, checked;      /* runs only within --result-tolerance, of all */
     char first_within[ERRMSG_MAX]; /* the first of them: how */
@@ -485,7 +485,7 @@ static void read_numbers(struct exec_state *st, struct workload_result *out)
         exec_number(st->scan.number[NUMBER_WORK], &v);
     out->work = v < 1.8e19 ? (uint64_t)floor(v + 0.5) : UINT64_MAX;
     for (int i = 0; i < cfg->nexec_metrics; i++) {
-        st->metrics[i] = (struct workload_metric){cfg->exec_metrics[i].name, 0.0,
+        st->metrics[i] = (struct metric_value){cfg->exec_metrics[i].name, 0.0,
                                                   cfg->exec_metrics[i].lower_better};
         exec_number(st->scan.number[NUMBER_METRICS + i], &st->metrics[i].value);
     }

@@ -10,7 +10,7 @@
 
 #include "base/status.h"
 #include "config.h"
-#include "study/workload.h"
+#include "study/run/workload.h"
 
 /* A workload_variants_fn: one variant, the program. */
 int exec_workload_variants(const struct config *cfg);

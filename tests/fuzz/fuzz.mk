@@ -33,7 +33,7 @@ HARNESSES := fuzz_options fuzz_threads fuzz_csv
 
 # The src/ files each harness links, beside its own source and fuzz_check.c.
 # The option parser reaches every workload through the registry.
-LIB_SRCS          := $(patsubst src/%,%,$(filter-out src/main.c,$(wildcard src/*.c src/*/*.c)))
+LIB_SRCS          := $(patsubst src/%,%,$(filter-out src/main.c,$(wildcard src/*.c src/*/*.c src/*/*/*.c)))
 fuzz_options_SRCS := $(LIB_SRCS)
 fuzz_threads_SRCS := $(LIB_SRCS)
 fuzz_csv_SRCS     := $(LIB_SRCS)

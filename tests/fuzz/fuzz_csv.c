@@ -19,10 +19,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "study/csv.h"
+#include "study/record/csv.h"
 #include "elbow/dataset.h"
 #include "fuzz_check.h"
-#include "study/metadata.h"
+#include "study/record/metadata.h"
 
 enum { MAX_INPUT = 1 << 16, PATH_CAP = 64 };
 
