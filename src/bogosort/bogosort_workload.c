@@ -1,5 +1,6 @@
 /* bogosort_workload: the bogosort kernel as a workload of the sweep. Reads
- * struct config, hands the kernel its own parameters, and gathers the rows
+ * its options (bogosort_options.h), hands the kernel its own parameters,
+ * and gathers the rows
  * of every MPI rank before the check. */
 #include "bogosort/bogosort_workload.h"
 
@@ -9,6 +10,7 @@
 
 #include "base/par.h"
 #include "bogosort/bogosort.h"
+#include "bogosort/bogosort_options.h"
 #include "base/signals.h"
 
 enum { ESTIMATE_TEXT = 256, DURATION_TEXT = 32 };
@@ -60,24 +62,25 @@ static void bogosort_destroy_hook(void *state)
 /* The study's expected kernel time: every variant, thread count, warmup
  * and repeat, a run at t threads taking the longer of total / t and the
  * longest row (rows are not split), at the nominal rate. */
-static double study_seconds(const struct config *cfg, const struct bogosort *b,
-                            double total, double longest)
+static double study_seconds(const struct sweep_options *sw, int nvariants,
+                            const struct bogosort *b, double total, double longest)
 {
     double rate = b->cols > BOGOSORT_TABLE_COLS ? BOGOSORT_NOMINAL_RATE_WIDE
                                                 : BOGOSORT_NOMINAL_RATE;
     double seconds = 0.0;
-    for (int t = 0; t < cfg->nthreads; t++) {
-        double run = total / cfg->threads[t];
-        seconds += (cfg->warmup + cfg->repeats) * (run > longest ? run : longest);
+    for (int t = 0; t < sw->nthreads; t++) {
+        double run = total / sw->threads[t];
+        seconds += (sw->warmup + sw->repeats) * (run > longest ? run : longest);
     }
-    return seconds * bogosort_workload_variants(cfg) / rate;
+    return seconds * nvariants / rate;
 }
 
 /* A warning when the study is expected to take over a minute. */
-static void estimate(const struct config *cfg, struct bogosort_state *s)
+static void estimate(const struct sweep_options *sw, int nvariants,
+                     struct bogosort_state *s)
 {
     double longest, total = bogosort_expected_shuffles(&s->b, &longest);
-    double seconds = study_seconds(cfg, &s->b, total, longest);
+    double seconds = study_seconds(sw, nvariants, &s->b, total, longest);
     if (seconds <= WORKLOAD_WARN_SECONDS)
         return;
     char text[DURATION_TEXT];
@@ -91,18 +94,26 @@ static void estimate(const struct config *cfg, struct bogosort_state *s)
                                              : BOGOSORT_NOMINAL_RATE);
 }
 
-int bogosort_workload_variants(const struct config *cfg) { return cfg->npartitions; }
-
-int bogosort_workload_create(const struct config *cfg, int variant, size_t scale,
-                             struct workload *w, errmsg_t *err)
+/* One variant per --partition value. */
+static int bogosort_workload_variants(const void *opts)
 {
-    enum bogosort_partition partition = cfg->partitions[variant];
+    return ((const struct bogosort_options *)opts)->npartitions;
+}
+
+/* Generate the input (untimed) with `scale` times the rows, partitioned as
+ * --partition's value number `variant`. */
+static int bogosort_workload_create(const void *opts, const struct sweep_options *sw,
+                                    int variant, size_t scale, struct workload *w,
+                                    errmsg_t *err)
+{
+    const struct bogosort_options *o = opts;
+    enum bogosort_partition partition = o->partitions[variant];
     struct bogosort_state *s = calloc(1, sizeof *s);
     if (s == NULL)
         return errmsg_set(err, STATUS_NOMEM, "bogosort: out of memory");
     struct bogosort *b = &s->b;
-    int rc = bogosort_init(b, cfg->rows * scale, cfg->cols, cfg->max_value,
-                           cfg->seed, partition, err);
+    int rc = bogosort_init(b, o->rows * scale, o->cols, o->max_value, sw->seed,
+                           partition, err);
     if (rc == STATUS_OK)
         bogosort_share(b, par_rank(), par_size());
     if (rc != STATUS_OK) {
@@ -111,7 +122,7 @@ int bogosort_workload_create(const struct config *cfg, int variant, size_t scale
     }
     b->cancel = signals_flag();
     if (variant == 0) /* one estimate for the whole study */
-        estimate(cfg, s);
+        estimate(sw, o->npartitions, s);
     w->name = "bogosort";
     snprintf(w->variant, sizeof w->variant, "%s", bogosort_partition_names[partition]);
     /* chunks ignores --schedule: one static block per thread. */
@@ -123,7 +134,21 @@ int bogosort_workload_create(const struct config *cfg, int variant, size_t scale
     w->outcome = workload_cut_outcome;
     w->check = bogosort_check_hook;
     w->warning = s->warning[0] != '\0' ? s->warning : NULL;
-    w->report = NULL;
     w->destroy = bogosort_destroy_hook;
     return STATUS_OK;
 }
+
+const struct workload_kind bogosort_kind = {
+    .name = "bogosort",
+    .summary = "bogosort every row of a random integer matrix",
+    .usage = bogosort_usage,
+    .options = bogosort_long_options,
+    .options_size = sizeof(struct bogosort_options),
+    .options_init = bogosort_options_init,
+    .option = bogosort_options_apply,
+    .validate = bogosort_options_validate,
+    .key = bogosort_options_key,
+    .key_always = true,
+    .variants = bogosort_workload_variants,
+    .create = bogosort_workload_create,
+};

@@ -86,8 +86,8 @@ static void print_curve(const struct elbow_point *curve, int nk, const int *chos
                chosen[selected], rules_names[selected]);
 }
 
-int elbow_output_write(const struct elbow *e, const struct config *cfg,
-                       const char *run_id, errmsg_t *err)
+int elbow_output_write(const struct elbow *e, const char *output_dir,
+                       enum elbow_rule rule, const char *run_id, errmsg_t *err)
 {
     struct elbow_point *curve = malloc((size_t)e->nk * sizeof *curve);
     if (curve == NULL)
@@ -98,15 +98,15 @@ int elbow_output_write(const struct elbow *e, const struct config *cfg,
     char path[OUTPUT_PATH_MAX], id[2 * CSV_ID_MAX + 3];
     int rc = csv_field(id, sizeof id, run_id) < 0
                  ? errmsg_set(err, STATUS_IO, "run id too long")
-                 : output_path(path, sizeof path, cfg->output_dir, "elbow.csv", err);
+                 : output_path(path, sizeof path, output_dir, "elbow.csv", err);
     if (rc == STATUS_OK)
         rc = append_curve(path, id, curve, e->nk, err);
     if (rc == STATUS_OK)
-        rc = output_path(path, sizeof path, cfg->output_dir, "elbow_choice.csv", err);
+        rc = output_path(path, sizeof path, output_dir, "elbow_choice.csv", err);
     if (rc == STATUS_OK)
-        rc = append_choice(path, id, chosen, cfg->rule, err);
+        rc = append_choice(path, id, chosen, rule, err);
     if (rc == STATUS_OK)
-        print_curve(curve, e->nk, chosen, cfg->rule);
+        print_curve(curve, e->nk, chosen, rule);
     free(curve);
     return rc;
 }

@@ -11,6 +11,7 @@
 #include "elbow/blobs.h"
 #include "elbow/dataset.h"
 #include "elbow/elbow.h"
+#include "elbow/elbow_options.h"
 #include "elbow/elbow_output.h"
 #include "base/signals.h"
 
@@ -20,6 +21,7 @@ enum { ESTIMATE_TEXT = 256, DURATION_TEXT = 32 };
 struct elbow_state {
     struct elbow e;
     struct dataset data;
+    enum elbow_rule rule; /* the one elbow_choice.csv reports as chosen_k */
     char warning[ESTIMATE_TEXT]; /* the expected run time, if long */
 };
 
@@ -37,10 +39,11 @@ static void elbow_check_hook(void *state, struct workload_result *out)
     workload_result_share(out);
 }
 
-static int elbow_report_hook(void *state, const struct config *cfg,
-                             const char *run_id, errmsg_t *err)
+static int elbow_results_hook(void *state, const char *output_dir, const char *run_id,
+                              errmsg_t *err)
 {
-    return elbow_output_write(&((struct elbow_state *)state)->e, cfg, run_id, err);
+    struct elbow_state *s = state;
+    return elbow_output_write(&s->e, output_dir, s->rule, run_id, err);
 }
 
 static void elbow_destroy_hook(void *state)
@@ -52,14 +55,14 @@ static void elbow_destroy_hook(void *state)
 }
 
 /* The data: a --data file, or make_blobs with the seed. */
-static int elbow_data(const struct config *cfg, size_t scale, struct dataset *data,
-                      errmsg_t *err)
+static int elbow_data(const struct elbow_options *o, uint64_t seed, size_t scale,
+                      struct dataset *data, errmsg_t *err)
 {
     memset(data, 0, sizeof *data);
-    if (cfg->data_file != NULL)
-        return dataset_load_csv(cfg->data_file, cfg->label_column, data, err);
-    struct blobs_params bp = {cfg->samples * scale, cfg->features, cfg->centers,
-                              cfg->cluster_std, cfg->seed};
+    if (o->data_file != NULL)
+        return dataset_load_csv(o->data_file, o->label_column, data, err);
+    struct blobs_params bp = {o->samples * scale, o->features, o->centers,
+                              o->cluster_std, seed};
     int rc = blobs_make(&bp, &data->x, &data->labels, err);
     if (rc == STATUS_OK) {
         data->n = bp.n_samples;
@@ -68,26 +71,27 @@ static int elbow_data(const struct config *cfg, size_t scale, struct dataset *da
     return rc;
 }
 
-static struct elbow_params elbow_params_of(const struct config *cfg,
+static struct elbow_params elbow_params_of(const struct elbow_options *o,
+                                           const struct sweep_options *sw,
                                            enum elbow_strategy strategy)
 {
     struct elbow_params p = {
-        .k_min = cfg->k_min, .k_max = cfg->k_max, .folds = cfg->folds,
-        .n_init = cfg->n_init, .max_iter = cfg->max_iter, .pca = cfg->pca,
-        .tol = cfg->tol, .scale = !cfg->no_scale, .seed = cfg->seed,
-        .strategy = strategy, .max_threads = cfg->threads[cfg->nthreads - 1],
+        .k_min = o->k_min, .k_max = o->k_max, .folds = o->folds,
+        .n_init = o->n_init, .max_iter = o->max_iter, .pca = o->pca,
+        .tol = o->tol, .scale = !o->no_scale, .seed = sw->seed,
+        .strategy = strategy, .max_threads = sw->threads[sw->nthreads - 1],
         .rank = par_rank(), .nranks = par_size(), .cancel = signals_flag()};
     return p;
 }
 
 /* A warning when the study is expected to take over a minute: every
  * variant, thread count (taken to scale perfectly), warmup and repeat. */
-static void estimate(const struct config *cfg, struct elbow_state *s)
+static void estimate(const struct sweep_options *sw, int nvariants, struct elbow_state *s)
 {
     double run = elbow_expected_seconds(&s->e), seconds = 0.0;
-    for (int t = 0; t < cfg->nthreads; t++)
-        seconds += (cfg->warmup + cfg->repeats) * run / cfg->threads[t];
-    seconds *= cfg->nstrategies;
+    for (int t = 0; t < sw->nthreads; t++)
+        seconds += (sw->warmup + sw->repeats) * run / sw->threads[t];
+    seconds *= nvariants;
     if (seconds <= WORKLOAD_WARN_SECONDS)
         return;
     char one[DURATION_TEXT], all[DURATION_TEXT];
@@ -113,27 +117,36 @@ static void elbow_describe(enum elbow_strategy strategy, const struct elbow_stat
     w->outcome = workload_cut_outcome;
     w->check = elbow_check_hook;
     w->warning = s->warning[0] != '\0' ? s->warning : NULL;
-    w->report = elbow_report_hook;
+    w->results = elbow_results_hook;
     w->destroy = elbow_destroy_hook;
 }
 
-int elbow_workload_variants(const struct config *cfg) { return cfg->nstrategies; }
-
-int elbow_workload_create(const struct config *cfg, int variant, size_t scale,
-                          struct workload *w, errmsg_t *err)
+/* One variant per --parallel value. */
+static int elbow_workload_variants(const void *opts)
 {
-    enum elbow_strategy strategy = cfg->strategies[variant];
+    return ((const struct elbow_options *)opts)->nstrategies;
+}
+
+/* Load or generate the data (untimed) with `scale` times the samples and
+ * allocate every workspace, for --parallel's value number `variant`. */
+static int elbow_workload_create(const void *opts, const struct sweep_options *sw,
+                                 int variant, size_t scale, struct workload *w,
+                                 errmsg_t *err)
+{
+    const struct elbow_options *o = opts;
+    enum elbow_strategy strategy = o->strategies[variant];
     struct elbow_state *s = calloc(1, sizeof *s);
     if (s == NULL)
         return errmsg_set(err, STATUS_NOMEM, "elbow: out of memory");
-    int rc = elbow_data(cfg, scale, &s->data, err);
+    s->rule = o->rule;
+    int rc = elbow_data(o, sw->seed, scale, &s->data, err);
     if (rc == STATUS_OK && s->data.d > (size_t)FEATURES_LIMIT)
         rc = errmsg_set(err, STATUS_USAGE, "%s: %zu features exceed the limit of %d",
-                        cfg->data_file, s->data.d, FEATURES_LIMIT);
-    if (rc == STATUS_OK && cfg->save_data_file != NULL)
-        rc = dataset_save_csv(cfg->save_data_file, &s->data, err);
+                        o->data_file, s->data.d, FEATURES_LIMIT);
+    if (rc == STATUS_OK && o->save_data_file != NULL)
+        rc = dataset_save_csv(o->save_data_file, &s->data, err);
     if (rc == STATUS_OK) {
-        struct elbow_params p = elbow_params_of(cfg, strategy);
+        struct elbow_params p = elbow_params_of(o, sw, strategy);
         rc = elbow_init(&s->e, s->data.x, s->data.n, (int)s->data.d, &p, err);
     }
     if (rc != STATUS_OK) {
@@ -142,7 +155,22 @@ int elbow_workload_create(const struct config *cfg, int variant, size_t scale,
         return rc;
     }
     if (variant == 0) /* one estimate for the whole study */
-        estimate(cfg, s);
+        estimate(sw, o->nstrategies, s);
     elbow_describe(strategy, s, w);
     return STATUS_OK;
 }
+
+const struct workload_kind elbow_kind = {
+    .name = "elbow",
+    .summary = "k-means + silhouette elbow search over a cluster range",
+    .usage = elbow_usage,
+    .options = elbow_long_options,
+    .options_size = sizeof(struct elbow_options),
+    .options_init = elbow_options_init,
+    .option = elbow_options_apply,
+    .validate = elbow_options_validate,
+    .key = elbow_options_key,
+    .key_always = true,
+    .variants = elbow_workload_variants,
+    .create = elbow_workload_create,
+};

@@ -54,12 +54,12 @@ static const char *base_name(const char *path)
 
 /* Whether `path` names a file or directory (relative ones from --chdir's
  * directory when there is one). */
-static bool exists(const struct config *cfg, const char *path, size_t len)
+static bool exists(const struct exec_options *opt, const char *path, size_t len)
 {
     char full[2 * 4096];
     struct stat st;
-    if (cfg->exec_chdir != NULL && path[0] != '/')
-        snprintf(full, sizeof full, "%s/%.*s", cfg->exec_chdir, (int)len, path);
+    if (opt->chdir != NULL && path[0] != '/')
+        snprintf(full, sizeof full, "%s/%.*s", opt->chdir, (int)len, path);
     else
         snprintf(full, sizeof full, "%.*s", (int)len, path);
     return stat(full, &st) == 0;
@@ -67,7 +67,7 @@ static bool exists(const struct config *cfg, const char *path, size_t len)
 
 /* One word of the arguments into out: a path (after an '=', if any) to
  * something that exists becomes its last component. */
-static size_t put_word(const struct config *cfg, const char *w, size_t len, char *out)
+static size_t put_word(const struct exec_options *opt, const char *w, size_t len, char *out)
 {
     const char *eq = memchr(w, '=', len), *path = eq != NULL ? eq + 1 : w;
     size_t plen = len - (size_t)(path - w), end = plen;
@@ -76,7 +76,7 @@ static size_t put_word(const struct config *cfg, const char *w, size_t len, char
     size_t last = end;
     while (last > 0 && path[last - 1] != '/')
         last--;
-    bool shorten = memchr(path, '/', end) != NULL && last < end && exists(cfg, path, plen);
+    bool shorten = memchr(path, '/', end) != NULL && last < end && exists(opt, path, plen);
     size_t head = shorten ? (size_t)(path - w) : len;
     memcpy(out, w, head);
     if (shorten)
@@ -86,20 +86,20 @@ static size_t put_word(const struct config *cfg, const char *w, size_t len, char
 
 /* The default size: the arguments, paths shortened; malloc'd ("-" when
  * there are none), NULL when out of memory. */
-static char *default_size(const struct config *cfg)
+static char *default_size(const struct exec_options *opt)
 {
     size_t cap = 2;
-    for (int i = 1; i < cfg->ncommand; i++)
-        cap += strlen(cfg->command[i]) + 1;
+    for (int i = 1; i < opt->ncommand; i++)
+        cap += strlen(opt->command[i]) + 1;
     char *out = malloc(cap), *o = out;
     if (out == NULL)
         return NULL;
-    for (int i = 1; i < cfg->ncommand; i++) {
+    for (int i = 1; i < opt->ncommand; i++) {
         if (i > 1)
             *o++ = ' ';
-        for (const char *p = cfg->command[i]; *p != '\0';) {
+        for (const char *p = opt->command[i]; *p != '\0';) {
             size_t len = strcspn(p, " ");
-            o += put_word(cfg, p, len, o);
+            o += put_word(opt, p, len, o);
             p += len;
             if (*p == ' ')
                 *o++ = *p++;
@@ -120,17 +120,17 @@ static int too_long(const char *column, const char *value, const char *suffix,
                       strlen(value) + strlen(suffix), most, fix);
 }
 
-int exec_names_check(const struct config *cfg, errmsg_t *err)
+int exec_names_check(const struct exec_options *opt, enum scaling scaling, errmsg_t *err)
 {
     size_t most = CSV_KEY_MAX - 1;
-    const char *weak = cfg->scaling == SCALING_WEAK ? SUMMARY_WEAK_SUFFIX : "";
-    const char *name = cfg->exec_name != NULL ? cfg->exec_name : base_name(cfg->command[0]);
+    const char *weak = scaling == SCALING_WEAK ? SUMMARY_WEAK_SUFFIX : "";
+    const char *name = opt->name != NULL ? opt->name : base_name(opt->command[0]);
     if (strlen(name) + strlen(weak) > most)
-        return too_long("variant", name, weak, most, cfg->exec_name != NULL
+        return too_long("variant", name, weak, most, opt->name != NULL
                         ? "shorten --name NAME" : "name it with --name NAME", err);
-    if (cfg->exec_size != NULL)
+    if (opt->size != NULL)
         return STATUS_OK; /* parse_label checked it; {threads} only shortens it */
-    char *size = default_size(cfg);
+    char *size = default_size(opt);
     if (size == NULL)
         return errmsg_set(err, STATUS_NOMEM, "exec: out of memory");
     int rc = strlen(size) > most ? too_long("size", size, "", most, "name it with --size "
@@ -139,20 +139,20 @@ int exec_names_check(const struct config *cfg, errmsg_t *err)
     return rc;
 }
 
-int exec_names_fill(const struct config *cfg, size_t scale, char *variant, size_t vcap,
-                    char *size, size_t scap, errmsg_t *err)
+int exec_names_fill(const struct exec_options *opt, enum scaling scaling, size_t scale,
+                    char *variant, size_t vcap, char *size, size_t scap, errmsg_t *err)
 {
-    int rc = exec_names_check(cfg, err);
+    int rc = exec_names_check(opt, scaling, err);
     if (rc != STATUS_OK)
         return rc;
     snprintf(variant, vcap, "%s",
-             cfg->exec_name != NULL ? cfg->exec_name : base_name(cfg->command[0]));
-    char *text = cfg->exec_size == NULL ? default_size(cfg) : strdup(cfg->exec_size);
+             opt->name != NULL ? opt->name : base_name(opt->command[0]));
+    char *text = opt->size == NULL ? default_size(opt) : strdup(opt->size);
     /* Weak scaling: each count's own problem ("--n 2000"), as bogosort's
      * rows. Strong: one problem at every count, so the pattern stays
      * ("-t {threads}"): the count would split the block and lose its
      * speedup. */
-    if (text != NULL && cfg->scaling == SCALING_WEAK) {
+    if (text != NULL && scaling == SCALING_WEAK) {
         char *scaled = exec_substitute(text, (long)scale);
         free(text);
         text = scaled;

@@ -12,7 +12,7 @@
 #include <stddef.h>
 
 #include "base/status.h"
-#include "config.h"
+#include "exec/exec_options.h"
 
 /* The placeholder replaced by the thread count in the program's arguments. */
 #define EXEC_THREADS_PLACEHOLDER "{threads}"
@@ -31,14 +31,14 @@ char *exec_substitute(const char *text, long count);
 char *exec_substitute_cell(const char *text, long ranks, long threads);
 
 /* STATUS_USAGE, naming --name or --size, when a column would not fit. */
-int exec_names_check(const struct config *cfg, errmsg_t *err);
+int exec_names_check(const struct exec_options *opt, enum scaling scaling, errmsg_t *err);
 
 /* The variant (without the weak-scaling suffix, which workload_create
  * adds) and the size (under weak scaling {threads} in --size or in the
  * default size becomes `scale`; under strong scaling it stays, the block
  * being one problem at every count). Errors as exec_names_check;
  * STATUS_NOMEM. */
-int exec_names_fill(const struct config *cfg, size_t scale, char *variant, size_t vcap,
-                    char *size, size_t scap, errmsg_t *err);
+int exec_names_fill(const struct exec_options *opt, enum scaling scaling, size_t scale,
+                    char *variant, size_t vcap, char *size, size_t scap, errmsg_t *err);
 
 #endif

@@ -14,6 +14,7 @@
 
 #include "base/sha256.h"
 #include "exec/exec_launcher.h"
+#include "exec/exec_options.h"
 #include "exec/exec_proc.h"
 
 enum { READ_CHUNK = 1 << 16, DYNAMIC_MAX = 1 << 16 };
@@ -113,13 +114,13 @@ static void take_version_line(void *ctx, const char *line, size_t len)
         snprintf(p->version + used, sizeof p->version - used, "%s%s", used ? "\n" : "", line);
 }
 
-static int run_version(const struct config *cfg, struct metadata_program *p, errmsg_t *err)
+static int run_version(const struct exec_options *opt, struct metadata_program *p, errmsg_t *err)
 {
     extern char **environ;
     char sh[] = "/bin/sh", c[] = "-c";
-    char *argv[] = {sh, c, (char *)cfg->exec_program_version, NULL};
+    char *argv[] = {sh, c, (char *)opt->program_version, NULL};
     struct exec_spawn sp = {.path = sh, .argv = argv, .envp = environ,
-                            .dir = cfg->exec_chdir, .timeout = VERSION_TIMEOUT,
+                            .dir = opt->chdir, .timeout = VERSION_TIMEOUT,
                             .on_line = take_version_line, .ctx = p};
     struct exec_outcome *o = calloc(1, sizeof *o);
     if (o == NULL)
@@ -127,7 +128,7 @@ static int run_version(const struct config *cfg, struct metadata_program *p, err
     int rc = exec_proc_run(&sp, o, err);
     if (rc == STATUS_OK && (o->exit_code != 0 || o->signal != 0 || o->timed_out))
         rc = errmsg_set(err, STATUS_USAGE, "--program-version: '%s' failed (exit "
-                        "status %d%s)", cfg->exec_program_version, o->exit_code,
+                        "status %d%s)", opt->program_version, o->exit_code,
                         o->timed_out ? ", timed out" : "");
     free(o);
     p->has_version = true;
@@ -135,16 +136,16 @@ static int run_version(const struct config *cfg, struct metadata_program *p, err
 }
 
 /* The launcher: as given, which MPI it is, what its --version said. */
-static int describe_launcher(const struct config *cfg, struct metadata_program *p,
+static int describe_launcher(const struct exec_options *opt, struct metadata_program *p,
                              errmsg_t *err)
 {
     struct exec_launcher *l = malloc(sizeof *l);
     if (l == NULL)
         return errmsg_set(err, STATUS_NOMEM, "exec: out of memory");
-    int rc = exec_launcher_init(l, cfg->exec_launcher, err);
+    int rc = exec_launcher_init(l, opt->launcher, err);
     if (rc == STATUS_OK) {
         p->has_launcher = true;
-        snprintf(p->launcher, sizeof p->launcher, "%s", cfg->exec_launcher);
+        snprintf(p->launcher, sizeof p->launcher, "%s", opt->launcher);
         snprintf(p->launcher_kind, sizeof p->launcher_kind, "%s",
                  exec_launcher_kind_name(l->kind));
         snprintf(p->launcher_version, sizeof p->launcher_version, "%s", l->version);
@@ -154,12 +155,13 @@ static int describe_launcher(const struct config *cfg, struct metadata_program *
     return rc;
 }
 
-int exec_program_describe(const struct config *cfg, struct metadata_program *out,
+int exec_program_describe(const void *opts, struct metadata_program *out,
                           errmsg_t *err)
 {
+    const struct exec_options *opt = opts;
     char found[PATH_MAX];
     memset(out, 0, sizeof *out);
-    int rc = exec_proc_resolve(cfg->command[0], found, sizeof found, err);
+    int rc = exec_proc_resolve(opt->command[0], found, sizeof found, err);
     if (rc != STATUS_OK)
         return rc;
     if (realpath(found, out->path) == NULL)
@@ -168,9 +170,9 @@ int exec_program_describe(const struct config *cfg, struct metadata_program *out
     out->elf = rc == STATUS_OK &&
                exec_program_openmp_runtime(out->path, out->openmp_runtime,
                                            sizeof out->openmp_runtime);
-    if (rc == STATUS_OK && cfg->exec_program_version != NULL)
-        rc = run_version(cfg, out, err);
-    if (rc == STATUS_OK && cfg->exec_launcher != NULL)
-        rc = describe_launcher(cfg, out, err);
+    if (rc == STATUS_OK && opt->program_version != NULL)
+        rc = run_version(opt, out, err);
+    if (rc == STATUS_OK && opt->launcher != NULL)
+        rc = describe_launcher(opt, out, err);
     return rc;
 }

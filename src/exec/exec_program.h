@@ -9,13 +9,12 @@
 #include <stddef.h>
 
 #include "base/status.h"
-#include "config.h"
 #include "study/record/metadata.h"
 
-/* Fill *out for cfg's program (untimed; runs --program-version's command
+/* Fill *out for the program of exec's options `opts` (untimed; runs --program-version's command
  * with /bin/sh -c in --chdir's directory). STATUS_USAGE when the program
  * cannot be read or the version command fails, naming it. */
-int exec_program_describe(const struct config *cfg, struct metadata_program *out,
+int exec_program_describe(const void *opts, struct metadata_program *out,
                           errmsg_t *err);
 
 /* The DT_NEEDED entries of the ELF file `path` that name an OpenMP

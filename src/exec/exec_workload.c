@@ -16,6 +16,7 @@
 #include "exec/exec_launcher.h"
 #include "exec/exec_names.h"
 #include "exec/exec_proc.h"
+#include "exec/exec_program.h"
 #include "exec/exec_reference.h"
 #include "exec/exec_spread.h"
 #include "study/record/envinfo.h"
@@ -33,8 +34,8 @@ enum {
     NUMBER_WORK = 1,
     NUMBER_METRICS = 2
 };
-_Static_assert((int)CONFIG_MAX_VALUES <= (int)EXEC_RESULTS_MAX, "a --result per scan slot");
-_Static_assert((int)NUMBER_METRICS + (int)CONFIG_MAX_VALUES <= (int)EXEC_NUMBERS_MAX,
+_Static_assert((int)EXEC_MAX_VALUES <= (int)EXEC_RESULTS_MAX, "a --result per scan slot");
+_Static_assert((int)NUMBER_METRICS + (int)EXEC_MAX_VALUES <= (int)EXEC_NUMBERS_MAX,
                "a --metric per scan slot");
 
 static const char ENV_THREADS[] = "OMP_NUM_THREADS=";
@@ -42,15 +43,16 @@ static const char ENV_SCHEDULE[] = "OMP_SCHEDULE=";
 static const char NOT_COMPARED[] = "outputs not compared (no --result)";
 
 struct exec_state {
-    const struct config *cfg;
+    const struct exec_options *o;
+    const struct sweep_options *sw;
     char path[PATH_MAX];     /* absolute under --chdir */
-    struct exec_pattern results[CONFIG_MAX_VALUES];
+    struct exec_pattern results[EXEC_MAX_VALUES];
     struct exec_pattern numbers[EXEC_NUMBERS_MAX];
     bool work_constant;      /* --work N */
     double work_value;
     char **env;  /* environ without the variables each run sets, then those */
     size_t env_own;          /* index of the first of our entries */
-    char *env_values[CONFIG_MAX_VALUES]; /* --env with {threads} replaced, this run */
+    char *env_values[EXEC_MAX_VALUES]; /* --env with {threads} replaced, this run */
     char threads_var[ENV_TEXT], schedule_var[2 * ENV_TEXT];
     char schedule[ENV_TEXT]; /* OMP_SCHEDULE of this run, "" when inherited */
     char **argv;
@@ -70,7 +72,7 @@ struct exec_state {
     struct exec_outcome outcome;
     struct exec_reference ref;
     struct exec_spread spread;
-    struct metric_value metrics[CONFIG_MAX_VALUES];
+    struct metric_value metrics[EXEC_MAX_VALUES];
     char differs[ERRMSG_MAX]; /* how this run's result differs from the first */
     int within, checked;      /* runs only within --result-tolerance, of all */
     char first_within[ERRMSG_MAX]; /* the first of them: how */
@@ -78,48 +80,50 @@ struct exec_state {
     errmsg_t why;
 };
 
-int exec_workload_variants(const struct config *cfg)
+/* One variant: the program. */
+static int exec_workload_variants(const void *opts)
 {
-    (void)cfg;
+    (void)opts;
     return 1;
 }
 
-static const struct exec_tolerance *tolerance(const struct config *cfg,
+static const struct exec_tolerance *tolerance(const struct exec_options *o,
                                               struct exec_tolerance *t)
 {
-    *t = (struct exec_tolerance){cfg->exec_tol_rel, cfg->exec_tol_abs};
-    return cfg->exec_tolerance ? t : NULL;
+    *t = (struct exec_tolerance){o->tol_rel, o->tol_abs};
+    return o->tolerance ? t : NULL;
 }
 
-static int compile_patterns(struct exec_state *st, const struct config *cfg,
+static int compile_patterns(struct exec_state *st, const struct exec_options *o,
                             errmsg_t *err)
 {
     int rc = STATUS_OK;
-    for (int i = 0; rc == STATUS_OK && i < cfg->nexec_results; i++)
-        rc = exec_pattern_compile(&st->results[i], "--result", cfg->exec_results[i], err);
-    st->work_constant = cfg->exec_work != NULL && exec_number(cfg->exec_work, &st->work_value);
+    for (int i = 0; rc == STATUS_OK && i < o->nresults; i++)
+        rc = exec_pattern_compile(&st->results[i], "--result", o->results[i], err);
+    st->work_constant = o->work != NULL && exec_number(o->work, &st->work_value);
     if (st->work_constant && st->work_value < 0)
-        return errmsg_set(err, STATUS_USAGE, "--work: '%s' is below 0", cfg->exec_work);
+        return errmsg_set(err, STATUS_USAGE, "--work: '%s' is below 0", o->work);
     if (rc == STATUS_OK)
-        rc = exec_pattern_compile(&st->numbers[NUMBER_TIME], "--time", cfg->exec_time, err);
+        rc = exec_pattern_compile(&st->numbers[NUMBER_TIME], "--time", o->time, err);
     if (rc == STATUS_OK)
         rc = exec_pattern_compile(&st->numbers[NUMBER_WORK], "--work",
-                                  st->work_constant ? NULL : cfg->exec_work, err);
-    for (int i = 0; rc == STATUS_OK && i < cfg->nexec_metrics; i++)
+                                  st->work_constant ? NULL : o->work, err);
+    for (int i = 0; rc == STATUS_OK && i < o->nmetrics; i++)
         rc = exec_pattern_compile(&st->numbers[NUMBER_METRICS + i], "--metric",
-                                  cfg->exec_metrics[i].pattern, err);
+                                  o->metrics[i].pattern, err);
     return rc;
 }
 
 static void free_patterns(struct exec_state *st)
 {
-    for (int i = 0; i < CONFIG_MAX_VALUES; i++)
+    for (int i = 0; i < EXEC_MAX_VALUES; i++)
         exec_pattern_free(&st->results[i]);
     for (int i = 0; i < EXEC_NUMBERS_MAX; i++)
         exec_pattern_free(&st->numbers[i]);
 }
 
-int exec_workload_check(const struct config *cfg, errmsg_t *err)
+int exec_workload_check(const struct exec_options *o, const struct sweep_options *sw,
+                        errmsg_t *err)
 {
     if (par_mpi_build())
         return errmsg_set(err, STATUS_USAGE, "exec: not available in an MPI build "
@@ -129,17 +133,17 @@ int exec_workload_check(const struct config *cfg, errmsg_t *err)
     if (st == NULL)
         return errmsg_set(err, STATUS_NOMEM, "exec: out of memory");
     struct stat dir;
-    int rc = exec_proc_resolve(cfg->command[0], st->path, sizeof st->path, err);
+    int rc = exec_proc_resolve(o->command[0], st->path, sizeof st->path, err);
     if (rc == STATUS_OK)
-        rc = compile_patterns(st, cfg, err);
-    if (rc == STATUS_OK && cfg->exec_chdir != NULL &&
-        (stat(cfg->exec_chdir, &dir) != 0 || !S_ISDIR(dir.st_mode)))
+        rc = compile_patterns(st, o, err);
+    if (rc == STATUS_OK && o->chdir != NULL &&
+        (stat(o->chdir, &dir) != 0 || !S_ISDIR(dir.st_mode)))
         rc = errmsg_set(err, STATUS_USAGE, "--chdir: '%s' is not a directory",
-                        cfg->exec_chdir);
+                        o->chdir);
     if (rc == STATUS_OK)
-        rc = exec_names_check(cfg, err);
-    if (rc == STATUS_OK && cfg->exec_launcher != NULL)
-        rc = exec_launcher_init(&st->launcher, cfg->exec_launcher, err);
+        rc = exec_names_check(o, sw->scaling, err);
+    if (rc == STATUS_OK && o->launcher != NULL)
+        rc = exec_launcher_init(&st->launcher, o->launcher, err);
     exec_launcher_free(&st->launcher);
     free_patterns(st);
     free(st);
@@ -147,15 +151,15 @@ int exec_workload_check(const struct config *cfg, errmsg_t *err)
 }
 
 /* Whether environ entry e is one of the variables each run sets itself. */
-static bool set_by_us(const struct config *cfg, const char *e)
+static bool set_by_us(const struct exec_options *o, bool schedules_given, const char *e)
 {
     if (strncmp(e, ENV_THREADS, sizeof ENV_THREADS - 1) == 0)
         return true;
-    if (cfg->schedules_given && strncmp(e, ENV_SCHEDULE, sizeof ENV_SCHEDULE - 1) == 0)
+    if (schedules_given && strncmp(e, ENV_SCHEDULE, sizeof ENV_SCHEDULE - 1) == 0)
         return true;
-    for (int i = 0; i < cfg->nexec_env; i++) {
-        size_t n = strcspn(cfg->exec_env[i], "=") + 1; /* "NAME=" */
-        if (strncmp(e, cfg->exec_env[i], n) == 0)
+    for (int i = 0; i < o->nenv; i++) {
+        size_t n = strcspn(o->env[i], "=") + 1; /* "NAME=" */
+        if (strncmp(e, o->env[i], n) == 0)
             return true;
     }
     return false;
@@ -166,23 +170,23 @@ static bool set_by_us(const struct config *cfg, const char *e)
  * --schedule the program gets the environment's OMP_SCHEDULE, or none. */
 static int build_env(struct exec_state *st)
 {
-    const struct config *cfg = st->cfg;
+    const struct exec_options *o = st->o;
     size_t n = 0, kept = 0;
     while (environ[n] != NULL)
         n++;
-    st->env = malloc((n + OWN_ENV_VARS + (size_t)cfg->nexec_env + 1) * sizeof *st->env);
-    st->vars = malloc((n + OWN_ENV_VARS + (size_t)cfg->nexec_env + 1) * sizeof *st->vars);
+    st->env = malloc((n + OWN_ENV_VARS + (size_t)o->nenv + 1) * sizeof *st->env);
+    st->vars = malloc((n + OWN_ENV_VARS + (size_t)o->nenv + 1) * sizeof *st->vars);
     if (st->env == NULL || st->vars == NULL)
         return STATUS_NOMEM;
     for (size_t i = 0; i < n; i++)
-        if (!set_by_us(cfg, environ[i]))
+        if (!set_by_us(o, st->sw->schedules_given, environ[i]))
             st->env[kept++] = environ[i];
     st->env[kept++] = st->threads_var;
-    if (cfg->schedules_given)
+    if (st->sw->schedules_given)
         st->env[kept++] = st->schedule_var;
     st->env_own = kept;
-    for (int i = 0; i < cfg->nexec_env; i++)
-        st->env[kept++] = (char *)cfg->exec_env[i];
+    for (int i = 0; i < o->nenv; i++)
+        st->env[kept++] = (char *)o->env[i];
     st->env[kept] = NULL;
     return STATUS_OK;
 }
@@ -223,7 +227,7 @@ static void set_block_env(struct exec_state *st)
         snprintf(st->cell, sizeof st->cell, "ranks=%d threads=%d", st->ranks, st->threads);
     else
         snprintf(st->cell, sizeof st->cell, "threads=%d", st->threads);
-    if (!st->cfg->schedules_given)
+    if (!st->sw->schedules_given)
         st->schedule[0] = '\0';
     else if (chunk > 0)
         snprintf(st->schedule, sizeof st->schedule, "%s,%d", name, chunk);
@@ -236,7 +240,7 @@ static void on_line(void *ctx, const char *line, size_t len)
 {
     struct exec_state *st = ctx;
     (void)len;
-    exec_scan_line(&st->scan, st->results, st->cfg->nexec_results, st->numbers,
+    exec_scan_line(&st->scan, st->results, st->o->nresults, st->numbers,
                    EXEC_NUMBERS_MAX, line);
 }
 
@@ -286,10 +290,10 @@ static void last_words(const struct exec_outcome *o, char *buf, size_t cap)
     snprintf(buf, cap, "; stderr empty%s%s", text[0] ? "; stdout: " : "", text);
 }
 
-static bool exit_ok(const struct config *cfg, int code)
+static bool exit_ok(const struct exec_options *o, int code)
 {
-    return code == 0 || (code > 0 && code < CONFIG_EXIT_CODES &&
-                         (cfg->exec_ok_exit[code / 8] >> (code % 8) & 1u) != 0);
+    return code == 0 || (code > 0 && code < EXEC_EXIT_CODES &&
+                         (o->ok_exit[code / 8] >> (code % 8) & 1u) != 0);
 }
 
 /* Why the run ended badly, from its status alone; false when it exited 0
@@ -297,17 +301,17 @@ static bool exit_ok(const struct config *cfg, int code)
 static bool failed_status(struct exec_state *st)
 {
     const struct exec_outcome *o = &st->outcome;
-    const char *prog = st->cfg->command[0];
+    const char *prog = st->o->command[0];
     char words[2 * TAIL_TEXT], at[64];
     last_words(o, words, sizeof words);
     snprintf(at, sizeof at, "at %s", st->cell);
     if (o->timed_out)
         errmsg_set(&st->why, STATUS_VERIFY, "exec: %s timed out after %g s "
-                   "(--timeout) %s%s", prog, st->cfg->exec_timeout, at, words);
+                   "(--timeout) %s%s", prog, st->o->timeout, at, words);
     else if (o->signal != 0)
         errmsg_set(&st->why, STATUS_VERIFY, "exec: %s was killed by signal %d (%s) "
                    "%s%s", prog, o->signal, strsignal(o->signal), at, words);
-    else if (!exit_ok(st->cfg, o->exit_code))
+    else if (!exit_ok(st->o, o->exit_code))
         errmsg_set(&st->why, STATUS_VERIFY, "exec: %s exited with status %d %s%s",
                    prog, o->exit_code, at, words);
     else
@@ -328,7 +332,7 @@ static bool number_missing(const struct exec_state *st, int i, double *v)
 
 static void fail_output(struct exec_state *st, const struct exec_pattern *p, const char *text)
 {
-    const char *prog = st->cfg->command[0];
+    const char *prog = st->o->command[0];
     if (text != NULL && text[0] != '\0')
         errmsg_set(&st->why, STATUS_VERIFY, "exec: %s: '%s' is not a number%s (from '%s' "
                    "in the output of %s at %s)", p->option, text,
@@ -343,7 +347,7 @@ static void fail_output(struct exec_state *st, const struct exec_pattern *p, con
 static bool failed_output(struct exec_state *st)
 {
     double v;
-    for (int i = 0; i < st->cfg->nexec_results; i++)
+    for (int i = 0; i < st->o->nresults; i++)
         if (st->scan.matched[i] == 0) {
             fail_output(st, &st->results[i], NULL);
             return true;
@@ -373,7 +377,7 @@ static void launcher_vars(struct exec_state *st)
     st->nvars = 0;
     for (size_t i = 0; st->env[i] != NULL; i++)
         if (strncmp(st->env[i], "OMP_", 4) == 0 ||
-            (i >= st->env_own && i < st->env_own + (size_t)st->cfg->nexec_env))
+            (i >= st->env_own && i < st->env_own + (size_t)st->o->nenv))
             st->vars[st->nvars++] = st->env[i];
 }
 
@@ -383,7 +387,7 @@ static bool launch_line(struct exec_state *st)
     struct exec_cell cell = {st->ranks, st->threads, st->ncpus, st->ncores};
     launcher_vars(st);
     st->run_argv = exec_launcher_argv(&st->launcher, &cell, st->vars, st->nvars,
-                                      st->argv, st->cfg->ncommand);
+                                      st->argv, st->o->ncommand);
     return st->run_argv != NULL;
 }
 
@@ -392,16 +396,16 @@ static bool launch_line(struct exec_state *st)
  * and the launcher's command line; false when out of memory. */
 static bool build_run(struct exec_state *st)
 {
-    const struct config *cfg = st->cfg;
-    for (int i = 0; i < cfg->ncommand; i++) {
-        st->argv[i] = i > 0 ? exec_substitute_cell(cfg->command[i], st->ranks, st->threads)
-                      : st->launched ? st->path : cfg->command[0];
+    const struct exec_options *o = st->o;
+    for (int i = 0; i < o->ncommand; i++) {
+        st->argv[i] = i > 0 ? exec_substitute_cell(o->command[i], st->ranks, st->threads)
+                      : st->launched ? st->path : o->command[0];
         if (st->argv[i] == NULL)
             return false;
     }
-    st->argv[cfg->ncommand] = NULL;
-    for (int i = 0; i < cfg->nexec_env; i++) {
-        st->env_values[i] = exec_substitute_cell(cfg->exec_env[i], st->ranks, st->threads);
+    st->argv[o->ncommand] = NULL;
+    for (int i = 0; i < o->nenv; i++) {
+        st->env_values[i] = exec_substitute_cell(o->env[i], st->ranks, st->threads);
         if (st->env_values[i] == NULL)
             return false;
         st->env[st->env_own + (size_t)i] = st->env_values[i];
@@ -411,11 +415,11 @@ static bool build_run(struct exec_state *st)
 
 static void free_run(struct exec_state *st)
 {
-    for (int i = 1; i < st->cfg->ncommand; i++) {
+    for (int i = 1; i < st->o->ncommand; i++) {
         free(st->argv[i]);
         st->argv[i] = NULL;
     }
-    for (int i = 0; i < st->cfg->nexec_env; i++) {
+    for (int i = 0; i < st->o->nenv; i++) {
         free(st->env_values[i]);
         st->env_values[i] = NULL;
     }
@@ -438,7 +442,7 @@ static void exec_run_hook(void *state)
 {
     struct exec_state *st = state;
     set_block_env(st);
-    exec_scan_start(&st->scan, st->text, st->cfg->exec_tolerance);
+    exec_scan_start(&st->scan, st->text, st->o->tolerance);
     memset(&st->outcome, 0, sizeof st->outcome);
     if (signals_pending() != 0) { /* stopping: do not start another run */
         st->outcome.interrupted = signals_pending();
@@ -447,8 +451,8 @@ static void exec_run_hook(void *state)
     }
     struct exec_spawn sp = {
         .path = st->path, .argv = st->argv, .envp = st->env,
-        .cpus = st->has_cpus ? &st->cpus : NULL, .dir = st->cfg->exec_chdir,
-        .timeout = st->cfg->exec_timeout, .show_output = st->cfg->exec_show_output,
+        .cpus = st->has_cpus ? &st->cpus : NULL, .dir = st->o->chdir,
+        .timeout = st->o->timeout, .show_output = st->o->show_output,
         .on_line = on_line, .ctx = st};
     bool built = build_run(st);
     if (st->launched) {
@@ -473,7 +477,7 @@ static int exec_outcome_hook(void *state, errmsg_t *err)
 /* Seconds, work and metrics of a verified run. */
 static void read_numbers(struct exec_state *st, struct workload_result *out)
 {
-    const struct config *cfg = st->cfg;
+    const struct exec_options *o = st->o;
     double v = 1.0;
     if (st->numbers[NUMBER_TIME].active && exec_number(st->scan.number[NUMBER_TIME], &v)) {
         out->seconds = v;
@@ -484,13 +488,13 @@ static void read_numbers(struct exec_state *st, struct workload_result *out)
     if (st->numbers[NUMBER_WORK].active)
         exec_number(st->scan.number[NUMBER_WORK], &v);
     out->work = v < 1.8e19 ? (uint64_t)floor(v + 0.5) : UINT64_MAX;
-    for (int i = 0; i < cfg->nexec_metrics; i++) {
-        st->metrics[i] = (struct metric_value){cfg->exec_metrics[i].name, 0.0,
-                                                  cfg->exec_metrics[i].lower_better};
+    for (int i = 0; i < o->nmetrics; i++) {
+        st->metrics[i] = (struct metric_value){o->metrics[i].name, 0.0,
+                                                  o->metrics[i].lower_better};
         exec_number(st->scan.number[NUMBER_METRICS + i], &st->metrics[i].value);
     }
-    out->metrics = cfg->nexec_metrics > 0 ? st->metrics : NULL;
-    out->nmetrics = cfg->nexec_metrics;
+    out->metrics = o->nmetrics > 0 ? st->metrics : NULL;
+    out->nmetrics = o->nmetrics;
 }
 
 static void exec_check_hook(void *state, struct workload_result *out)
@@ -500,15 +504,15 @@ static void exec_check_hook(void *state, struct workload_result *out)
     out->verified = st->verdict == STATUS_OK;
     out->status = st->outcome.timed_out ? RUN_STATUS_TIMEOUT
                   : out->verified   ? RUN_STATUS_OK : RUN_STATUS_FAILED;
-    out->checksum = st->cfg->nexec_results > 0 ? st->scan.hash : 0;
+    out->checksum = st->o->nresults > 0 ? st->scan.hash : 0;
     out->timed = true;
     out->seconds = st->outcome.seconds;
     out->work = 1;
-    if (out->verified && st->cfg->nexec_results > 0) {
+    if (out->verified && st->o->nresults > 0) {
         out->text = st->scan.text;
         out->text_cut = st->scan.cut;
         enum exec_agreement a = exec_reference_check(&st->ref, &st->scan, st->cell,
-                                                     tolerance(st->cfg, &tol), st->differs,
+                                                     tolerance(st->o, &tol), st->differs,
                                                      sizeof st->differs);
         st->checked++;
         if (a == EXEC_WITHIN && st->within++ == 0)
@@ -525,8 +529,8 @@ static void exec_check_hook(void *state, struct workload_result *out)
 static void exec_advise_hook(void *state, struct warnings *w)
 {
     struct exec_state *st = state;
-    if (st->cfg->exec_time != NULL)
-        exec_spread_advise(&st->spread, st->cfg->exec_time, w);
+    if (st->o->time != NULL)
+        exec_spread_advise(&st->spread, st->o->time, w);
     if (st->within > 0)
         warnings_add(w, "exec: %d of %d runs verified within --result-tolerance, not "
                      "digit for digit; first: %.160s", st->within, st->checked,
@@ -547,25 +551,25 @@ static void exec_destroy_hook(void *state)
     free(st);
 }
 
-static int prepare(struct exec_state *st, const struct config *cfg, errmsg_t *err)
+static int prepare(struct exec_state *st, const struct exec_options *o, errmsg_t *err)
 {
     char found[PATH_MAX];
-    int rc = exec_proc_resolve(cfg->command[0], found, sizeof found, err);
+    int rc = exec_proc_resolve(o->command[0], found, sizeof found, err);
     /* under --chdir a relative path would name another file */
-    if (rc == STATUS_OK && (cfg->exec_chdir == NULL || realpath(found, st->path) == NULL))
+    if (rc == STATUS_OK && (o->chdir == NULL || realpath(found, st->path) == NULL))
         snprintf(st->path, sizeof st->path, "%s", found);
     if (rc == STATUS_OK)
-        rc = compile_patterns(st, cfg, err);
+        rc = compile_patterns(st, o, err);
     if (rc == STATUS_OK)
         rc = exec_reference_init(&st->ref, err);
-    st->launched = cfg->exec_launcher != NULL;
+    st->launched = o->launcher != NULL;
     st->ranks = 1;
     if (rc == STATUS_OK && st->launched)
-        rc = exec_launcher_init(&st->launcher, cfg->exec_launcher, err);
+        rc = exec_launcher_init(&st->launcher, o->launcher, err);
     if (rc != STATUS_OK)
         return rc;
     st->text = malloc(EXEC_TEXT_MAX + 1);
-    st->argv = calloc((size_t)cfg->ncommand + 1, sizeof *st->argv);
+    st->argv = calloc((size_t)o->ncommand + 1, sizeof *st->argv);
     if (st->text == NULL || st->argv == NULL || build_env(st) != STATUS_OK)
         return errmsg_set(err, STATUS_NOMEM, "exec: out of memory");
     usable_cpus(st);
@@ -573,18 +577,21 @@ static int prepare(struct exec_state *st, const struct config *cfg, errmsg_t *er
     return STATUS_OK;
 }
 
-int exec_workload_create(const struct config *cfg, int variant, size_t scale,
-                         struct workload *w, errmsg_t *err)
+static int exec_workload_create(const void *opts, const struct sweep_options *sw,
+                                int variant, size_t scale, struct workload *w,
+                                errmsg_t *err)
 {
+    const struct exec_options *o = opts;
     (void)variant;
     struct exec_state *st = calloc(1, sizeof *st);
     if (st == NULL)
         return errmsg_set(err, STATUS_NOMEM, "exec: out of memory");
-    st->cfg = cfg;
-    int rc = prepare(st, cfg, err);
+    st->o = o;
+    st->sw = sw;
+    int rc = prepare(st, o, err);
     if (rc == STATUS_OK)
-        rc = exec_names_fill(cfg, scale, w->variant, sizeof w->variant, w->size,
-                             sizeof w->size, err);
+        rc = exec_names_fill(o, sw->scaling, scale, w->variant, sizeof w->variant,
+                             w->size, sizeof w->size, err);
     if (rc != STATUS_OK) {
         exec_destroy_hook(st);
         return rc;
@@ -592,16 +599,33 @@ int exec_workload_create(const struct config *cfg, int variant, size_t scale,
     w->name = "exec";
     /* without --schedule the program keeps the environment's OMP_SCHEDULE:
      * the column is empty, the runtime's default */
-    w->fixed_schedule = cfg->schedules_given ? NULL : "";
-    w->note = cfg->nexec_results > 0 ? NULL : NOT_COMPARED;
+    w->fixed_schedule = sw->schedules_given ? NULL : "";
+    w->note = o->nresults > 0 ? NULL : NOT_COMPARED;
     w->state = st;
     w->reset = exec_reset_hook;
-    w->set_ranks = cfg->exec_launcher != NULL ? exec_ranks_hook : NULL;
+    w->set_ranks = o->launcher != NULL ? exec_ranks_hook : NULL;
     w->run = exec_run_hook;
     w->outcome = exec_outcome_hook;
     w->check = exec_check_hook;
-    w->report = NULL;
     w->advise = exec_advise_hook;
     w->destroy = exec_destroy_hook;
     return STATUS_OK;
 }
+
+const struct workload_kind exec_kind = {
+    .name = "exec",
+    .summary = "your own program: ompsweep exec [options] -- PROGRAM [ARG...]",
+    .synopsis = exec_synopsis,
+    .usage = exec_usage,
+    .options = exec_long_options,
+    .options_size = sizeof(struct exec_options),
+    .options_init = exec_options_init,
+    .option = exec_options_apply,
+    .command = exec_options_command,
+    .validate = exec_options_validate,
+    .key = exec_options_key,
+    .metrics = exec_options_metrics,
+    .describe = exec_program_describe,
+    .variants = exec_workload_variants,
+    .create = exec_workload_create,
+};

@@ -6,24 +6,19 @@
 #ifndef OMPSWEEP_EXEC_EXEC_WORKLOAD_H
 #define OMPSWEEP_EXEC_EXEC_WORKLOAD_H
 
-#include <stddef.h>
-
 #include "base/status.h"
-#include "config.h"
+#include "exec/exec_options.h"
 #include "study/run/workload.h"
 
-/* A workload_variants_fn: one variant, the program. */
-int exec_workload_variants(const struct config *cfg);
+/* exec's registry row: one variant, the program; create compiles the
+ * patterns, resolves the program and prepares its environment (untimed);
+ * under weak scaling {threads} in --size becomes `scale`. */
+extern const struct workload_kind exec_kind;
 
 /* Refuse, before anything is created, what cannot run: an MPI build, a
  * missing or non-executable program, a bad pattern. STATUS_USAGE naming
  * the option or the program. */
-int exec_workload_check(const struct config *cfg, errmsg_t *err);
-
-/* A workload_create_fn: compile the patterns, resolve the program and
- * prepare its environment (untimed). Under weak scaling {threads} in --size
- * becomes `scale`. */
-int exec_workload_create(const struct config *cfg, int variant, size_t scale,
-                         struct workload *w, errmsg_t *err);
+int exec_workload_check(const struct exec_options *o, const struct sweep_options *sw,
+                        errmsg_t *err);
 
 #endif

@@ -4,6 +4,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "study/record/torn.h"
+
 void warnings_init(struct warnings *w)
 {
     w->n = 0;
@@ -26,4 +28,10 @@ void warnings_keep(struct warnings *w, const char *text)
 {
     if (w->n < WARNINGS_MAX)
         snprintf(w->text[w->n++], WARNING_TEXT, "%s", text);
+}
+
+void warnings_add_torn(struct warnings *w)
+{
+    for (const char *text = torn_next_warning(); text != NULL; text = torn_next_warning())
+        warnings_add(w, "%s", text);
 }

@@ -23,4 +23,7 @@ void warnings_add(struct warnings *w, const char *fmt, ...)
  * printing it again. */
 void warnings_keep(struct warnings *w, const char *text);
 
+/* Add the repairs of torn last lines made since the last call (torn.h). */
+void warnings_add_torn(struct warnings *w);
+
 #endif

@@ -62,23 +62,23 @@ static void set_threads(const struct block *b)
 
 /* Rank counts of the sweep: --ranks when the workload starts its own
  * (exec --launcher), else this job's one. */
-static int rank_counts(const struct config *cfg)
+static int rank_counts(const struct sweep_options *opt)
 {
-    return cfg->nranks > 0 ? cfg->nranks : 1;
+    return opt->nranks > 0 ? opt->nranks : 1;
 }
 
-static int rank_count(const struct config *cfg, int i)
+static int rank_count(const struct sweep_options *opt, int i)
 {
-    return cfg->nranks > 0 ? cfg->ranks[i] : par_size();
+    return opt->nranks > 0 ? opt->ranks[i] : par_size();
 }
 
 /* The (ranks, threads) cells swept, --cores applied. */
-static int cells_swept(const struct config *cfg)
+static int cells_swept(const struct sweep_options *opt)
 {
     int n = 0;
-    for (int r = 0; r < rank_counts(cfg); r++)
-        for (int t = 0; t < cfg->nthreads; t++)
-            n += config_cell_selected(cfg, rank_count(cfg, r), cfg->threads[t]);
+    for (int r = 0; r < rank_counts(opt); r++)
+        for (int t = 0; t < opt->nthreads; t++)
+            n += sweep_cell_selected(opt, rank_count(opt, r), opt->threads[t]);
     return n;
 }
 
@@ -198,7 +198,7 @@ static int timed_run(struct sweep *s, struct workload *w, struct run_row *row,
 static int repeats_to_do(const struct sweep *s, const struct block *b)
 {
     int todo = 0;
-    for (int r = 1; r <= s->cfg->repeats; r++) {
+    for (int r = 1; r <= s->opt->repeats; r++) {
         struct run_row cell;
         start_row(s, b, r, &cell);
         if (s->resume == NULL || !resume_has(s->resume, &cell))
@@ -233,7 +233,7 @@ static void block_text(const struct sweep *s, const struct block *b, char *buf,
     char aff[PROGRESS_TEXT / 2];
     affinity_text(s, aff, sizeof aff);
     char ranks[32] = "";
-    if (s->cfg->nranks > 0)
+    if (s->opt->nranks > 0)
         snprintf(ranks, sizeof ranks, " ranks=%d", b->ranks);
     snprintf(buf, cap, "%s %s %s%s %s%s threads=%d", w->name, w->variant,
              schedule_column(b), aff, w->size, ranks, b->threads);
@@ -243,7 +243,7 @@ static void block_text(const struct sweep *s, const struct block *b, char *buf,
  * rest from the timed runs so far. */
 static void progress(const struct sweep *s, const char *what, const char *note)
 {
-    if (s->cfg->quiet || !par_root())
+    if (s->opt->quiet || !par_root())
         return;
     double elapsed = omp_get_wtime() - s->started;
     int left = s->cells_total - s->cells_passed;
@@ -275,7 +275,7 @@ static int run_cell(struct sweep *s, struct block *b, int r, struct block **curr
             if (rc != STATUS_OK)
                 return rc;
         }
-        for (int i = 0; i < s->cfg->warmup; i++) {
+        for (int i = 0; i < s->opt->warmup; i++) {
             b->w->reset(b->w->state);
             b->w->run(b->w->state);
             if (run_fate(s, b->w) != RUN_DONE) {
@@ -296,7 +296,7 @@ static int run_blocked(struct sweep *s, struct plan *p, errmsg_t *err)
     char text[PROGRESS_TEXT];
     for (int i = 0; i < p->n; i++) {
         struct block *b = &p->blocks[i];
-        for (int r = 1; r <= s->cfg->repeats; r++) {
+        for (int r = 1; r <= s->opt->repeats; r++) {
             if (stop_requested(s))
                 return STATUS_OK;
             int rc = run_cell(s, b, r, &current, err);
@@ -306,7 +306,7 @@ static int run_blocked(struct sweep *s, struct plan *p, errmsg_t *err)
         block_text(s, b, text, sizeof text);
         size_t len = strlen(text);
         snprintf(text + len, sizeof text - len, ": %d/%d repeats%s", b->todo,
-                 s->cfg->repeats, b->todo < s->cfg->repeats ? " (rest resumed)" : "");
+                 s->opt->repeats, b->todo < s->opt->repeats ? " (rest resumed)" : "");
         progress(s, text, b->w->note);
     }
     return STATUS_OK;
@@ -318,7 +318,7 @@ static int run_interleaved(struct sweep *s, struct plan *p, errmsg_t *err)
 {
     struct block *current = NULL;
     char text[PROGRESS_TEXT];
-    for (int r = 1; r <= s->cfg->repeats; r++) {
+    for (int r = 1; r <= s->opt->repeats; r++) {
         for (int i = 0; i < p->n; i++) {
             if (stop_requested(s))
                 return STATUS_OK;
@@ -329,7 +329,7 @@ static int run_interleaved(struct sweep *s, struct plan *p, errmsg_t *err)
         char aff[PROGRESS_TEXT / 2];
         affinity_text(s, aff, sizeof aff);
         snprintf(text, sizeof text, "%s%s: round %d/%d of %d block(s)",
-                 p->blocks[0].w->name, aff, r, s->cfg->repeats, p->n);
+                 p->blocks[0].w->name, aff, r, s->opt->repeats, p->n);
         progress(s, text, p->blocks[0].w->note);
     }
     return STATUS_OK;
@@ -339,13 +339,13 @@ static int run_interleaved(struct sweep *s, struct plan *p, errmsg_t *err)
  * same on every rank and in every run with that seed. */
 static int run_random(struct sweep *s, struct plan *p, errmsg_t *err)
 {
-    int total = p->n * s->cfg->repeats;
+    int total = p->n * s->opt->repeats;
     int *order = malloc((size_t)total * sizeof *order);
     if (order == NULL)
         return errmsg_set(err, STATUS_NOMEM, "sweep: out of memory");
     for (int i = 0; i < total; i++)
         order[i] = i;
-    rng_t rng = rng_stream(s->cfg->seed, SWEEP_ORDER_STREAM);
+    rng_t rng = rng_stream(s->opt->seed, SWEEP_ORDER_STREAM);
     for (int i = total - 1; i > 0; i--) {
         int j = (int)rng_bounded(&rng, (uint64_t)i + 1), t = order[i];
         order[i] = order[j], order[j] = t;
@@ -382,11 +382,12 @@ static void plan_free(struct plan *p)
  * (variant, rank count, thread count) of size ranks x threads, all alive
  * at once so that any order can run (memory: about twice the largest
  * problem). */
-static int plan_instances(struct sweep *s, workload_create_fn create, int nvariants,
-                          struct workload *prepared, struct plan *p, errmsg_t *err)
+static int plan_instances(struct sweep *s, const struct workload_kind *kind,
+                          const void *opts, int nvariants, struct workload *prepared,
+                          struct plan *p, errmsg_t *err)
 {
-    const struct config *cfg = s->cfg;
-    int cells = rank_counts(cfg) * cfg->nthreads;
+    const struct sweep_options *opt = s->opt;
+    int cells = rank_counts(opt) * opt->nthreads;
     p->owned = prepared == NULL;
     p->ninstances = p->owned ? nvariants * cells : nvariants;
     p->instances = p->owned ? calloc((size_t)p->ninstances, sizeof *p->instances)
@@ -395,11 +396,11 @@ static int plan_instances(struct sweep *s, workload_create_fn create, int nvaria
     if (p->instances == NULL || p->refs == NULL)
         return errmsg_set(err, STATUS_NOMEM, "sweep: out of memory");
     for (int i = 0; p->owned && i < p->ninstances; i++) {
-        int v = i / cells, r = i % cells / cfg->nthreads, t = i % cfg->nthreads;
-        if (!config_cell_selected(cfg, rank_count(cfg, r), cfg->threads[t]))
+        int v = i / cells, r = i % cells / opt->nthreads, t = i % opt->nthreads;
+        if (!sweep_cell_selected(opt, rank_count(opt, r), opt->threads[t]))
             continue; /* not swept: no instance */
-        size_t scale = (size_t)cfg->threads[t] * (size_t)(cfg->nranks > 0 ? cfg->ranks[r] : 1);
-        int rc = workload_create(create, cfg, v, scale, &p->instances[i], err);
+        size_t scale = (size_t)opt->threads[t] * (size_t)(opt->nranks > 0 ? opt->ranks[r] : 1);
+        int rc = workload_create(kind, opts, opt, v, scale, &p->instances[i], err);
         if (rc != STATUS_OK)
             return rc;
     }
@@ -407,29 +408,29 @@ static int plan_instances(struct sweep *s, workload_create_fn create, int nvaria
 }
 
 /* Schedules a workload is swept over: one when it ignores the schedule. */
-static int schedules_swept(const struct config *cfg, const struct workload *w)
+static int schedules_swept(const struct sweep_options *opt, const struct workload *w)
 {
-    return w != NULL && w->fixed_schedule != NULL ? 1 : cfg->nschedules;
+    return w != NULL && w->fixed_schedule != NULL ? 1 : opt->nschedules;
 }
 
 /* The instance of variant v at cell number c (rank count c / nthreads,
  * thread count c % nthreads). */
-static int instance_of(const struct plan *p, const struct config *cfg, int v, int c)
+static int instance_of(const struct plan *p, const struct sweep_options *opt, int v, int c)
 {
-    return p->owned ? v * rank_counts(cfg) * cfg->nthreads + c : v;
+    return p->owned ? v * rank_counts(opt) * opt->nthreads + c : v;
 }
 
 /* The blocks of variant v under schedule k, one per swept cell. */
 static void plan_cells(struct sweep *s, struct plan *p, int v, int k)
 {
-    const struct config *cfg = s->cfg;
-    for (int c = 0; c < rank_counts(cfg) * cfg->nthreads; c++) {
-        int ranks = rank_count(cfg, c / cfg->nthreads), threads = cfg->threads[c % cfg->nthreads];
-        if (!config_cell_selected(cfg, ranks, threads))
+    const struct sweep_options *opt = s->opt;
+    for (int c = 0; c < rank_counts(opt) * opt->nthreads; c++) {
+        int ranks = rank_count(opt, c / opt->nthreads), threads = opt->threads[c % opt->nthreads];
+        if (!sweep_cell_selected(opt, ranks, threads))
             continue;
-        int inst = instance_of(p, cfg, v, c);
+        int inst = instance_of(p, opt, v, c);
         struct block *b = &p->blocks[p->n++];
-        *b = (struct block){&p->instances[inst], &cfg->schedules[k], ranks, threads,
+        *b = (struct block){&p->instances[inst], &opt->schedules[k], ranks, threads,
                             &p->refs[inst], 0, false};
         b->todo = repeats_to_do(s, b);
     }
@@ -437,44 +438,45 @@ static void plan_cells(struct sweep *s, struct plan *p, int v, int k)
 
 /* The first instance of variant v (weak scaling: of its first swept cell),
  * for its fixed schedule. */
-static const struct workload *first_instance(const struct plan *p, const struct config *cfg,
+static const struct workload *first_instance(const struct plan *p, const struct sweep_options *opt,
                                              int v)
 {
-    for (int c = 0; p->owned && c < rank_counts(cfg) * cfg->nthreads; c++)
-        if (config_cell_selected(cfg, rank_count(cfg, c / cfg->nthreads),
-                                 cfg->threads[c % cfg->nthreads]))
-            return &p->instances[instance_of(p, cfg, v, c)];
-    return &p->instances[instance_of(p, cfg, v, 0)];
+    for (int c = 0; p->owned && c < rank_counts(opt) * opt->nthreads; c++)
+        if (sweep_cell_selected(opt, rank_count(opt, c / opt->nthreads),
+                                 opt->threads[c % opt->nthreads]))
+            return &p->instances[instance_of(p, opt, v, c)];
+    return &p->instances[instance_of(p, opt, v, 0)];
 }
 
 /* The blocks in blocked order: variants, schedules (once for a workload
  * with a fixed schedule), rank counts, thread counts innermost; cells
  * --cores leaves out are not swept. */
-static int plan_build(struct sweep *s, workload_create_fn create, int nvariants,
-                      struct workload *prepared, struct plan *p, errmsg_t *err)
+static int plan_build(struct sweep *s, const struct workload_kind *kind, const void *opts,
+                      int nvariants, struct workload *prepared, struct plan *p,
+                      errmsg_t *err)
 {
-    const struct config *cfg = s->cfg;
+    const struct sweep_options *opt = s->opt;
     memset(p, 0, sizeof *p);
-    int rc = plan_instances(s, create, nvariants, prepared, p, err);
-    size_t most = (size_t)nvariants * (size_t)cfg->nschedules * (size_t)cells_swept(cfg);
+    int rc = plan_instances(s, kind, opts, nvariants, prepared, p, err);
+    size_t most = (size_t)nvariants * (size_t)opt->nschedules * (size_t)cells_swept(opt);
     p->blocks = rc == STATUS_OK ? calloc(most > 0 ? most : 1, sizeof *p->blocks) : NULL;
     if (rc == STATUS_OK && p->blocks == NULL)
         rc = errmsg_set(err, STATUS_NOMEM, "sweep: out of memory");
     for (int v = 0; rc == STATUS_OK && v < nvariants; v++) {
-        int nk = schedules_swept(cfg, first_instance(p, cfg, v));
+        int nk = schedules_swept(opt, first_instance(p, opt, v));
         for (int k = 0; k < nk; k++)
             plan_cells(s, p, v, k);
     }
     return rc;
 }
 
-int sweep_workload(struct sweep *s, workload_create_fn create, int nvariants,
+int sweep_workload(struct sweep *s, const struct workload_kind *kind, const void *opts,
                    struct workload *prepared, errmsg_t *err)
 {
     struct plan p;
-    int rc = plan_build(s, create, nvariants, prepared, &p, err);
+    int rc = plan_build(s, kind, opts, kind->variants(opts), prepared, &p, err);
     if (rc == STATUS_OK && p.n > 0) {
-        switch (s->cfg->order) {
+        switch (s->opt->order) {
         case ORDER_BLOCKED: rc = run_blocked(s, &p, err); break;
         case ORDER_RANDOM: rc = run_random(s, &p, err); break;
         default: rc = run_interleaved(s, &p, err); break;
@@ -490,7 +492,7 @@ int sweep_workload(struct sweep *s, workload_create_fn create, int nvariants,
     return rc;
 }
 
-int sweep_blocks(const struct config *cfg, const struct workload *w)
+int sweep_blocks(const struct sweep_options *opt, const struct workload *w)
 {
-    return schedules_swept(cfg, w) * cells_swept(cfg);
+    return schedules_swept(opt, w) * cells_swept(opt);
 }

@@ -8,7 +8,6 @@
 
 #include <stddef.h>
 
-#include "config.h"
 #include "study/record/affinity.h"
 #include "study/record/csv.h"
 #include "study/run/resume.h"
@@ -16,7 +15,7 @@
 #include "study/run/workload.h"
 
 struct sweep {
-    const struct config *cfg;
+    const struct sweep_options *opt;
     struct runs_file *runs;
     const char *run_id;
     const char *host;
@@ -46,16 +45,16 @@ struct sweep {
  * `blocked` runs every repeat of a block before the next, `interleaved`
  * repeat r of every block before repeat r + 1, `random` a seeded shuffle
  * of all (block, repeat) cells. Each block's warmups precede its first
- * timed run. With strong scaling `prepared` holds the nvariants workloads
+ * timed run. With strong scaling `prepared` holds the kind->variants(opts) workloads
  * set up before any output was opened; with weak scaling it is NULL and
- * the sweep sets up one per (variant, thread count) with `create`. Every
+ * the sweep sets up one per (variant, thread count) with kind's `create`. Every
  * run of a workload instance must reproduce its first checksum. Returns
  * STATUS_OK (see s->mismatches and s->interrupted for the outcome), or
  * STATUS_IO/STATUS_NOMEM/STATUS_USAGE. */
-int sweep_workload(struct sweep *s, workload_create_fn create, int nvariants,
+int sweep_workload(struct sweep *s, const struct workload_kind *kind, const void *opts,
                    struct workload *prepared, errmsg_t *err);
 
 /* Blocks one workload variant will sweep (for progress and ETAs). */
-int sweep_blocks(const struct config *cfg, const struct workload *w);
+int sweep_blocks(const struct sweep_options *opt, const struct workload *w);
 
 #endif

@@ -9,13 +9,14 @@
 #include "base/signals.h"
 #include "study/analyze/summary.h"
 
-int workload_create(workload_create_fn create, const struct config *cfg,
-                    int variant, size_t scale, struct workload *w, errmsg_t *err)
+int workload_create(const struct workload_kind *kind, const void *opts,
+                    const struct sweep_options *sw, int variant, size_t scale,
+                    struct workload *w, errmsg_t *err)
 {
     memset(w, 0, sizeof *w);
-    int rc = create(cfg, variant, scale, w, err);
+    int rc = kind->create(opts, sw, variant, scale, w, err);
     /* Weak-scaling rows carry the suffix so that summaries span sizes. */
-    if (rc == STATUS_OK && cfg->scaling == SCALING_WEAK)
+    if (rc == STATUS_OK && sw->scaling == SCALING_WEAK)
         strncat(w->variant, SUMMARY_WEAK_SUFFIX,
                 sizeof w->variant - strlen(w->variant) - 1);
     return rc;

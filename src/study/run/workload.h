@@ -7,11 +7,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "config.h"
+#include "study/run/sweep_options.h"
 #include "study/analyze/metrics.h"
 #include "study/record/csv.h"
 #include "base/status.h"
 
+struct metadata_program;
+struct option; /* getopt.h's long option */
 struct warnings;
 
 /* What one timed run produced, established after the timer stopped. */
@@ -46,7 +48,7 @@ struct workload {
     void *state;
     void (*reset)(void *state); /* untimed: restore the input */
     /* Optional: the workload starts its own ranks (exec --launcher), and the
-     * sweep crosses config.ranks with the thread counts; called with a
+     * sweep crosses sweep_options.ranks with the thread counts; called with a
      * block's rank count before its runs. NULL: the ranks are this job's
      * (par_size()), one count for every block. */
     void (*set_ranks)(void *state, int ranks);
@@ -63,31 +65,71 @@ struct workload {
      * minute), which the caller prints and keeps; NULL when none. Owned by
      * the state. */
     const char *warning;
-    /* Optional, after the sweep: write workload-specific tables and print
-     * their summary (elbow.csv). NULL when there is nothing to report. */
-    int (*report)(void *state, const struct config *cfg, const char *run_id,
-                  errmsg_t *err);
+    /* Optional, after the sweep: the workload's own results files in the
+     * output directory (elbow.csv) and their report on stdout. NULL when it
+     * has none. */
+    int (*results)(void *state, const char *output_dir, const char *run_id,
+                   errmsg_t *err);
     /* Optional, after the sweep: warnings about the measurement that only
      * the workload can see (exec: a --time printed too coarsely). */
     void (*advise)(void *state, struct warnings *w);
     void (*destroy)(void *state);
 };
 
-/* What each workload provides (see registry.h): set *w up for variant
- * `variant` (0 .. its count of variants - 1, e.g. an index into
- * --partition's list) of the configuration, with the problem size
- * multiplied by `scale` (weak scaling; 1 otherwise). Input generation,
- * loading and allocation happen here, untimed. On error nothing is left
- * allocated. */
-typedef int (*workload_create_fn)(const struct config *cfg, int variant,
-                                  size_t scale, struct workload *w, errmsg_t *err);
+/* Set *w up for variant `variant` (0 .. its count of variants - 1, e.g. an
+ * index into --partition's list) of the workload's options `opts`, with
+ * the problem size multiplied by `scale` (weak scaling; 1 otherwise).
+ * Input generation, loading and allocation happen here, untimed. On error
+ * nothing is left allocated. */
+typedef int (*workload_create_fn)(const void *opts, const struct sweep_options *sw,
+                                  int variant, size_t scale, struct workload *w,
+                                  errmsg_t *err);
 
-/* How many variants the configuration asks of a workload (>= 1). */
-typedef int (*workload_variants_fn)(const struct config *cfg);
+/* How many variants the options ask of a workload (>= 1). */
+typedef int (*workload_variants_fn)(const void *opts);
 
-/* Call `create` and mark weak-scaling variants (SUMMARY_WEAK_SUFFIX). */
-int workload_create(workload_create_fn create, const struct config *cfg,
-                    int variant, size_t scale, struct workload *w, errmsg_t *err);
+/* What a workload is to the rest of the program: its name, its own options
+ * (parsed, validated and hashed into the configuration key by the
+ * workload itself) and how its instances are made. One of these per
+ * workload, in its folder; the registry (src/registry.c) lists them. */
+struct workload_kind {
+    const char *name;     /* as typed on the command line and in runs.csv */
+    const char *summary;  /* its line in --help's list of workloads */
+    const char *synopsis; /* a command workload's usage line, else NULL */
+    const char *usage;    /* its section of --help: its options */
+    /* Its long options, ended by an entry without a name; `val` is the
+     * workload's own id, handed back to `option`. */
+    const struct option *options;
+    size_t options_size;              /* bytes of its options struct */
+    void (*options_init)(void *opts); /* the defaults */
+    /* One option with its value (NULL for a flag), as the command line
+     * gives it: STATUS_OK, STATUS_USAGE with *err naming the option. */
+    int (*option)(void *opts, int id, const char *arg, errmsg_t *err);
+    /* A command workload (exec): takes the words after "--", runs alone
+     * and is not part of `all`. NULL for the others. */
+    void (*command)(void *opts, char **argv, int argc);
+    /* Once every option is known (a study only): check what they say
+     * together and fill the defaults of lists not given. Called for every
+     * workload, `selected` or not, so that it can refuse its own options
+     * without its workload; it may fill sw's ranks and cores. */
+    int (*validate)(void *opts, struct sweep_options *sw, bool selected, errmsg_t *err);
+    /* Its part of the configuration key (config.h): the options that change
+     * what a run computes, as text into buf. */
+    void (*key)(const void *opts, const struct sweep_options *sw, char *buf, size_t cap);
+    bool key_always; /* its part enters every key, selected or not (0.1's keys) */
+    /* Optional: how many metrics its runs report (metrics.csv); NULL: none. */
+    int (*metrics)(const void *opts);
+    /* Optional: the program it runs in ompsweep's place, for metadata.json
+     * (untimed, before the sweep). NULL for the built-in workloads. */
+    int (*describe)(const void *opts, struct metadata_program *out, errmsg_t *err);
+    workload_variants_fn variants;
+    workload_create_fn create;
+};
+
+/* Call kind's `create` and mark weak-scaling variants (SUMMARY_WEAK_SUFFIX). */
+int workload_create(const struct workload_kind *kind, const void *opts,
+                    const struct sweep_options *sw, int variant, size_t scale,
+                    struct workload *w, errmsg_t *err);
 
 void workload_destroy(struct workload *w);
 
