@@ -2,10 +2,18 @@
  * their one-line error messages. */
 #include <stdlib.h>
 
+#include "bogosort/bogosort_options.h"
 #include "config.h"
+#include "elbow/elbow_options.h"
+#include "exec/exec_options.h"
 #include "study/record/affinity.h"
 #include "registry.h"
 #include "harness.h"
+
+/* Each workload's own options, as its code sees them. */
+#define BOGO(c) ((const struct bogosort_options *)config_workload_options((c), "bogosort"))
+#define ELBOW(c) ((const struct elbow_options *)config_workload_options((c), "elbow"))
+#define EXEC(c) ((const struct exec_options *)config_workload_options((c), "exec"))
 
 static int parse(struct config *cfg, errmsg_t *err, int argc, char **argv)
 {
@@ -70,14 +78,14 @@ static void test_defaults(void)
     errmsg_t err;
     unsetenv("OMP_NUM_THREADS");
     CHECK(PARSE(&cfg, &err, "bogosort") == STATUS_OK);
-    CHECK(cfg.workloads == WORKLOAD_BOGOSORT && cfg.repeats == 5 && cfg.warmup == 1);
-    CHECK(cfg.seed == 42 && cfg.rows == 1000 && cfg.cols == 8 && cfg.max_value == 100);
-    CHECK(cfg.npartitions == 1 && cfg.partitions[0] == BOGOSORT_ROWS);
-    CHECK(cfg.nschedules == 1 && cfg.schedules[0].kind == SCHEDULE_DYNAMIC);
-    CHECK(cfg.nstrategies == 1 && cfg.strategies[0] == ELBOW_OVER_K);
-    CHECK(cfg.nbinds == 0 && cfg.nplaces == 0);
-    CHECK(cfg.nthreads >= 1 && cfg.threads[0] == 1);
-    CHECK(cfg.k_min == 2 && cfg.k_max == 14 && cfg.folds == 5 && cfg.pca == 2);
+    CHECK(cfg.workloads == WORKLOAD_BOGOSORT && cfg.sweep.repeats == 5 && cfg.sweep.warmup == 1);
+    CHECK(cfg.sweep.seed == 42 && BOGO(&cfg)->rows == 1000 && BOGO(&cfg)->cols == 8 && BOGO(&cfg)->max_value == 100);
+    CHECK(BOGO(&cfg)->npartitions == 1 && BOGO(&cfg)->partitions[0] == BOGOSORT_ROWS);
+    CHECK(cfg.sweep.nschedules == 1 && cfg.sweep.schedules[0].kind == SCHEDULE_DYNAMIC);
+    CHECK(ELBOW(&cfg)->nstrategies == 1 && ELBOW(&cfg)->strategies[0] == ELBOW_OVER_K);
+    CHECK(cfg.sweep.nbinds == 0 && cfg.sweep.nplaces == 0);
+    CHECK(cfg.sweep.nthreads >= 1 && cfg.sweep.threads[0] == 1);
+    CHECK(ELBOW(&cfg)->k_min == 2 && ELBOW(&cfg)->k_max == 14 && ELBOW(&cfg)->folds == 5 && ELBOW(&cfg)->pca == 2);
 }
 
 static void test_options(void)
@@ -87,10 +95,10 @@ static void test_options(void)
     CHECK(PARSE(&cfg, &err, "all", "-t", "1,2", "-r", "3", "--rows", "10",
                 "--partition", "chunks", "-o", "out", "--seed", "18446744073709551615") ==
           STATUS_OK);
-    CHECK(cfg.workloads == (WORKLOAD_BOGOSORT | WORKLOAD_ELBOW) && cfg.nthreads == 2);
-    CHECK(cfg.repeats == 3 && cfg.rows == 10 && cfg.npartitions == 1 &&
-          cfg.partitions[0] == BOGOSORT_CHUNKS);
-    CHECK(cfg.seed == UINT64_MAX && cfg.output_given);
+    CHECK(cfg.workloads == (WORKLOAD_BOGOSORT | WORKLOAD_ELBOW) && cfg.sweep.nthreads == 2);
+    CHECK(cfg.sweep.repeats == 3 && BOGO(&cfg)->rows == 10 && BOGO(&cfg)->npartitions == 1 &&
+          BOGO(&cfg)->partitions[0] == BOGOSORT_CHUNKS);
+    CHECK(cfg.sweep.seed == UINT64_MAX && cfg.sweep.output_given);
     CHECK(PARSE(&cfg, &err, "summarize", "a.csv", "b.csv") == STATUS_OK);
     CHECK(cfg.action == ACTION_SUMMARIZE && cfg.ninputs == 2);
     CHECK(PARSE(&cfg, &err, "--help") == STATUS_OK && cfg.action == ACTION_HELP);
@@ -105,16 +113,16 @@ static void test_dimensions(void)
                 "--schedule", "static", "--bind", "close", "--bind", "spread,close",
                 "--places", "{0:2}:2:2", "--places", "cores(2)", "--partition",
                 "rows,chunks,rows", "--parallel", "tasks,over-k") == STATUS_OK);
-    CHECK(cfg.nschedules == 2);
-    CHECK_STR(cfg.schedules[0].text, "static");
-    CHECK_STR(cfg.schedules[1].text, "guided,4");
-    CHECK(cfg.nbinds == 2);
-    CHECK_STR(cfg.binds[1], "spread,close");
-    CHECK(cfg.nplaces == 2);
-    CHECK_STR(cfg.places[0], "{0:2}:2:2");
-    CHECK(cfg.npartitions == 2 && cfg.partitions[0] == BOGOSORT_ROWS &&
-          cfg.partitions[1] == BOGOSORT_CHUNKS);
-    CHECK(cfg.nstrategies == 2 && cfg.strategies[0] == ELBOW_TASKS);
+    CHECK(cfg.sweep.nschedules == 2);
+    CHECK_STR(cfg.sweep.schedules[0].text, "static");
+    CHECK_STR(cfg.sweep.schedules[1].text, "guided,4");
+    CHECK(cfg.sweep.nbinds == 2);
+    CHECK_STR(cfg.sweep.binds[1], "spread,close");
+    CHECK(cfg.sweep.nplaces == 2);
+    CHECK_STR(cfg.sweep.places[0], "{0:2}:2:2");
+    CHECK(BOGO(&cfg)->npartitions == 2 && BOGO(&cfg)->partitions[0] == BOGOSORT_ROWS &&
+          BOGO(&cfg)->partitions[1] == BOGOSORT_CHUNKS);
+    CHECK(ELBOW(&cfg)->nstrategies == 2 && ELBOW(&cfg)->strategies[0] == ELBOW_TASKS);
     CHECK(PARSE(&cfg, &err, "bogosort", "--partition", "rows,blocks") == STATUS_USAGE);
     CHECK_STR(err.text, "--partition: unknown value 'blocks' (accepted chunks|rows)");
 }
@@ -150,8 +158,8 @@ static void test_omp_num_threads(void)
     errmsg_t err;
     setenv("OMP_NUM_THREADS", "3,2", 1);
     CHECK(PARSE(&cfg, &err, "bogosort") == STATUS_OK);
-    CHECK(cfg.nthreads == 1 && cfg.threads[0] == 3);
-    CHECK(PARSE(&cfg, &err, "bogosort", "-t", "1,2") == STATUS_OK && cfg.nthreads == 2);
+    CHECK(cfg.sweep.nthreads == 1 && cfg.sweep.threads[0] == 3);
+    CHECK(PARSE(&cfg, &err, "bogosort", "-t", "1,2") == STATUS_OK && cfg.sweep.nthreads == 2);
     setenv("OMP_NUM_THREADS", "zero", 1);
     CHECK(PARSE(&cfg, &err, "bogosort") == STATUS_USAGE);
     CHECK_STR(err.text, "OMP_NUM_THREADS: 'zero' is not an integer (accepted 1..4096)");
@@ -246,7 +254,7 @@ static void test_getopt_state_reset(void)
     errmsg_t err;
     CHECK(PARSE(&cfg, &err, "-zq", "bogosort") == STATUS_USAGE);
     CHECK_STR(err.text, "-z: unknown option (see --help)");
-    CHECK(PARSE(&cfg, &err, "bogosort") == STATUS_OK && !cfg.quiet);
+    CHECK(PARSE(&cfg, &err, "bogosort") == STATUS_OK && !cfg.sweep.quiet);
     CHECK(PARSE(&cfg, &err, "-zr", "bogosort") == STATUS_USAGE);
     CHECK(PARSE(&cfg, &err, "-t", "1") == STATUS_USAGE);
     CHECK_STR(err.text, "missing WORKLOAD (bogosort|elbow|exec|all; see --help)");

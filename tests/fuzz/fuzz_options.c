@@ -11,7 +11,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bogosort/bogosort_options.h"
 #include "config.h"
+#include "elbow/elbow_options.h"
+#include "exec/exec_options.h"
+
+/* Each workload's own options, as its code sees them. */
+#define BOGO(c) ((const struct bogosort_options *)config_workload_options((c), "bogosort"))
+#define ELBOW(c) ((const struct elbow_options *)config_workload_options((c), "elbow"))
+#define EXEC(c) ((const struct exec_options *)config_workload_options((c), "exec"))
 #include "registry.h"
 #include "fuzz_check.h"
 
@@ -71,59 +79,59 @@ static void check_schedule(const struct schedule *s)
 
 static void check_threads(const struct config *c)
 {
-    FUZZ_ASSERT(c->nthreads >= 1 && c->nthreads <= CONFIG_MAX_THREAD_COUNTS,
-                "nthreads %d", c->nthreads);
-    for (int i = 0; i < c->nthreads; i++) {
-        FUZZ_ASSERT(c->threads[i] >= 1 && c->threads[i] <= CONFIG_MAX_THREADS,
-                    "threads[%d] = %d", i, c->threads[i]);
-        FUZZ_ASSERT(i == 0 || c->threads[i - 1] < c->threads[i],
+    FUZZ_ASSERT(c->sweep.nthreads >= 1 && c->sweep.nthreads <= CONFIG_MAX_THREAD_COUNTS,
+                "nthreads %d", c->sweep.nthreads);
+    for (int i = 0; i < c->sweep.nthreads; i++) {
+        FUZZ_ASSERT(c->sweep.threads[i] >= 1 && c->sweep.threads[i] <= CONFIG_MAX_THREADS,
+                    "threads[%d] = %d", i, c->sweep.threads[i]);
+        FUZZ_ASSERT(i == 0 || c->sweep.threads[i - 1] < c->sweep.threads[i],
                     "threads not ascending at %d", i);
     }
 }
 
 static void check_elbow(const struct config *c)
 {
-    FUZZ_ASSERT(c->samples >= 3 && c->features >= 1 && c->centers >= 1,
-                "samples %zu features %zu centers %d", c->samples, c->features,
-                c->centers);
-    FUZZ_ASSERT(c->k_min >= 2 && c->k_max >= c->k_min, "k %d..%d", c->k_min, c->k_max);
-    FUZZ_ASSERT(c->folds >= 2 && c->n_init >= 1 && c->max_iter >= 1 && c->pca >= 0,
-                "folds %d n_init %d max_iter %d pca %d", c->folds, c->n_init,
-                c->max_iter, c->pca);
-    FUZZ_ASSERT(isfinite(c->cluster_std) && c->cluster_std >= 0.0, "cluster_std %g",
-                c->cluster_std);
-    FUZZ_ASSERT(isfinite(c->tol) && c->tol >= 0.0 && c->tol <= 1.0, "tol %g", c->tol);
-    FUZZ_ASSERT(c->label_column >= -1, "label_column %ld", c->label_column);
-    FUZZ_ASSERT(c->nstrategies >= 1 && c->nstrategies <= ELBOW_STRATEGY_COUNT,
-                "strategies %d", c->nstrategies);
-    for (int i = 0; i < c->nstrategies; i++)
-        FUZZ_ASSERT(c->strategies[i] == ELBOW_OVER_K || c->strategies[i] == ELBOW_TASKS,
+    FUZZ_ASSERT(ELBOW(c)->samples >= 3 && ELBOW(c)->features >= 1 && ELBOW(c)->centers >= 1,
+                "samples %zu features %zu centers %d", ELBOW(c)->samples, ELBOW(c)->features,
+                ELBOW(c)->centers);
+    FUZZ_ASSERT(ELBOW(c)->k_min >= 2 && ELBOW(c)->k_max >= ELBOW(c)->k_min, "k %d..%d", ELBOW(c)->k_min, ELBOW(c)->k_max);
+    FUZZ_ASSERT(ELBOW(c)->folds >= 2 && ELBOW(c)->n_init >= 1 && ELBOW(c)->max_iter >= 1 && ELBOW(c)->pca >= 0,
+                "folds %d n_init %d max_iter %d pca %d", ELBOW(c)->folds, ELBOW(c)->n_init,
+                ELBOW(c)->max_iter, ELBOW(c)->pca);
+    FUZZ_ASSERT(isfinite(ELBOW(c)->cluster_std) && ELBOW(c)->cluster_std >= 0.0, "cluster_std %g",
+                ELBOW(c)->cluster_std);
+    FUZZ_ASSERT(isfinite(ELBOW(c)->tol) && ELBOW(c)->tol >= 0.0 && ELBOW(c)->tol <= 1.0, "tol %g", ELBOW(c)->tol);
+    FUZZ_ASSERT(ELBOW(c)->label_column >= -1, "label_column %ld", ELBOW(c)->label_column);
+    FUZZ_ASSERT(ELBOW(c)->nstrategies >= 1 && ELBOW(c)->nstrategies <= ELBOW_STRATEGY_COUNT,
+                "strategies %d", ELBOW(c)->nstrategies);
+    for (int i = 0; i < ELBOW(c)->nstrategies; i++)
+        FUZZ_ASSERT(ELBOW(c)->strategies[i] == ELBOW_OVER_K || ELBOW(c)->strategies[i] == ELBOW_TASKS,
                     "strategy");
-    FUZZ_ASSERT(c->rule >= RULE_MAXDELTA && c->rule < RULE_COUNT, "rule");
-    if (c->data_file != NULL)
+    FUZZ_ASSERT(ELBOW(c)->rule >= RULE_MAXDELTA && ELBOW(c)->rule < RULE_COUNT, "rule");
+    if (ELBOW(c)->data_file != NULL)
         return; /* sizes come from the file */
-    FUZZ_ASSERT((size_t)c->k_max < c->samples && (size_t)c->folds <= c->samples &&
-                (size_t)c->pca <= c->features,
-                "k_max %d folds %d pca %d vs samples %zu features %zu", c->k_max,
-                c->folds, c->pca, c->samples, c->features);
+    FUZZ_ASSERT((size_t)ELBOW(c)->k_max < ELBOW(c)->samples && (size_t)ELBOW(c)->folds <= ELBOW(c)->samples &&
+                (size_t)ELBOW(c)->pca <= ELBOW(c)->features,
+                "k_max %d folds %d pca %d vs samples %zu features %zu", ELBOW(c)->k_max,
+                ELBOW(c)->folds, ELBOW(c)->pca, ELBOW(c)->samples, ELBOW(c)->features);
 }
 
 /* What the exec options accept: bounded lists, NAME=VALUE entries, a
  * tolerance in range, every --metric-better naming a metric. */
 static void check_exec(const struct config *c)
 {
-    FUZZ_ASSERT(c->nexec_results >= 0 && c->nexec_results <= CONFIG_MAX_VALUES &&
-                c->nexec_metrics >= 0 && c->nexec_metrics <= CONFIG_MAX_VALUES &&
-                c->nexec_env >= 0 && c->nexec_env <= CONFIG_MAX_VALUES, "exec lists");
-    for (int i = 0; i < c->nexec_env; i++)
-        FUZZ_ASSERT(strchr(c->exec_env[i], '=') != NULL, "--env without '='");
-    for (int i = 0; i < c->nexec_metrics; i++)
-        FUZZ_ASSERT(c->exec_metrics[i].name[0] != '\0' && c->exec_metrics[i].pattern != NULL &&
-                    c->exec_metrics[i].pattern[0] != '\0', "metric %d", i);
-    FUZZ_ASSERT(!c->exec_tolerance || (c->exec_tol_rel >= 0.0 && c->exec_tol_rel <= 1.0 &&
-                                       c->exec_tol_abs >= 0.0 && isfinite(c->exec_tol_abs)),
-                "tolerance %g,%g", c->exec_tol_rel, c->exec_tol_abs);
-    FUZZ_ASSERT(!c->exec_tolerance || c->nexec_results > 0, "tolerance without --result");
+    FUZZ_ASSERT(EXEC(c)->nresults >= 0 && EXEC(c)->nresults <= CONFIG_MAX_VALUES &&
+                EXEC(c)->nmetrics >= 0 && EXEC(c)->nmetrics <= CONFIG_MAX_VALUES &&
+                EXEC(c)->nenv >= 0 && EXEC(c)->nenv <= CONFIG_MAX_VALUES, "exec lists");
+    for (int i = 0; i < EXEC(c)->nenv; i++)
+        FUZZ_ASSERT(strchr(EXEC(c)->env[i], '=') != NULL, "--env without '='");
+    for (int i = 0; i < EXEC(c)->nmetrics; i++)
+        FUZZ_ASSERT(EXEC(c)->metrics[i].name[0] != '\0' && EXEC(c)->metrics[i].pattern != NULL &&
+                    EXEC(c)->metrics[i].pattern[0] != '\0', "metric %d", i);
+    FUZZ_ASSERT(!EXEC(c)->tolerance || (EXEC(c)->tol_rel >= 0.0 && EXEC(c)->tol_rel <= 1.0 &&
+                                       EXEC(c)->tol_abs >= 0.0 && isfinite(EXEC(c)->tol_abs)),
+                "tolerance %g,%g", EXEC(c)->tol_rel, EXEC(c)->tol_abs);
+    FUZZ_ASSERT(!EXEC(c)->tolerance || EXEC(c)->nresults > 0, "tolerance without --result");
 }
 
 static void check_run(const struct config *c)
@@ -131,30 +139,30 @@ static void check_run(const struct config *c)
     const unsigned all = WORKLOAD_BOGOSORT | WORKLOAD_ELBOW;
     /* exec runs alone, with a program; the others in any combination */
     bool exec_only = c->workloads == WORKLOAD_EXEC;
-    FUZZ_ASSERT(exec_only ? c->command != NULL && c->ncommand > 0
+    FUZZ_ASSERT(exec_only ? EXEC(c)->command != NULL && EXEC(c)->ncommand > 0
                           : c->workloads != 0 && (c->workloads & ~all) == 0,
                 "workloads %u", c->workloads);
     check_threads(c);
-    FUZZ_ASSERT(c->nschedules >= 1 && c->nschedules <= CONFIG_MAX_VALUES,
-                "schedules %d", c->nschedules);
-    for (int i = 0; i < c->nschedules; i++)
-        check_schedule(&c->schedules[i]);
-    FUZZ_ASSERT(c->nbinds >= 0 && c->nbinds <= CONFIG_MAX_VALUES &&
-                c->nplaces >= 0 && c->nplaces <= CONFIG_MAX_VALUES, "binds/places");
-    FUZZ_ASSERT(c->repeats >= 1 && c->warmup >= 0, "repeats %d warmup %d",
-                c->repeats, c->warmup);
-    FUZZ_ASSERT(c->output_dir != NULL && c->output_dir[0] != '\0', "output dir");
-    FUZZ_ASSERT(c->rows >= 1 && c->cols >= 1 && c->cols <= COLS_MAX &&
-                c->max_value >= 0, "rows %zu cols %zu max %d", c->rows, c->cols,
-                c->max_value);
-    FUZZ_ASSERT(c->npartitions >= 1 && c->npartitions <= BOGOSORT_PARTITION_COUNT,
-                "partitions %d", c->npartitions);
-    for (int i = 0; i < c->npartitions; i++)
-        FUZZ_ASSERT(c->partitions[i] == BOGOSORT_CHUNKS ||
-                    c->partitions[i] == BOGOSORT_ROWS, "partition");
-    FUZZ_ASSERT(c->scaling == SCALING_STRONG || c->scaling == SCALING_WEAK, "scaling");
-    if (c->tag != NULL)
-        for (const char *p = c->tag; *p != '\0'; p++)
+    FUZZ_ASSERT(c->sweep.nschedules >= 1 && c->sweep.nschedules <= CONFIG_MAX_VALUES,
+                "schedules %d", c->sweep.nschedules);
+    for (int i = 0; i < c->sweep.nschedules; i++)
+        check_schedule(&c->sweep.schedules[i]);
+    FUZZ_ASSERT(c->sweep.nbinds >= 0 && c->sweep.nbinds <= CONFIG_MAX_VALUES &&
+                c->sweep.nplaces >= 0 && c->sweep.nplaces <= CONFIG_MAX_VALUES, "binds/places");
+    FUZZ_ASSERT(c->sweep.repeats >= 1 && c->sweep.warmup >= 0, "repeats %d warmup %d",
+                c->sweep.repeats, c->sweep.warmup);
+    FUZZ_ASSERT(c->sweep.output_dir != NULL && c->sweep.output_dir[0] != '\0', "output dir");
+    FUZZ_ASSERT(BOGO(c)->rows >= 1 && BOGO(c)->cols >= 1 && BOGO(c)->cols <= COLS_MAX &&
+                BOGO(c)->max_value >= 0, "rows %zu cols %zu max %d", BOGO(c)->rows, BOGO(c)->cols,
+                BOGO(c)->max_value);
+    FUZZ_ASSERT(BOGO(c)->npartitions >= 1 && BOGO(c)->npartitions <= BOGOSORT_PARTITION_COUNT,
+                "partitions %d", BOGO(c)->npartitions);
+    for (int i = 0; i < BOGO(c)->npartitions; i++)
+        FUZZ_ASSERT(BOGO(c)->partitions[i] == BOGOSORT_CHUNKS ||
+                    BOGO(c)->partitions[i] == BOGOSORT_ROWS, "partition");
+    FUZZ_ASSERT(c->sweep.scaling == SCALING_STRONG || c->sweep.scaling == SCALING_WEAK, "scaling");
+    if (c->sweep.tag != NULL)
+        for (const char *p = c->sweep.tag; *p != '\0'; p++)
             FUZZ_ASSERT((unsigned char)*p >= 0x20 && *p != 0x7f, "control in tag");
     check_elbow(c);
     if (exec_only)
