@@ -203,6 +203,12 @@ $(BUILD)/tests/%.o: tests/%.c $(BUILD)/flags.stamp | $(OBJ_DIRS)
 $(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(BUILD)/tests/harness.o $(BUILD)/libompsweep.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(ALL_LDLIBS)
 
+# The tests of a registry with one more row link the fake workload.
+FAKE_OBJS := $(BUILD)/tests/fake_workload.o $(BUILD)/tests/fake_study.o
+$(BUILD)/tests/test_sweep $(BUILD)/tests/test_registry: $(BUILD)/tests/%: $(BUILD)/tests/%.o \
+    $(FAKE_OBJS) $(BUILD)/tests/harness.o $(BUILD)/libompsweep.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(ALL_LDLIBS)
+
 $(OBJ_DIRS):
 	mkdir -p $@
 

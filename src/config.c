@@ -692,6 +692,18 @@ const void *config_workload_options(const struct config *cfg, const char *name)
     return NULL;
 }
 
+void config_study_request(const struct config *cfg, const char *key, int argc,
+                          char **argv, struct study_request *req)
+{
+    *req = (struct study_request){.sweep = &cfg->sweep, .key = key, .argc = argc,
+                                  .argv = argv};
+    const struct registry *reg = cfg->registry;
+    for (int r = 0; r < reg->n && req->nworkloads < STUDY_MAX_WORKLOADS; r++)
+        if (cfg->workloads & (1u << r))
+            req->workloads[req->nworkloads++] =
+                (struct study_workload){reg->rows[r], cfg->options[r]};
+}
+
 /* The text hashed is 0.1's, so that a study started by 0.1 resumes: the
  * workloads, the seed, then each built-in workload's part (bogosort's
  * carries the first schedule and the scaling) and a selected command

@@ -14,10 +14,11 @@
 #include "base/status.h"
 #include "registry.h"
 #include "study/analyze/compare.h"
+#include "study/run/study.h"
 #include "study/run/sweep_options.h"
 
 enum {
-    CONFIG_MAX_WORKLOADS = 8,      /* rows of a registry */
+    CONFIG_MAX_WORKLOADS = STUDY_MAX_WORKLOADS, /* rows of a registry */
     CONFIG_OPTIONS_SPACE = 8192,   /* bytes of every workload's options */
     CONFIG_MAX_OPTIONS = 128,      /* long options, the workloads' included */
     CONFIG_MAX_THREAD_COUNTS = SWEEP_MAX_THREAD_COUNTS,
@@ -90,6 +91,11 @@ void config_key(const struct config *cfg, char *buf, size_t cap);
 /* The options of the workload named `name` (NULL when the registry has
  * none), for the workload's own code and tests. */
 const void *config_workload_options(const struct config *cfg, const char *name);
+
+/* The study of cfg's selected workloads, in the registry's order: *req
+ * points into cfg, `key` (config_key's) and argv (as typed). */
+void config_study_request(const struct config *cfg, const char *key, int argc,
+                          char **argv, struct study_request *req);
 
 /* Print the --help text of the workloads of `reg`. */
 void config_usage(const struct registry *reg, FILE *out);

@@ -54,13 +54,7 @@ static int run_study(const struct config *cfg, int argc, char **argv, bool *agre
     struct study_request *req = calloc(1, sizeof *req);
     if (req == NULL)
         return errmsg_set(err, STATUS_NOMEM, "out of memory");
-    *req = (struct study_request){.sweep = &cfg->sweep, .key = key, .argc = argc,
-                                  .argv = argv};
-    const struct registry *reg = cfg->registry;
-    for (int r = 0; r < reg->n && req->nworkloads < STUDY_MAX_WORKLOADS; r++)
-        if (cfg->workloads & (1u << r))
-            req->workloads[req->nworkloads++] =
-                (struct study_workload){reg->rows[r], cfg->options[r]};
+    config_study_request(cfg, key, argc, argv, req);
     int rc = study_run(req, agreed, err);
     free(req);
     return rc;

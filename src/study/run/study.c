@@ -99,18 +99,10 @@ static int setup_workloads(struct study *st, errmsg_t *err)
                 return rc;
             st->has_program = true;
         }
-        if (k->variants(opts) > SWEEP_MAX_VALUES)
-            return errmsg_set(err, STATUS_USAGE, "%s: more than %d variants", k->name,
-                              SWEEP_MAX_VALUES);
-        if (st->sw->scaling == SCALING_WEAK)
-            continue;
-        for (int v = 0; v < k->variants(opts); v++) {
-            int rc = workload_create(k, opts, st->sw, v, 1, &st->w[i][v], err);
-            if (rc != STATUS_OK)
-                return rc;
-            if (st->w[i][v].warning != NULL && par_root())
-                warnings_add(&st->warnings, "%s", st->w[i][v].warning);
-        }
+        int rc = sweep_prepare(k, opts, st->sw, st->w[i],
+                               par_root() ? &st->warnings : NULL, err);
+        if (rc != STATUS_OK)
+            return rc;
     }
     return STATUS_OK;
 }

@@ -12,6 +12,7 @@
 #include "study/record/envinfo.h"
 #include "study/record/metadata.h"
 #include "study/analyze/metrics.h"
+#include "study/record/warnings.h"
 #include "base/signals.h"
 
 enum { PROGRESS_TEXT = 512 };
@@ -468,6 +469,24 @@ static int plan_build(struct sweep *s, const struct workload_kind *kind, const v
             plan_cells(s, p, v, k);
     }
     return rc;
+}
+
+int sweep_prepare(const struct workload_kind *kind, const void *opts,
+                  const struct sweep_options *opt, struct workload *prepared,
+                  struct warnings *w, errmsg_t *err)
+{
+    int n = kind->variants(opts);
+    if (n > SWEEP_MAX_VALUES)
+        return errmsg_set(err, STATUS_USAGE, "%s: more than %d variants", kind->name,
+                          SWEEP_MAX_VALUES);
+    for (int v = 0; opt->scaling != SCALING_WEAK && v < n; v++) {
+        int rc = workload_create(kind, opts, opt, v, 1, &prepared[v], err);
+        if (rc != STATUS_OK)
+            return rc;
+        if (prepared[v].warning != NULL && w != NULL)
+            warnings_add(w, "%s", prepared[v].warning);
+    }
+    return STATUS_OK;
 }
 
 int sweep_workload(struct sweep *s, const struct workload_kind *kind, const void *opts,

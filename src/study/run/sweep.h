@@ -54,6 +54,14 @@ struct sweep {
 int sweep_workload(struct sweep *s, const struct workload_kind *kind, const void *opts,
                    struct workload *prepared, errmsg_t *err);
 
+/* Strong scaling: set every variant of the workload up in prepared[0 ..
+ * kind->variants(opts)) (at most SWEEP_MAX_VALUES), and add each one's
+ * warning to `w` (NULL: none); weak scaling: nothing, sweep_workload sets
+ * one up per cell. Instances are made here and there only. */
+int sweep_prepare(const struct workload_kind *kind, const void *opts,
+                  const struct sweep_options *opt, struct workload *prepared,
+                  struct warnings *w, errmsg_t *err);
+
 /* Blocks one workload variant will sweep (for progress and ETAs). */
 int sweep_blocks(const struct sweep_options *opt, const struct workload *w);
 
