@@ -7,7 +7,7 @@
 #include <sys/stat.h>
 
 #include "study/record/csv.h"
-#include "study/analyze/summary.h"
+#include "study/run/workload.h"
 
 enum { NUMBER_TEXT = 32 };
 
@@ -123,7 +123,7 @@ static int too_long(const char *column, const char *value, const char *suffix,
 int exec_names_check(const struct exec_options *opt, enum scaling scaling, errmsg_t *err)
 {
     size_t most = CSV_KEY_MAX - 1;
-    const char *weak = scaling == SCALING_WEAK ? SUMMARY_WEAK_SUFFIX : "";
+    const char *weak = scaling == SCALING_WEAK ? WORKLOAD_WEAK_SUFFIX : "";
     const char *name = opt->name != NULL ? opt->name : base_name(opt->command[0]);
     if (strlen(name) + strlen(weak) > most)
         return too_long("variant", name, weak, most, opt->name != NULL

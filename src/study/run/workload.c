@@ -17,7 +17,7 @@ int workload_create(const struct workload_kind *kind, const void *opts,
     int rc = kind->create(opts, sw, variant, scale, w, err);
     /* Weak-scaling rows carry the suffix so that summaries span sizes. */
     if (rc == STATUS_OK && sw->scaling == SCALING_WEAK)
-        strncat(w->variant, SUMMARY_WEAK_SUFFIX,
+        strncat(w->variant, WORKLOAD_WEAK_SUFFIX,
                 sizeof w->variant - strlen(w->variant) - 1);
     return rc;
 }

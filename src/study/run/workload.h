@@ -9,8 +9,14 @@
 
 #include "study/run/sweep_options.h"
 #include "study/analyze/metrics.h"
+#include "study/analyze/summary.h"
 #include "study/record/csv.h"
 #include "base/status.h"
+
+/* Variants measured under --scaling weak end with this suffix, the one
+ * summaries read (the sweep adds it; a workload that names its own size
+ * needs it too). */
+#define WORKLOAD_WEAK_SUFFIX SUMMARY_WEAK_SUFFIX
 
 struct metadata_program;
 struct option; /* getopt.h's long option */
