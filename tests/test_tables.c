@@ -115,9 +115,6 @@ static void test_amdahl_fit(void)
     CHECK_NEAR(rows[3].karp_flatt, 0.1, 1e-12);
     CHECK_NEAR(rows[3].speedup, 1.0 / (0.1 + 0.9 / 8), 1e-12);
     free(rows);
-    double x[2] = {2, 4}, r[2] = {0.6, 0.4}; /* f = 0.2 at p = 2, 0.2 at 4 */
-    CHECK_NEAR(stats_amdahl_fit(x, r, 2), 0.2, 1e-12);
-    CHECK(isnan(stats_amdahl_fit(x, r, 0)));
 }
 
 /* Weak scaling: one block spans the sizes; efficiency T(1, n)/T(p, p n). */

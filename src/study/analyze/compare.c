@@ -11,6 +11,7 @@
 
 #include "study/analyze/compare_input.h"
 #include "study/analyze/compare_metrics.h"
+#include "study/analyze/compare_report.h"
 #include "study/analyze/summary.h"
 #include "study/record/warnings.h"
 
@@ -240,14 +241,6 @@ static void geomean(const struct compare_row *rows, size_t n, struct compare_geo
     }
 }
 
-void compare_label(const struct summary_row *s, char *buf, size_t cap)
-{
-    snprintf(buf, cap, "%s %s %s%s%s%s%s size=%s ranks=%d threads=%d%s%s", s->workload,
-             s->variant, s->schedule[0] ? s->schedule : "-", s->bind[0] ? " bind=" : "", s->bind,
-             s->places[0] ? " places=" : "", s->places, s->size, s->ranks, s->threads,
-             s->run_id[0] ? " " : "", s->run_id);
-}
-
 static void row_warnings(struct warnings *w, const struct compare_row *rows, size_t n)
 {
     char text[4 * WARNING_TEXT];
@@ -379,10 +372,4 @@ int compare_main(const struct compare_options *opt, errmsg_t *err)
     compare_side_free(&a), compare_side_free(&b);
     free(w);
     return rc;
-}
-
-const char *compare_verdict_name(enum compare_verdict v)
-{
-    static const char *const names[] = {"same", "faster", "slower", "only-base", "only-new"};
-    return names[v];
 }

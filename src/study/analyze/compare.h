@@ -55,20 +55,4 @@ struct compare_geomean {
  * STATUS_USAGE for bad input, STATUS_IO, STATUS_NOMEM. */
 int compare_main(const struct compare_options *opt, errmsg_t *err);
 
-/* The verdict's word in the table and compare.csv. */
-const char *compare_verdict_name(enum compare_verdict v);
-
-/* "bogosort rows dynamic bind=close size=1000x8 ranks=1 threads=2 n1": a
- * block in a message (the host or run id last under --by). */
-void compare_label(const struct summary_row *s, char *buf, size_t cap);
-
-/* Table on `out`: one section per block, the unmatched blocks, the
- * geometric mean (compare_report.c). */
-void compare_report(FILE *out, const struct compare_row *rows, size_t n,
-                    const struct compare_geomean *g);
-
-/* compare.csv in `dir`, written atomically (compare_report.c). */
-int compare_write_csv(const char *dir, const struct compare_row *rows, size_t n,
-                      const struct compare_geomean *g, errmsg_t *err);
-
 #endif

@@ -1,6 +1,6 @@
 /* compare_report: the table of `ompsweep compare` and compare.csv; see
- * compare.h. */
-#include "study/analyze/compare.h"
+ * compare_report.h. */
+#include "study/analyze/compare_report.h"
 
 #include <errno.h>
 #include <math.h>
@@ -18,6 +18,20 @@ static const char COMPARE_HEADER[] =
     "efficiency_base,efficiency_new,note";
 
 /* The summary row of either side (a lone block has one). */
+const char *compare_verdict_name(enum compare_verdict v)
+{
+    static const char *const names[] = {"same", "faster", "slower", "only-base", "only-new"};
+    return names[v];
+}
+
+void compare_label(const struct summary_row *s, char *buf, size_t cap)
+{
+    snprintf(buf, cap, "%s %s %s%s%s%s%s size=%s ranks=%d threads=%d%s%s", s->workload,
+             s->variant, s->schedule[0] ? s->schedule : "-", s->bind[0] ? " bind=" : "", s->bind,
+             s->places[0] ? " places=" : "", s->places, s->size, s->ranks, s->threads,
+             s->run_id[0] ? " " : "", s->run_id);
+}
+
 static const struct summary_row *either(const struct compare_row *r)
 {
     return r->base != NULL ? r->base : r->next;
@@ -64,7 +78,7 @@ static void matched_line(FILE *out, const struct compare_row *r)
 static void lone_lines(FILE *out, const struct compare_row *rows, size_t n,
                        enum compare_verdict which, const char *title)
 {
-    char text[512];
+    char text[1024]; /* a label of the longest keys fits */
     bool first = true;
     for (size_t i = 0; i < n; i++) {
         if (rows[i].verdict != which)

@@ -9,9 +9,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "study/record/output.h"
+#include "base/fnv.h"
+#include "base/slots.h"
 #include "study/analyze/report.h"
 #include "study/analyze/summary.h"
+#include "study/record/output.h"
 
 static const char METRICS_HEADER[] =
     "run_id,host,workload,variant,schedule,bind,places,size,ranks,threads,repeat,"
@@ -26,7 +28,7 @@ enum metric_column {
     M_RANKS, M_THREADS, M_REPEAT, M_METRIC, M_BETTER, M_VALUE, M_COLUMNS
 };
 
-enum { FIRST_SLOTS = 64, FIRST_VALUES = 8, KEY_TEXT = 1024, VALUE_TEXT = 32,
+enum { FIRST_GROUPS = 64, FIRST_VALUES = 8, KEY_TEXT = 1024, VALUE_TEXT = 32,
        DIGITS_SHORT = 6, DIGITS_EXACT = 17 };
 /* Whole numbers below this (2^53: every integer exact) are written as such. */
 static const double METRIC_WHOLE_MAX = 9007199254740992.0;
@@ -106,8 +108,7 @@ struct metrics_acc {
     bool by_run;
     struct group *groups;
     size_t ngroups, cap;
-    size_t *slots; /* group index + 1, 0 = empty; a power of two long */
-    size_t nslots;
+    struct slots index; /* of groups, by hash */
     struct metric_summary *rows; /* of finish */
 };
 
@@ -126,50 +127,44 @@ void metrics_acc_free(struct metrics_acc *acc)
         return;
     for (size_t i = 0; i < acc->ngroups; i++)
         free(acc->groups[i].values);
-    free(acc->groups), free(acc->slots), free(acc->rows), free(acc);
+    slots_free(&acc->index);
+    free(acc->groups), free(acc->rows), free(acc);
 }
 
-static uint64_t text_hash(const char *text)
+static uint64_t group_hash(const void *ctx, size_t i)
 {
-    uint64_t h = 0xcbf29ce484222325ULL;
-    for (const unsigned char *p = (const unsigned char *)text; *p != '\0'; p++)
-        h = (h ^ *p) * 0x100000001b3ULL;
-    return h;
+    return ((const struct metrics_acc *)ctx)->groups[i].hash;
 }
 
-static int grow_slots(struct metrics_acc *acc, errmsg_t *err)
+/* What a probe for a key's group looks for. */
+struct probe {
+    const struct metrics_acc *acc;
+    const char *key;
+    uint64_t hash;
+};
+
+static bool is_group_of(const void *ctx, size_t i)
 {
-    size_t n = acc->nslots ? 2 * acc->nslots : FIRST_SLOTS;
-    size_t *slots = calloc(n, sizeof *slots);
-    if (slots == NULL)
-        return errmsg_set(err, STATUS_NOMEM, "metrics: out of memory");
-    for (size_t g = 0; g < acc->ngroups; g++) {
-        size_t i = acc->groups[g].hash & (n - 1);
-        while (slots[i] != 0)
-            i = (i + 1) & (n - 1);
-        slots[i] = g + 1;
-    }
-    free(acc->slots);
-    acc->slots = slots;
-    acc->nslots = n;
-    return STATUS_OK;
+    const struct probe *p = ctx;
+    const struct group *g = &p->acc->groups[i];
+    return g->hash == p->hash && strcmp(g->key, p->key) == 0;
 }
 
 /* The group of `key`, made from `proto` when new; NULL when out of memory. */
 static struct group *find_group(struct metrics_acc *acc, const char *key,
                                 const struct metric_summary *proto, errmsg_t *err)
 {
-    if (2 * (acc->ngroups + 1) > acc->nslots && grow_slots(acc, err) != STATUS_OK)
+    if (slots_reserve(&acc->index, acc->ngroups + 1, group_hash, acc) != STATUS_OK) {
+        errmsg_set(err, STATUS_NOMEM, "metrics: out of memory");
         return NULL;
-    uint64_t h = text_hash(key);
-    size_t i = h & (acc->nslots - 1);
-    for (; acc->slots[i] != 0; i = (i + 1) & (acc->nslots - 1)) {
-        struct group *g = &acc->groups[acc->slots[i] - 1];
-        if (g->hash == h && strcmp(g->key, key) == 0)
-            return g;
     }
+    uint64_t h = fnv1a(key);
+    struct probe probe = {acc, key, h};
+    size_t *slot = slots_find(&acc->index, h, is_group_of, &probe);
+    if (*slot != 0)
+        return &acc->groups[*slot - 1];
     if (acc->ngroups == acc->cap) {
-        size_t cap = acc->cap ? 2 * acc->cap : FIRST_SLOTS;
+        size_t cap = acc->cap ? 2 * acc->cap : FIRST_GROUPS;
         struct group *grown = realloc(acc->groups, cap * sizeof *grown);
         if (grown == NULL) {
             errmsg_set(err, STATUS_NOMEM, "metrics: out of memory");
@@ -181,7 +176,7 @@ static struct group *find_group(struct metrics_acc *acc, const char *key,
     struct group *g = &acc->groups[acc->ngroups];
     *g = (struct group){.out = *proto, .hash = h};
     snprintf(g->key, sizeof g->key, "%s", key);
-    acc->slots[i] = ++acc->ngroups;
+    *slot = ++acc->ngroups;
     return g;
 }
 

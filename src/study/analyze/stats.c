@@ -62,16 +62,3 @@ double stats_karp_flatt(double speedup, int p)
     double inv_p = 1.0 / p;
     return (1.0 / speedup - inv_p) / (1.0 - inv_p);
 }
-
-double stats_amdahl_fit(const double *p, const double *r, size_t m)
-{
-    double sxy = 0.0, sxx = 0.0;
-    for (size_t i = 0; i < m; i++) {
-        double x = 1.0 - 1.0 / p[i], y = r[i] - 1.0 / p[i];
-        if (!isfinite(y))
-            continue;
-        sxy += x * y;
-        sxx += x * x;
-    }
-    return sxx > 0.0 ? sxy / sxx : NAN;
-}

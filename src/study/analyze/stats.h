@@ -49,9 +49,4 @@ bool stats_median_ci_ranks(size_t n, double level, size_t *lo, size_t *hi);
  * threads (p > 1): e = (1/s - 1/p) / (1 - 1/p). */
 double stats_karp_flatt(double speedup, int p);
 
-/* Serial fraction f of Amdahl's law T(p)/T(1) = f + (1 - f)/p fitted by
- * least squares to m points (p[i] > 1, r[i] = T(p)/T(1)); NAN when m = 0.
- * The model is linear in f: r - 1/p = f (1 - 1/p). */
-double stats_amdahl_fit(const double *p, const double *r, size_t m);
-
 #endif

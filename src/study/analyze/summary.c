@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/slots.h"
 #include "study/analyze/models.h"
 #include "study/record/output.h"
 
@@ -34,12 +35,11 @@ struct summary_acc {
     bool by_run;
     struct group *groups;
     size_t ngroups, cap_groups;
-    size_t *slots; /* group index + 1, 0 = empty; a power of two long */
-    size_t nslots;
+    struct slots index; /* of groups, by hash */
     const struct group **order; /* after finish: the group of each row */
 };
 
-enum { ACC_FIRST_SLOTS = 64, ACC_FIRST_VALUES = 8 };
+enum { ACC_FIRST_GROUPS = 64, ACC_FIRST_VALUES = 8 };
 
 bool summary_is_weak(const char *variant)
 {
@@ -177,39 +177,40 @@ static bool same_key(const struct summary_acc *acc, const struct run_row *a,
     return compare_keyed(&ka, &kb) == 0;
 }
 
-static int grow_slots(struct summary_acc *acc, errmsg_t *err)
+static uint64_t group_hash(const void *ctx, size_t i)
 {
-    size_t n = acc->nslots ? 2 * acc->nslots : ACC_FIRST_SLOTS;
-    size_t *slots = calloc(n, sizeof *slots);
-    if (slots == NULL)
-        return errmsg_set(err, STATUS_NOMEM, "summary: out of memory");
-    for (size_t g = 0; g < acc->ngroups; g++) {
-        size_t i = acc->groups[g].hash & (n - 1);
-        while (slots[i] != 0)
-            i = (i + 1) & (n - 1);
-        slots[i] = g + 1;
-    }
-    free(acc->slots);
-    acc->slots = slots;
-    acc->nslots = n;
-    return STATUS_OK;
+    return ((const struct summary_acc *)ctx)->groups[i].hash;
+}
+
+/* What a probe for a row's group looks for. */
+struct probe {
+    const struct summary_acc *acc;
+    const struct run_row *row;
+    uint64_t hash;
+};
+
+static bool is_group_of(const void *ctx, size_t i)
+{
+    const struct probe *p = ctx;
+    const struct group *g = &p->acc->groups[i];
+    return g->hash == p->hash && same_key(p->acc, &g->key, p->row);
 }
 
 /* The group of `row`, created when new; NULL when out of memory. */
 static struct group *find_group(struct summary_acc *acc, const struct run_row *row,
                                 errmsg_t *err)
 {
-    if (2 * (acc->ngroups + 1) > acc->nslots && grow_slots(acc, err) != STATUS_OK)
+    if (slots_reserve(&acc->index, acc->ngroups + 1, group_hash, acc) != STATUS_OK) {
+        errmsg_set(err, STATUS_NOMEM, "summary: out of memory");
         return NULL;
-    uint64_t h = key_hash(row, acc->by_run);
-    size_t i = h & (acc->nslots - 1);
-    for (; acc->slots[i] != 0; i = (i + 1) & (acc->nslots - 1)) {
-        struct group *g = &acc->groups[acc->slots[i] - 1];
-        if (g->hash == h && same_key(acc, &g->key, row))
-            return g;
     }
+    uint64_t h = key_hash(row, acc->by_run);
+    struct probe probe = {acc, row, h};
+    size_t *slot = slots_find(&acc->index, h, is_group_of, &probe);
+    if (*slot != 0)
+        return &acc->groups[*slot - 1];
     if (acc->ngroups == acc->cap_groups) {
-        size_t cap = acc->cap_groups ? 2 * acc->cap_groups : ACC_FIRST_SLOTS;
+        size_t cap = acc->cap_groups ? 2 * acc->cap_groups : ACC_FIRST_GROUPS;
         struct group *grown = realloc(acc->groups, cap * sizeof *grown);
         if (grown == NULL) {
             errmsg_set(err, STATUS_NOMEM, "summary: out of memory");
@@ -220,7 +221,7 @@ static struct group *find_group(struct summary_acc *acc, const struct run_row *r
     }
     struct group *g = &acc->groups[acc->ngroups];
     *g = (struct group){.key = *row, .verified = true, .hash = h};
-    acc->slots[i] = ++acc->ngroups;
+    *slot = ++acc->ngroups;
     return g;
 }
 
@@ -268,7 +269,7 @@ void summary_acc_free(struct summary_acc *acc)
     for (size_t g = 0; g < acc->ngroups; g++)
         free(acc->groups[g].seconds);
     free(acc->groups);
-    free(acc->slots);
+    slots_free(&acc->index);
     free(acc->order);
     free(acc);
 }
