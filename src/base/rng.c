@@ -1,4 +1,4 @@
-/* rng: seeding, streams and bounded integers; see include/rng.h. */
+/* rng: seeding, streams and bounded integers; see rng.h. */
 #include "base/rng.h"
 
 /* splitmix64 constants (Steele, Lea, Flood 2014). */

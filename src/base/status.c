@@ -1,4 +1,4 @@
-/* status: see include/status.h. */
+/* status: see status.h. */
 #include "base/status.h"
 
 #include <ctype.h>

@@ -1,4 +1,4 @@
-/* blobs: see include/blobs.h. */
+/* blobs: see blobs.h. */
 #include "elbow/blobs.h"
 
 #include <math.h>

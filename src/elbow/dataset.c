@@ -1,4 +1,4 @@
-/* dataset: see include/dataset.h. */
+/* dataset: see dataset.h. */
 #include "elbow/dataset.h"
 
 #include <ctype.h>

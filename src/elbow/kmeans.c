@@ -1,5 +1,5 @@
 /* kmeans: greedy k-means++ and Lloyd, after scikit-learn 1.2; see
- * include/kmeans.h.
+ * kmeans.h.
  *
  * Data live feature-major (xs[f * n + i]) so the hot loops run over samples
  * with unit stride and vectorise; d == 2 (the PCA output) has fused kernels.

@@ -1,4 +1,4 @@
-/* nprandom: see include/nprandom.h.
+/* nprandom: see nprandom.h.
  *
  * Bit-exactness needs every product and sum rounded on its own, as numpy's
  * compiled code does: a fused multiply-add would change the last bit. GCC

@@ -1,4 +1,4 @@
-/* preprocess: standard scaler and PCA; see include/preprocess.h. */
+/* preprocess: standard scaler and PCA; see preprocess.h. */
 #include "elbow/preprocess.h"
 
 #include <float.h>

@@ -1,5 +1,5 @@
 /* silhouette: exact, streamed silhouette coefficient; see
- * include/silhouette.h. */
+ * silhouette.h. */
 #include "elbow/silhouette.h"
 
 #include <math.h>

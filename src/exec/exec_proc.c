@@ -83,7 +83,7 @@ static _Noreturn void start_program(const struct exec_spawn *sp, int out_w, int 
         dup2(out_w, STDOUT_FILENO) < 0 || dup2(err_w, STDERR_FILENO) < 0)
         _exit(EXEC_FAILED);
 #ifdef SYS_close_range
-    syscall(SYS_close_range, 3u, ~0u, 0u); /* runs.csv, the report pipe */
+    syscall(SYS_close_range, 3u, ~0u, 0u); /* runs.csv, a --bind child's pipe to its parent */
 #endif
     if (sp->cpus != NULL)
         sched_setaffinity(0, sizeof *sp->cpus, sp->cpus);

@@ -85,7 +85,7 @@ int affinity_log_add(struct affinity_log *log, const struct affinity_record *r,
 void affinity_log_free(struct affinity_log *log);
 
 /* One record as one line of text (no newline, no tab inside a field unless
- * bind or places hold one), for a child's report to its parent:
+ * bind or places hold one), for a child's messages to its parent:
  * THREADS\tBIND\tPLACES\tTEAM with "-" for an empty bind or places and TEAM
  * the threads separated by ';', each "THREAD PLACE CPU PLACE_CPUS PARTITION
  * CPUS" (sets as CPU lists, "-" when empty). Returns false on a write error. */

@@ -16,7 +16,7 @@ static const char ENV_RUN_ID[] = "OMPSWEEP_CHILD_RUN_ID";
 static const char ENV_INDEX[] = "OMPSWEEP_CHILD_INDEX";
 static const char ENV_FD[] = "OMPSWEEP_CHILD_FD";
 static const char SELF_EXE[] = "/proc/self/exe";
-enum { CHILD_EXEC_FAILED = 127, SIGNAL_EXIT_BASE = 128, REPORT_LINE_MAX = 1 << 20 };
+enum { CHILD_EXEC_FAILED = 127, SIGNAL_EXIT_BASE = 128, MESSAGE_LINE_MAX = 1 << 20 };
 
 void child_role(struct child_role *role)
 {
@@ -63,7 +63,7 @@ static void forward_signal(pid_t pid, bool *forwarded)
     }
 }
 
-/* One report line: "W\t<warning>" or "A\t<affinity record>". */
+/* One message line: "W\t<warning>" or "A\t<affinity record>". */
 static int take_line(char *line, struct warnings *warnings,
                      struct affinity_log *affinity, errmsg_t *err)
 {
@@ -77,16 +77,16 @@ static int take_line(char *line, struct warnings *warnings,
     return rc == STATUS_NOMEM ? rc : STATUS_OK; /* a malformed record: ignore */
 }
 
-/* Read the child's report to its end, then reap it. */
+/* Read the child's messages to their end, then reap it. */
 static int collect(pid_t pid, int fd, struct warnings *warnings,
                    struct affinity_log *affinity, int *status, errmsg_t *err)
 {
-    char *buf = malloc(REPORT_LINE_MAX);
+    char *buf = malloc(MESSAGE_LINE_MAX);
     size_t len = 0;
     bool forwarded = false;
     int rc = buf == NULL ? errmsg_set(err, STATUS_NOMEM, "out of memory") : STATUS_OK;
     for (;;) {
-        ssize_t got = buf == NULL ? 0 : read(fd, buf + len, REPORT_LINE_MAX - 1 - len);
+        ssize_t got = buf == NULL ? 0 : read(fd, buf + len, MESSAGE_LINE_MAX - 1 - len);
         if (got < 0 && errno == EINTR) {
             forward_signal(pid, &forwarded);
             continue;
@@ -101,7 +101,7 @@ static int collect(pid_t pid, int fd, struct warnings *warnings,
             len -= (size_t)(nl + 1 - buf);
             memmove(buf, nl + 1, len);
         }
-        if (len == REPORT_LINE_MAX - 1)
+        if (len == MESSAGE_LINE_MAX - 1)
             len = 0; /* an overlong line: drop it */
     }
     free(buf);
@@ -134,7 +134,7 @@ int child_run(const struct child_request *req, struct warnings *warnings,
     return collect(pid, fds[0], warnings, affinity, status, err);
 }
 
-void child_report(const struct child_role *role, const struct warnings *warnings,
+void child_send(const struct child_role *role, const struct warnings *warnings,
                   const struct affinity_log *affinity)
 {
     FILE *out = fdopen(role->fd, "w");

@@ -37,7 +37,7 @@ struct child_request {
     const char *bind, *places;
 };
 
-/* Run one child to its end and collect its report into *warnings (kept
+/* Run one child to its end and collect its messages into *warnings (kept
  * without printing: the child printed them) and *affinity. A SIGINT or
  * SIGTERM that reaches the parent meanwhile is passed to the child, which
  * is always reaped. *status: the child's exit status (128 + signal when a
@@ -47,7 +47,7 @@ int child_run(const struct child_request *req, struct warnings *warnings,
               struct affinity_log *affinity, int *status, errmsg_t *err);
 
 /* In a child: send its warnings and affinity records to the parent. */
-void child_report(const struct child_role *role, const struct warnings *warnings,
+void child_send(const struct child_role *role, const struct warnings *warnings,
                   const struct affinity_log *affinity);
 
 #endif

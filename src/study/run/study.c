@@ -313,16 +313,16 @@ static int sweep_all(struct study *st, errmsg_t *err)
  * for the environment's value when the option was not given. */
 static int run_children(struct study *st, errmsg_t *err)
 {
-    const struct sweep_options *cfg = st->sw;
-    int nb = cfg->nbinds > 0 ? cfg->nbinds : 1, np = cfg->nplaces > 0 ? cfg->nplaces : 1;
+    const struct sweep_options *sw = st->sw;
+    int nb = sw->nbinds > 0 ? sw->nbinds : 1, np = sw->nplaces > 0 ? sw->nplaces : 1;
     double started = omp_get_wtime();
     for (int b = 0; b < nb; b++) {
         for (int p = 0; p < np; p++) {
             struct child_request req = {
                 .argv = st->argv, .run_id = st->run_id, .index = b * np + p,
                 .count = nb * np, .elapsed = omp_get_wtime() - started,
-                .bind = cfg->nbinds > 0 ? cfg->binds[b] : NULL,
-                .places = cfg->nplaces > 0 ? cfg->places[p] : NULL};
+                .bind = sw->nbinds > 0 ? sw->binds[b] : NULL,
+                .places = sw->nplaces > 0 ? sw->places[p] : NULL};
             int status, rc = child_run(&req, &st->warnings, &st->affinity, &status, err);
             if (rc != STATUS_OK)
                 return rc;
@@ -384,20 +384,20 @@ static void warn_oversubscribed(struct warnings *w, int most, int logical)
 }
 
 /* Cells of exec --launcher whose ranks x threads exceed the usable CPUs. */
-static void warn_oversubscribed_cells(struct warnings *w, const struct sweep_options *cfg,
+static void warn_oversubscribed_cells(struct warnings *w, const struct sweep_options *sw,
                                       int logical)
 {
     char list[WARNING_TEXT / 2] = "";
     size_t used = 0;
     int n = 0;
-    for (int r = 0; r < cfg->nranks; r++)
-        for (int t = 0; t < cfg->nthreads; t++) {
-            long cores = (long)cfg->ranks[r] * cfg->threads[t];
-            if (cores <= logical || !sweep_cell_selected(cfg, cfg->ranks[r], cfg->threads[t]))
+    for (int r = 0; r < sw->nranks; r++)
+        for (int t = 0; t < sw->nthreads; t++) {
+            long cores = (long)sw->ranks[r] * sw->threads[t];
+            if (cores <= logical || !sweep_cell_selected(sw, sw->ranks[r], sw->threads[t]))
                 continue;
             if (used + 24 < sizeof list)
                 used += (size_t)snprintf(list + used, sizeof list - used, "%s%dx%d",
-                                         n ? ", " : "", cfg->ranks[r], cfg->threads[t]);
+                                         n ? ", " : "", sw->ranks[r], sw->threads[t]);
             n++;
         }
     if (n > 0)
@@ -409,26 +409,26 @@ static void warn_oversubscribed_cells(struct warnings *w, const struct sweep_opt
 /* Conditions known before the sweep that make its figures suspect. */
 static void startup_warnings(struct study *st)
 {
-    const struct sweep_options *cfg = st->sw;
+    const struct sweep_options *sw = st->sw;
     struct envinfo_cpu cpu;
     envinfo_cpu(&cpu);
-    int most = cfg->threads[cfg->nthreads - 1];
+    int most = sw->threads[sw->nthreads - 1];
     if (most > cpu.logical)
         warn_oversubscribed(&st->warnings, most, cpu.logical);
     else if (cpu.smt && most > cpu.physical_cores)
         warnings_add(&st->warnings, "%d threads exceed the %d physical cores: "
                      "threads share cores through SMT", most, cpu.physical_cores);
-    warn_oversubscribed_cells(&st->warnings, cfg, cpu.logical);
+    warn_oversubscribed_cells(&st->warnings, sw, cpu.logical);
     if (!envinfo_optimized())
         warnings_add(&st->warnings, "unoptimized build (OPTIMIZE=0): times are "
                      "not representative");
     if (envinfo_sanitized())
         warnings_add(&st->warnings, "sanitizer build (SANITIZE=1): times are "
                      "not representative");
-    if (cfg->repeats < STATS_CI_MIN_N)
+    if (sw->repeats < STATS_CI_MIN_N)
         warnings_add(&st->warnings, "%d repeat%s: the 95%% confidence interval of "
                      "the median needs at least %d, its cells stay empty",
-                     cfg->repeats, cfg->repeats == 1 ? "" : "s", STATS_CI_MIN_N);
+                     sw->repeats, sw->repeats == 1 ? "" : "s", STATS_CI_MIN_N);
 }
 
 /* Once per invocation, when a file of the output directory could not be
@@ -450,13 +450,13 @@ static int write_metadata(struct study *st, int status, errmsg_t *err)
     char end_time[CSV_KEY_MAX];
     envinfo_utc_now(end_time, sizeof end_time);
     lock_warning(st); /* elbow.csv may have been found unlockable meanwhile */
-    const struct sweep_options *cfg = st->sw;
+    const struct sweep_options *sw = st->sw;
     struct metadata_run run = {
         .run_id = st->run_id, .config_key = st->req->key, .start_time = st->start_time,
-        .end_time = end_time, .output_dir = cfg->output_dir, .argc = st->argc,
-        .argv = st->argv, .threads = cfg->threads, .nthreads = cfg->nthreads,
-        .repeats = cfg->repeats, .warmup = cfg->warmup, .seed = cfg->seed,
-        .order = sweep_order_name(cfg->order), .order_seeded = cfg->order == ORDER_RANDOM,
+        .end_time = end_time, .output_dir = sw->output_dir, .argc = st->argc,
+        .argv = st->argv, .threads = sw->threads, .nthreads = sw->nthreads,
+        .repeats = sw->repeats, .warmup = sw->warmup, .seed = sw->seed,
+        .order = sweep_order_name(sw->order), .order_seeded = sw->order == ORDER_RANDOM,
         .warnings = st->warnings.list, .nwarnings = st->warnings.n,
         .interrupted = st->sweep.interrupted != 0, .exit_status = status,
         .ranks = par_size(), .nodes = st->nodes, .mpi_library = st->mpi_library,
@@ -504,7 +504,7 @@ static int measure(struct study *st, errmsg_t *err)
 static int finish(struct study *st, int rc, errmsg_t *err)
 {
     if (st->role.active) {
-        child_report(&st->role, &st->warnings, &st->affinity);
+        child_send(&st->role, &st->warnings, &st->affinity);
         return rc == STATUS_OK ? outcome(st, err) : rc;
     }
     if (rc == STATUS_OK && par_root())
