@@ -2,8 +2,8 @@
  * elbow: base/cancel.h) stop within a second and their run is dropped,
  * others end their run; the sweep then stops, keeps every row written and
  * exits 130/143. The flag is the one global of the program. */
-#ifndef OMPSWEEP_STUDY_SIGNALS_H
-#define OMPSWEEP_STUDY_SIGNALS_H
+#ifndef OMPSWEEP_BASE_SIGNALS_H
+#define OMPSWEEP_BASE_SIGNALS_H
 
 #include <stdatomic.h>
 

@@ -7,8 +7,8 @@
  * group unverified, and its time never enters any statistic. A cell that
  * completed more than once is a duplicate (a runs file, or a copy of it,
  * pooled twice). */
-#ifndef OMPSWEEP_STUDY_CELLS_H
-#define OMPSWEEP_STUDY_CELLS_H
+#ifndef OMPSWEEP_STUDY_ANALYZE_CELLS_H
+#define OMPSWEEP_STUDY_ANALYZE_CELLS_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -4,8 +4,8 @@
  * the ratio of the median times (new / base: above 1 is slower), a 95%
  * interval of that ratio (Hodges-Lehmann on log-times), the two-sided
  * Mann-Whitney p-value and a verdict; see docs/compare.md. */
-#ifndef OMPSWEEP_STUDY_COMPARE_H
-#define OMPSWEEP_STUDY_COMPARE_H
+#ifndef OMPSWEEP_STUDY_ANALYZE_COMPARE_H
+#define OMPSWEEP_STUDY_ANALYZE_COMPARE_H
 
 #include <stdbool.h>
 #include <stdio.h>

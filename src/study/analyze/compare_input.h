@@ -1,8 +1,8 @@
 /* compare_input: the runs of one side of `ompsweep compare`, pooled from a
  * comma-separated list of runs files and directories, and the build and
  * machine facts of the metadata.json files beside them. */
-#ifndef OMPSWEEP_STUDY_COMPARE_INPUT_H
-#define OMPSWEEP_STUDY_COMPARE_INPUT_H
+#ifndef OMPSWEEP_STUDY_ANALYZE_COMPARE_INPUT_H
+#define OMPSWEEP_STUDY_ANALYZE_COMPARE_INPUT_H
 
 #include <stddef.h>
 

@@ -4,8 +4,8 @@
  * the metric's own direction: better, worse or same. A metric
  * significantly worse by more than --fail-on-regression counts as a
  * regression too. See docs/compare.md. */
-#ifndef OMPSWEEP_STUDY_COMPARE_METRICS_H
-#define OMPSWEEP_STUDY_COMPARE_METRICS_H
+#ifndef OMPSWEEP_STUDY_ANALYZE_COMPARE_METRICS_H
+#define OMPSWEEP_STUDY_ANALYZE_COMPARE_METRICS_H
 
 #include "base/status.h"
 #include "study/analyze/compare.h"

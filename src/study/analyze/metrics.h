@@ -11,8 +11,8 @@
  * min, max, mean, stddev, cv, and the metric's speedup against the block's
  * 1-thread median (higher is better: M_p / M_1; lower: M_1 / M_p) with its
  * efficiency speedup / p. */
-#ifndef OMPSWEEP_STUDY_METRICS_H
-#define OMPSWEEP_STUDY_METRICS_H
+#ifndef OMPSWEEP_STUDY_ANALYZE_METRICS_H
+#define OMPSWEEP_STUDY_ANALYZE_METRICS_H
 
 #include <stdbool.h>
 #include <stddef.h>

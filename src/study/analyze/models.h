@@ -12,8 +12,8 @@
  * Strong-scaling blocks get Amdahl and the USL, weak-scaling blocks
  * Gustafson. Every law has S(1) = 1, so the fits use the core counts
  * above 1 only. */
-#ifndef OMPSWEEP_STUDY_MODELS_H
-#define OMPSWEEP_STUDY_MODELS_H
+#ifndef OMPSWEEP_STUDY_ANALYZE_MODELS_H
+#define OMPSWEEP_STUDY_ANALYZE_MODELS_H
 
 #include <stdbool.h>
 #include <stddef.h>

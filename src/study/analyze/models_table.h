@@ -2,8 +2,8 @@
  * summary_same_block groups), fitted to the run times the summary was
  * computed from; the words that explain a missing or limited fit; and the
  * tables models.csv and model_curves.csv (docs/output.md, docs/models.md). */
-#ifndef OMPSWEEP_STUDY_MODELS_TABLE_H
-#define OMPSWEEP_STUDY_MODELS_TABLE_H
+#ifndef OMPSWEEP_STUDY_ANALYZE_MODELS_TABLE_H
+#define OMPSWEEP_STUDY_ANALYZE_MODELS_TABLE_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -3,8 +3,8 @@
  * of their inputs, no I/O. The p-values follow scipy.stats.mannwhitneyu
  * (alternative='two-sided', use_continuity=True) for the method chosen;
  * tests/fixtures/gen_compare_fixtures.py holds the reference values. */
-#ifndef OMPSWEEP_STUDY_RANKTEST_H
-#define OMPSWEEP_STUDY_RANKTEST_H
+#ifndef OMPSWEEP_STUDY_ANALYZE_RANKTEST_H
+#define OMPSWEEP_STUDY_ANALYZE_RANKTEST_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,6 +1,6 @@
 /* report: the short human-readable tables printed on stdout. */
-#ifndef OMPSWEEP_STUDY_REPORT_H
-#define OMPSWEEP_STUDY_REPORT_H
+#ifndef OMPSWEEP_STUDY_ANALYZE_REPORT_H
+#define OMPSWEEP_STUDY_ANALYZE_REPORT_H
 
 #include <stdio.h>
 

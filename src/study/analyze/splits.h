@@ -6,8 +6,8 @@
  * their run times (ranktest.h, as `compare` uses it) says whether the best
  * is really faster: the verdict. The table goes to stdout and, rebuilt
  * from the whole runs file, to splits.csv (docs/hybrid.md, docs/output.md). */
-#ifndef OMPSWEEP_STUDY_SPLITS_H
-#define OMPSWEEP_STUDY_SPLITS_H
+#ifndef OMPSWEEP_STUDY_ANALYZE_SPLITS_H
+#define OMPSWEEP_STUDY_ANALYZE_SPLITS_H
 
 #include <stddef.h>
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /* stats: order statistics and scaling metrics over timed repeats. Pure
  * functions of their inputs, no I/O. */
-#ifndef OMPSWEEP_STUDY_STATS_H
-#define OMPSWEEP_STUDY_STATS_H
+#ifndef OMPSWEEP_STUDY_ANALYZE_STATS_H
+#define OMPSWEEP_STUDY_ANALYZE_STATS_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,8 +1,8 @@
 /* summary: groups timed runs into summary rows and derives speedup,
  * efficiency, the Karp-Flatt fraction and Amdahl's f against the 1-thread
  * median of the same block (fractions outside [0, 1] stay empty). */
-#ifndef OMPSWEEP_STUDY_SUMMARY_H
-#define OMPSWEEP_STUDY_SUMMARY_H
+#ifndef OMPSWEEP_STUDY_ANALYZE_SUMMARY_H
+#define OMPSWEEP_STUDY_ANALYZE_SUMMARY_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -3,8 +3,8 @@
  * the whole history (summary.csv), one run's own table, and the pooled
  * files of `ompsweep summarize`. Runs that did not complete count as
  * cells.h says: never timed, unverified until their cell is measured again. */
-#ifndef OMPSWEEP_STUDY_TABLES_H
-#define OMPSWEEP_STUDY_TABLES_H
+#ifndef OMPSWEEP_STUDY_ANALYZE_TABLES_H
+#define OMPSWEEP_STUDY_ANALYZE_TABLES_H
 
 #include <stddef.h>
 

@@ -3,8 +3,8 @@
  * it cannot parse, so ompsweep checks their syntax itself before any work,
  * compares what the runtime then did with what was asked, and records where
  * each thread of a block actually ran. */
-#ifndef OMPSWEEP_STUDY_AFFINITY_H
-#define OMPSWEEP_STUDY_AFFINITY_H
+#ifndef OMPSWEEP_STUDY_RECORD_AFFINITY_H
+#define OMPSWEEP_STUDY_RECORD_AFFINITY_H
 
 #include <sched.h>
 #include <stdbool.h>

@@ -3,8 +3,8 @@
  * (rewritten atomically) and a reader for runs files. All files are RFC 4180:
  * header row, '.' decimal point, fields holding a comma or quote are quoted.
  * Every append first repairs a torn last line (see csv_append_line). */
-#ifndef OMPSWEEP_STUDY_CSV_H
-#define OMPSWEEP_STUDY_CSV_H
+#ifndef OMPSWEEP_STUDY_RECORD_CSV_H
+#define OMPSWEEP_STUDY_RECORD_CSV_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -3,8 +3,8 @@
  * batch-job environment. Every fact is read from the process, /proc or /sys;
  * a fact that cannot be read is reported as "unknown" or 0, never as an error.
  * Nothing here prints or writes files. */
-#ifndef OMPSWEEP_STUDY_ENVINFO_H
-#define OMPSWEEP_STUDY_ENVINFO_H
+#ifndef OMPSWEEP_STUDY_RECORD_ENVINFO_H
+#define OMPSWEEP_STUDY_RECORD_ENVINFO_H
 
 #include <sched.h>
 #include <stdbool.h>

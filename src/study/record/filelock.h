@@ -11,8 +11,8 @@
  * later lock costs one system call. Beware of fcntl semantics: closing
  * ANY descriptor of the file in this process drops the lock, so read a
  * locked file through the locked descriptor, never through fopen(). */
-#ifndef OMPSWEEP_STUDY_FILELOCK_H
-#define OMPSWEEP_STUDY_FILELOCK_H
+#ifndef OMPSWEEP_STUDY_RECORD_FILELOCK_H
+#define OMPSWEEP_STUDY_RECORD_FILELOCK_H
 
 #include <stdbool.h>
 

@@ -14,8 +14,8 @@
  * (csv_runs_lock: flock, else fcntl) while it calls metadata_append. The
  * temporary file is named after host and process, so jobs on different
  * nodes never share one even where no lock is available. */
-#ifndef OMPSWEEP_STUDY_METADATA_H
-#define OMPSWEEP_STUDY_METADATA_H
+#ifndef OMPSWEEP_STUDY_RECORD_METADATA_H
+#define OMPSWEEP_STUDY_RECORD_METADATA_H
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -1,6 +1,6 @@
 /* output: the output directory and the paths of the files in it. */
-#ifndef OMPSWEEP_STUDY_OUTPUT_H
-#define OMPSWEEP_STUDY_OUTPUT_H
+#ifndef OMPSWEEP_STUDY_RECORD_OUTPUT_H
+#define OMPSWEEP_STUDY_RECORD_OUTPUT_H
 
 #include <stddef.h>
 #include <stdio.h>

@@ -3,8 +3,8 @@
  * writer that was killed or ran out of space in mid-row. Appending after it
  * would glue the next row onto the torn one, and every reader would refuse
  * the file from then on. */
-#ifndef OMPSWEEP_STUDY_TORN_H
-#define OMPSWEEP_STUDY_TORN_H
+#ifndef OMPSWEEP_STUDY_RECORD_TORN_H
+#define OMPSWEEP_STUDY_RECORD_TORN_H
 
 #include <stdbool.h>
 

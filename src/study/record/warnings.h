@@ -1,8 +1,8 @@
 /* warnings: conditions that make a measurement suspect (oversubscription,
  * SMT, an unoptimised build, noisy or too-short runs). Each one goes to
  * stderr at once, even with --quiet, and is kept for metadata.json. */
-#ifndef OMPSWEEP_STUDY_WARNINGS_H
-#define OMPSWEEP_STUDY_WARNINGS_H
+#ifndef OMPSWEEP_STUDY_RECORD_WARNINGS_H
+#define OMPSWEEP_STUDY_RECORD_WARNINGS_H
 
 enum { WARNINGS_MAX = 64, WARNING_TEXT = 256 };
 

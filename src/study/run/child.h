@@ -4,8 +4,8 @@
  * over a pipe what only the child can see: where its threads ran and
  * whether the runtime took the settings. Each child appends its rows to the
  * same runs.csv; the parent writes summary.csv and metadata.json once. */
-#ifndef OMPSWEEP_STUDY_CHILD_H
-#define OMPSWEEP_STUDY_CHILD_H
+#ifndef OMPSWEEP_STUDY_RUN_CHILD_H
+#define OMPSWEEP_STUDY_RUN_CHILD_H
 
 #include <stdbool.h>
 

@@ -2,8 +2,8 @@
  * configuration already measured. Run ids end in "-KEY" (config_key), so the
  * runs file alone tells which rows belong to the same configuration, even
  * after the job was killed before it could write anything else. */
-#ifndef OMPSWEEP_STUDY_RESUME_H
-#define OMPSWEEP_STUDY_RESUME_H
+#ifndef OMPSWEEP_STUDY_RUN_RESUME_H
+#define OMPSWEEP_STUDY_RUN_RESUME_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -3,8 +3,8 @@
  * row per repeat, and the check that every run produced the same checksum.
  * Cells an earlier run with the same configuration measured are skipped
  * (--resume), and a pending SIGINT/SIGTERM stops it after the current kernel. */
-#ifndef OMPSWEEP_STUDY_SWEEP_H
-#define OMPSWEEP_STUDY_SWEEP_H
+#ifndef OMPSWEEP_STUDY_RUN_SWEEP_H
+#define OMPSWEEP_STUDY_RUN_SWEEP_H
 
 #include <stddef.h>
 

@@ -3,8 +3,8 @@
  * workloads: thread counts, repeats, schedules, bindings, order, scaling,
  * and the ranks x threads cells of a workload that starts its own ranks.
  * Nothing here belongs to one workload. */
-#ifndef OMPSWEEP_STUDY_SWEEP_OPTIONS_H
-#define OMPSWEEP_STUDY_SWEEP_OPTIONS_H
+#ifndef OMPSWEEP_STUDY_RUN_SWEEP_OPTIONS_H
+#define OMPSWEEP_STUDY_RUN_SWEEP_OPTIONS_H
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -1,7 +1,7 @@
 /* workload: the interface between the sweep and a workload. The sweep only
  * calls these hooks; it never knows what a workload computes. */
-#ifndef OMPSWEEP_STUDY_WORKLOAD_H
-#define OMPSWEEP_STUDY_WORKLOAD_H
+#ifndef OMPSWEEP_STUDY_RUN_WORKLOAD_H
+#define OMPSWEEP_STUDY_RUN_WORKLOAD_H
 
 #include <stdbool.h>
 #include <stddef.h>
